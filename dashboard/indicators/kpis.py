@@ -1,0 +1,213 @@
+"""The KPI figures (one SQL statement each) and their year-ago twins."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, Select
+
+from dashboard import vocab
+from dashboard.indicators.filters import Filter
+from dashboard.schema import (
+    Activity, Membership, NewsletterIssue, OralHistoryInterview, Organisation, Participation,
+    Problem, Site, VolunteerMembership, VolunteerTeam,
+)
+
+
+def in_force(start: ColumnElement, end: ColumnElement, day: dt.date) -> ColumnElement:
+    """The half-open interval rule: begun on or before ``day`` and not yet ended on it."""
+    return and_(start <= day, or_(end.is_(None), end > day))
+
+
+def _org_scope(f: Filter) -> list[ColumnElement]:
+    cond = []
+    if f.streets:
+        cond.append(Organisation.street_code.in_(f.streets))
+    if f.branch_id is not None:
+        cond.append(Organisation.id.in_(f.org_ids))
+    return cond
+
+
+def _active_orgs(f: Filter) -> list[ColumnElement]:
+    return [in_force(Organisation.founded_on, Organisation.dissolved_on, f.as_of), *_org_scope(f)]
+
+
+def _team_scope(f: Filter) -> list[ColumnElement]:
+    cond = [in_force(VolunteerTeam.founded_on, VolunteerTeam.dissolved_on, f.as_of)]
+    if f.streets:
+        cond.append(VolunteerTeam.street_code.in_(f.streets))
+    if f.branch_id is not None:
+        cond.append(VolunteerTeam.org_id.in_(f.org_ids))
+    return cond
+
+
+def _site_scope(f: Filter) -> list[ColumnElement]:
+    cond = [in_force(Site.opened_on, Site.closed_on, f.as_of)]
+    if f.site_streets:
+        cond.append(Site.street_code.in_(f.site_streets))
+    return cond
+
+
+def activity_scope(f: Filter) -> list[ColumnElement]:
+    cond = [Activity.date >= f.start, Activity.date <= f.end]
+    if f.streets:
+        cond.append(Activity.street_code.in_(f.streets))
+    if f.branch_id is not None:
+        cond.append(Activity.org_id.in_(f.org_ids))
+    return cond
+
+
+def branches_stmt(f: Filter) -> Select:
+    return select(
+        func.count(),
+        func.coalesce(func.sum(case((Organisation.kind == vocab.ESTABLISHED, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((Organisation.kind == vocab.FUNCTIONAL, 1), else_=0)), 0),
+    ).where(Organisation.level == vocab.BRANCH_LEVEL, *_active_orgs(f))
+
+
+def members_stmt(f: Filter) -> Select:
+    return (
+        select(func.count(func.distinct(Membership.person_id)))
+        .join(Organisation, Organisation.id == Membership.org_id)
+        .where(in_force(Membership.joined_on, Membership.left_on, f.as_of), *_active_orgs(f))
+    )
+
+
+def teams_stmt(f: Filter) -> Select:
+    return select(func.count()).select_from(VolunteerTeam).where(*_team_scope(f))
+
+
+def volunteers_stmt(f: Filter) -> Select:
+    return (
+        select(func.count(func.distinct(VolunteerMembership.person_id)))
+        .join(VolunteerTeam, VolunteerTeam.id == VolunteerMembership.team_id)
+        .where(in_force(VolunteerMembership.joined_on, VolunteerMembership.left_on, f.as_of), *_team_scope(f))
+    )
+
+
+def sites_by_type_stmt(f: Filter) -> Select:
+    return (
+        select(
+            Site.type,
+            func.count(),
+            func.coalesce(func.sum(case((Site.co_built, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Site.standardised, 1), else_=0)), 0),
+        )
+        .where(*_site_scope(f))
+        .group_by(Site.type)
+    )
+
+
+def activities_stmt(f: Filter) -> Select:
+    return select(Activity.category, func.count()).where(*activity_scope(f)).group_by(Activity.category)
+
+
+def participants_stmt(f: Filter) -> Select:
+    return (
+        select(func.count(func.distinct(Participation.person_id)))
+        .join(Activity, Activity.id == Participation.activity_id)
+        .where(*activity_scope(f))
+    )
+
+
+def report_records_stmt(f: Filter) -> Select:
+    """District-wide cumulative records (newsletter, 红色记忆, problems solved) as of the day."""
+    return select(
+        select(func.count()).where(NewsletterIssue.published_on <= f.as_of).scalar_subquery(),
+        select(func.count(func.distinct(OralHistoryInterview.interviewee)))
+        .where(OralHistoryInterview.interviewed_on <= f.as_of).scalar_subquery(),
+        select(func.count()).where(Problem.solved_on.is_not(None), Problem.solved_on <= f.as_of).scalar_subquery(),
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """All KPI values for one filter at one as-of day."""
+    active_branches: int
+    established_branches: int
+    functional_branches: int
+    party_members: int
+    volunteer_teams: int
+    volunteers: int
+    education_bases: int
+    co_built_sites: int
+    standardised_shared_rooms: int
+    activities: int
+    participants: int
+    newsletter_issues: int
+    oral_history_interviewees: int
+    problems_solved: int
+    sites_by_type: dict[str, int] = field(default_factory=dict)
+    activities_by_category: dict[str, int] = field(default_factory=dict)
+
+
+KPI_KEYS = (
+    "active_branches", "established_branches", "functional_branches", "party_members",
+    "volunteer_teams", "volunteers", "education_bases", "co_built_sites",
+    "standardised_shared_rooms", "activities", "participants", "newsletter_issues",
+    "oral_history_interviewees", "problems_solved",
+)
+
+
+def figures(conn: Connection, f: Filter) -> Figures:
+    branches, established, functional = conn.execute(branches_stmt(f)).one()
+    by_type = {t: 0 for t in vocab.SITE_TYPES}
+    co_built = standardised_rooms = 0
+    for site_type, n, n_co, n_std in conn.execute(sites_by_type_stmt(f)):
+        by_type[site_type] = n
+        co_built += n_co
+        if site_type == vocab.SHARED_ROOM:
+            standardised_rooms = n_std
+    by_category = {c: 0 for c in vocab.ACTIVITY_CATEGORIES}
+    for category, n in conn.execute(activities_stmt(f)):
+        by_category[category] = n
+    newsletters, interviewees, problems = conn.execute(report_records_stmt(f)).one()
+    return Figures(
+        active_branches=branches,
+        established_branches=established,
+        functional_branches=functional,
+        party_members=conn.execute(members_stmt(f)).scalar_one(),
+        volunteer_teams=conn.execute(teams_stmt(f)).scalar_one(),
+        volunteers=conn.execute(volunteers_stmt(f)).scalar_one(),
+        education_bases=by_type[vocab.EDUCATION_BASE],
+        co_built_sites=co_built,
+        standardised_shared_rooms=standardised_rooms,
+        activities=sum(by_category.values()),
+        participants=conn.execute(participants_stmt(f)).scalar_one(),
+        newsletter_issues=newsletters,
+        oral_history_interviewees=interviewees,
+        problems_solved=problems,
+        sites_by_type=by_type,
+        activities_by_category=by_category,
+    )
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The figures for a filter and the same figures a year before its as-of day."""
+    filter: Filter
+    now: Figures
+    year_ago: Figures
+
+    def to_json(self) -> dict:
+        f = self.filter
+        out: dict = {
+            "as_of": f.as_of.isoformat(),
+            "period": {"from": f.start.isoformat(), "to": f.end.isoformat()},
+            "streets": list(f.streets),
+            "branch_id": f.branch_id,
+        }
+        now, ago = asdict(self.now), asdict(self.year_ago)
+        for key in KPI_KEYS:
+            out[key] = now[key]
+            out[f"{key}_year_ago"] = ago[key]
+        for key in ("sites_by_type", "activities_by_category"):
+            out[key] = now[key]
+            out[f"{key}_year_ago"] = ago[key]
+        return out
+
+
+def kpis(conn: Connection, f: Filter) -> Kpis:
+    return Kpis(filter=f, now=figures(conn, f), year_ago=figures(conn, f.year_ago()))

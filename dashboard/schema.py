@@ -1,0 +1,193 @@
+"""The store's tables as SQLAlchemy 2 typed models.
+
+Everything that can begin or end carries its dates; an interval is half-open:
+a record is in force on day D when ``start <= D`` and (``end`` is empty or ``D < end``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Street(Base):
+    """A township-level unit (街道/镇) of Zhangqiu, keyed by its 12-digit statistical code."""
+    __tablename__ = "streets"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(4))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+
+class Organisation(Base):
+    """A party organisation: 党委, 党总支 or 党支部, 建制型 or 功能型."""
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(4))
+    level: Mapped[str] = mapped_column(String(4))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"), index=True)
+    unit: Mapped[str | None] = mapped_column(String(100))
+    founded_on: Mapped[dt.date] = mapped_column(Date)
+    dissolved_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Person(Base):
+    """A retired cadre (or other volunteer) kept as one person, whatever their branches."""
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    gender: Mapped[str] = mapped_column(String(2))
+    birth_year: Mapped[int] = mapped_column(Integer)
+    cadre_type: Mapped[str] = mapped_column(String(4))
+    street_code: Mapped[str | None] = mapped_column(ForeignKey("streets.code"), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+
+
+class Membership(Base):
+    """A person's party membership in one organisation (组织关系), joined and left."""
+    __tablename__ = "memberships"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (Index("ix_memberships_org_dates", "org_id", "joined_on", "left_on", "person_id"),)
+
+
+class Site(Base):
+    """A place: co-built rooms, classrooms, stations, theatres, bases and the bureau's own venues."""
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(20))
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"), index=True)
+    community: Mapped[str | None] = mapped_column(String(100))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    co_built: Mapped[bool] = mapped_column(Boolean, default=False)
+    standardised: Mapped[bool] = mapped_column(Boolean, default=False)
+    liaison: Mapped[str | None] = mapped_column(String(40))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class VolunteerTeam(Base):
+    __tablename__ = "volunteer_teams"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"), index=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    direction: Mapped[str | None] = mapped_column(String(40))
+    founded_on: Mapped[dt.date] = mapped_column(Date)
+    dissolved_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class VolunteerMembership(Base):
+    __tablename__ = "volunteer_memberships"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("volunteer_teams.id"))
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (Index("ix_volunteer_memberships_team", "team_id", "joined_on", "left_on", "person_id"),)
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_teams.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"))
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+    __table_args__ = (
+        Index("ix_activities_street_date", "street_code", "date"),
+        Index("ix_activities_org_date", "org_id", "date"),
+    )
+
+
+class Participation(Base):
+    """Who took part in an activity (from the sign-in book, 签到簿)."""
+    __tablename__ = "participations"
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+
+
+class NewsletterIssue(Base):
+    """An issue of the bimonthly 《章丘老干部参考》."""
+    __tablename__ = "newsletter_issues"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    published_on: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+
+
+class OralHistoryInterview(Base):
+    """红色记忆: an interview with a 离休干部 or a pre-1949 party member."""
+    __tablename__ = "oral_history_interviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interviewee: Mapped[str] = mapped_column(String(40))
+    street_code: Mapped[str | None] = mapped_column(ForeignKey("streets.code"))
+    interviewed_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Problem(Base):
+    """A problem found (检视) and, once solved, its solved date."""
+    __tablename__ = "problems"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    found_on: Mapped[dt.date] = mapped_column(Date)
+    solved_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Honour(Base):
+    __tablename__ = "honours"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(100))
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    level: Mapped[str | None] = mapped_column(String(20))
+
+
+class StoreMeta(Base):
+    """Facts about the store itself, e.g. ``demo`` = the seed rules it was filled with."""
+    __tablename__ = "store_meta"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class StoreState(Base):
+    """One row, bumped by triggers on every data change: the dashboards' cheap change check."""
+    __tablename__ = "store_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+# Tables whose changes bump store_state (everything the dashboards read).
+TRACKED_TABLES = (
+    "streets", "organisations", "people", "memberships", "sites", "volunteer_teams",
+    "volunteer_memberships", "activities", "participations", "newsletter_issues",
+    "oral_history_interviews", "problems", "honours", "store_meta",
+)

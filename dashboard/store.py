@@ -1,0 +1,134 @@
+"""The one gateway to the SQL store: engine, migrations, change check and store facts."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from dashboard.schema import Person, StoreMeta, StoreState
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be reached or is not in a usable state."""
+
+
+@dataclass(frozen=True)
+class StoreVersion:
+    """What the dashboards poll: a counter bumped on every change, and when it last moved (UTC)."""
+    version: int
+    changed_at: dt.datetime | None
+
+
+def _normalise_url(url: str) -> str:
+    parsed = make_url(url)
+    # plain postgresql:// means psycopg 3 here, the driver we ship
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str) -> Engine:
+    url = _normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+class Store:
+    """A store at one URL. Create it, ``migrate()`` it, then hand it to indicators and pages."""
+
+    def __init__(self, url: str):
+        self.url = _normalise_url(url)
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def _alembic_config(self, conn) -> Config:  # noqa: ANN001
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        return cfg
+
+    def migrate(self) -> None:
+        """Create the store or bring it to the newest schema."""
+        with self.engine.begin() as conn:
+            command.upgrade(self._alembic_config(conn), "head")
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def version(self) -> StoreVersion:
+        """The cheap change check: one single-row read."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(StoreState.version, StoreState.changed_at).where(StoreState.id == 1)).first()
+        if row is None:
+            raise StoreError("store_state is missing: run `python -m dashboard init-db`")
+        return StoreVersion(row.version, row.changed_at)
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(Person)).scalar_one() == 0
+
+    def meta(self, key: str) -> dict | None:
+        with self.engine.connect() as conn:
+            raw = conn.execute(select(StoreMeta.value).where(StoreMeta.key == key)).scalar_one_or_none()
+        return None if raw is None else json.loads(raw)
+
+    def set_meta(self, session: Session, key: str, value: dict) -> None:
+        session.merge(StoreMeta(key=key, value=json.dumps(value, ensure_ascii=False)))
+
+    def demo_info(self) -> dict | None:
+        """The seed rules if the store holds demo data, else None."""
+        return self.meta("demo")
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def bulk_insert(conn, table, rows: list[dict]) -> None:  # noqa: ANN001
+    """Insert many rows fast: COPY on PostgreSQL, one executemany on SQLite."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        cols = list(rows[0])
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in cols])
+        return
+    conn.execute(table.insert(), rows)

@@ -1,0 +1,61 @@
+"""The bureau's controlled vocabularies (the Chinese terms are the stored values)."""
+from __future__ import annotations
+
+STREET_KINDS = ("街道", "镇")
+
+ORG_KINDS = ("建制型", "功能型")
+ESTABLISHED, FUNCTIONAL = ORG_KINDS
+ORG_LEVELS = ("党委", "党总支", "党支部")
+BRANCH_LEVEL = "党支部"
+
+CADRE_TYPES = ("离休", "退休")
+GENDERS = ("男", "女")
+
+SHARED_ROOM = "共享式党员活动室"
+OPEN_ROOM = "开放式活动室"
+UNIVERSITY = "老年大学分校/课堂"
+PRACTICE_STATION = "文明实践站"
+THEATRE = "芳华剧场"
+EDUCATION_BASE = "关心下一代教育基地"
+SANATORIUM = "干休所"
+ACTIVITY_CENTRE = "活动中心"
+SITE_TYPES = (
+    SHARED_ROOM, OPEN_ROOM, UNIVERSITY, PRACTICE_STATION, THEATRE,
+    EDUCATION_BASE, SANATORIUM, ACTIVITY_CENTRE,
+)
+
+# 三会一课 and its required cadence: months between required meetings.
+GENERAL_MEETING = "支部党员大会"
+COMMITTEE_MEETING = "支委会"
+GROUP_MEETING = "党小组会"
+PARTY_LECTURE = "党课"
+THREE_MEETINGS_ONE_LECTURE = {
+    GENERAL_MEETING: 3,
+    COMMITTEE_MEETING: 1,
+    GROUP_MEETING: 1,
+    PARTY_LECTURE: 3,
+}
+THEME_DAY = "主题党日"
+PRACTICE = "新时代文明实践"
+NEXT_GENERATION = "关心下一代"
+LECTURE_TOUR = "宣讲"
+VISIT = "走访慰问"
+COMMUNITY_DUTY = "社区执勤"
+HALF_MONTH_TALK = "半月谈"
+CULTURE = "文体活动"
+ELDER_EDUCATION = "老年教育"
+ACTIVITY_CATEGORIES = (
+    GENERAL_MEETING, COMMITTEE_MEETING, GROUP_MEETING, PARTY_LECTURE, THEME_DAY,
+    PRACTICE, NEXT_GENERATION, LECTURE_TOUR, VISIT, COMMUNITY_DUTY, HALF_MONTH_TALK,
+    CULTURE, ELDER_EDUCATION,
+)
+
+# 四位一体: which records show that a street has each of the four areas of work.
+FOUR_IN_ONE = {
+    "党的建设": {"sites": (SHARED_ROOM,), "categories": tuple(THREE_MEETINGS_ONE_LECTURE) + (THEME_DAY,)},
+    "老年教育": {"sites": (UNIVERSITY,), "categories": (ELDER_EDUCATION, LECTURE_TOUR)},
+    "文体活动": {"sites": (THEATRE, OPEN_ROOM, ACTIVITY_CENTRE), "categories": (CULTURE,)},
+    "志愿服务": {"sites": (PRACTICE_STATION,), "categories": (PRACTICE, COMMUNITY_DUTY, NEXT_GENERATION)},
+}
+
+COORD_SYSTEMS = ("WGS84", "GCJ02", "BD09")
