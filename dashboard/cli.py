@@ -56,7 +56,23 @@ def build_parser() -> argparse.ArgumentParser:
     ind = sub.add_parser("indicators", help="print the KPI figures for a filter")
     add_filter_arguments(ind)
     ind.add_argument("--json", action="store_true", help="print one JSON object (the only format so far)")
+    for module in _command_modules():
+        module.register(sub)
     return parser
+
+
+def _command_modules() -> list:
+    """Feature packages add their own subcommands: each module has ``register(subparsers)``
+    (setting ``handler=`` via ``set_defaults``) and the handler is ``handler(args, store) -> int``."""
+    import importlib
+
+    out = []
+    for name in COMMAND_MODULES:
+        out.append(importlib.import_module(name))
+    return out
+
+
+COMMAND_MODULES: list[str] = []
 
 
 def _store(settings: Settings):  # noqa: ANN202
@@ -83,6 +99,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
             return 0
         if args.command == "indicators":
             return _indicators(store, args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return handler(args, store)
     finally:
         store.dispose()
     return 2
@@ -101,6 +120,6 @@ def _indicators(store, args) -> int:  # noqa: ANN001
         except FilterError as exc:
             print(f"python -m dashboard indicators: error: {exc}", file=sys.stderr)
             return 2
-        result = kpis(conn, f).to_json()
+    result = kpis(store.engine, f).to_json()
     print(json.dumps(result, ensure_ascii=False))
     return 0

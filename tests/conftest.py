@@ -1,0 +1,71 @@
+"""Shared fixtures: real temporary stores (SQLite always, PostgreSQL when configured)."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from dashboard.store import Store
+
+POSTGRES_URL = os.environ.get("DASHBOARD_TEST_POSTGRES_URL")
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+
+
+def _postgres_store() -> Iterator[Store]:
+    """A store in a fresh PostgreSQL schema, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(Store(POSTGRES_URL).url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    store = Store(f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}")
+    try:
+        yield store
+    finally:
+        store.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+def make_store(backend: str, tmp_path) -> Iterator[Store]:  # noqa: ANN001
+    if backend == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("PostgreSQL tests need DASHBOARD_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+        yield from _postgres_store()
+        return
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    try:
+        yield store
+    finally:
+        store.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path) -> Iterator[Store]:  # noqa: ANN001
+    """An empty, migrated store on each backend."""
+    for s in make_store(request.param, tmp_path):
+        s.migrate()
+        yield s
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def report_store(request, tmp_path_factory) -> Iterator[Store]:  # noqa: ANN001
+    """The demo data as of the report day (2020-07-01), built once per backend."""
+    import datetime as dt
+
+    from dashboard.demo import DemoRules, seed
+
+    for s in make_store(request.param, tmp_path_factory.mktemp("report")):
+        s.migrate()
+        seed(s, DemoRules(as_of=dt.date(2020, 7, 1)))
+        yield s
