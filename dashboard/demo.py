@@ -160,8 +160,8 @@ class _Gen:
         rng, n = self.rng, self.rules.scale
         branches = [o for o in self.orgs if o["level"] == vocab.BRANCH_LEVEL and o["kind"] == vocab.ESTABLISHED]
         weights = [3 if "老干部党支部" in o["name"] else 2 for o in branches]
-        xinzhai = next(o for o in branches if o["name"].startswith("辛寨"))
-        diaozhen = next(o for o in branches if o["name"] == "刁镇街道老干部党支部")
+        xinzhai = next((o for o in branches if o["name"].startswith("辛寨")), None)
+        diaozhen = next((o for o in branches if o["name"] == "刁镇街道老干部党支部"), None)
         for pid in range(1, 11000 * n + 1):
             retired_early = rng.random() < 0.025
             gender = "男" if rng.random() < 0.62 else "女"
@@ -184,7 +184,7 @@ class _Gen:
             if branch is xinzhai:
                 # the 2017 merger: 辛寨 members moved to 刁镇 on the day their branch closed
                 self.add_membership(pid, xinzhai["id"], joined, min(death, xinzhai["dissolved_on"]))
-                if death > xinzhai["dissolved_on"]:
+                if death > xinzhai["dissolved_on"] and diaozhen is not None:
                     self.add_membership(pid, diaozhen["id"], xinzhai["dissolved_on"], death)
                 continue
             if rng.random() < 0.03:  # a transfer to another branch
@@ -306,7 +306,7 @@ class _Gen:
         target = rng.randint(520, 580) * n
         chosen = rng.sample(pool_2020, min(target, len(pool_2020)))
         teams = self.report_teams
-        for i, pid in enumerate(chosen):
+        for i, pid in enumerate(chosen if teams else ()):
             homes = [teams[i % len(teams)]]
             if rng.random() < 0.1:
                 homes.append(rng.choice(teams))

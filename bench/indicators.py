@@ -1,0 +1,494 @@
+"""Benchmark of the KPI indicators against hand-written SQL floors.
+
+Run from the repository root::
+
+    python bench/indicators.py --scale 1 --db sqlite
+    python bench/indicators.py --scale 10 --db postgresql --runs 20
+
+What it measures, on a demo store seeded as of ``--as-of`` (default 2026-11-27):
+
+0. ``seed-demo --scale N``: the time of ``dashboard.demo.seed`` into a freshly migrated store
+   (target ≤ 90 s at scale 10). The store is kept and reused while its ``demo_info()`` matches
+   (SQLite: ``bench/out/bench-scale{N}.sqlite3``; PostgreSQL: schema ``bench_scale{N}`` at
+   ``$DASHBOARD_BENCH_POSTGRES_URL``, default postgresql://postgres@127.0.0.1:5432/test).
+   ``--reseed`` forces a rebuild. On PostgreSQL the bench runs ANALYZE after seeding (what
+   autovacuum would soon do anyway); on SQLite it does not (the app never does).
+
+For three filters – the whole district, one street (明水街道, 370114001000) and the 党支部 with the
+most members on the as-of day – it then times, after 2 warm-ups, ``--runs`` runs (default 20):
+
+1. ``dashboard.indicators.kpis(engine, f)``: every KPI figure now and a year ago (two connections
+   side by side). Median and p95; target ≤ 50 ms at scale 1 and ≤ 200 ms at scale 10 (linear in
+   between, 200 ms above). For reference also the "kpis floor": the 16 hand-written queries below
+   (now and a year ago) one after the other on one raw DBAPI connection; and ``figures()`` now and
+   a year ago one after the other on one connection (kpis() without its thread pool).
+2. Each indicator statement of ``dashboard/indicators/kpi.py`` through SQLAlchemy,
+   ``conn.execute(stmt(f)).all()`` (building the statement included, as the app does it).
+   Median and p95.
+3. Its floor: the same figure as a hand-written SQL string with parameters, executed on the raw
+   DBAPI cursor of the same connection. Median, and the ratio ours/floor (target ≤ 1.5). The
+   floor's rows must equal ours, else the line says MISMATCH: a floor that counts something else
+   proves nothing.
+
+Lines that miss a target say OVER TARGET. The exit status is 0 whatever the figures (it is a
+benchmark, not a test); only a broken setup (no database, failing seed) ends it otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+from dashboard import vocab  # noqa: E402
+from dashboard.demo import DemoRules, seed  # noqa: E402
+from dashboard.indicators import Filter, kpis, resolve_filter  # noqa: E402
+from dashboard.indicators import kpi  # noqa: E402
+from dashboard.indicators.filters import shift_year  # noqa: E402
+from dashboard.indicators.kpi import figures  # noqa: E402
+from dashboard.schema import Membership, Organisation  # noqa: E402
+from dashboard.store import Store, make_engine  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+AS_OF = dt.date(2026, 11, 27)
+DEMO_SEED = 2020
+MINGSHUI = "370114001000"  # 明水街道
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+WARMUPS = 2
+RATIO_TARGET = 1.5
+SEED_TARGET_S, SEED_TARGET_SCALE = 90.0, 10
+
+
+def kpis_target_ms(scale: int) -> float:
+    """≤ 50 ms at scale 1, ≤ 200 ms at scale 10, linear in between."""
+    if scale <= 1:
+        return 50.0
+    if scale >= 10:
+        return 200.0
+    return 50.0 + (scale - 1) * (200.0 - 50.0) / 9
+
+
+# -- the store ---------------------------------------------------------------------------------
+
+def _seed_log() -> dict:
+    path = OUT / "seed-times.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _remember_seed(key: str, seconds: float) -> None:
+    log = _seed_log()
+    log[key] = {"seconds": round(seconds, 2), "at": dt.datetime.now().isoformat(timespec="seconds")}
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "seed-times.json").write_text(json.dumps(log, indent=1), encoding="utf-8")
+
+
+def _matches(info: dict | None, rules: DemoRules) -> bool:
+    return bool(info) and info.get("as_of") == rules.as_of.isoformat() \
+        and info.get("scale") == rules.scale and info.get("seed") == rules.seed
+
+
+def open_store(db: str, rules: DemoRules, reseed: bool) -> tuple[Store, str]:
+    """The bench store for these rules, seeded if needed; and where it lives."""
+    n = rules.scale
+    if db == "sqlite":
+        path = OUT / f"bench-scale{n}.sqlite3"
+        where, key = str(path.relative_to(ROOT)), f"sqlite:{path.name}"
+        store = Store(f"sqlite:///{path}")
+        if path.exists() and not reseed:
+            store.migrate()
+            if _matches(store.demo_info(), rules):
+                return _reused(store, where, key, rules)
+        store.dispose()
+        for suffix in ("", "-wal", "-shm", "-journal"):  # start from an empty file
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        store = Store(f"sqlite:///{path}")
+    else:
+        base = os.environ.get("DASHBOARD_BENCH_POSTGRES_URL") or DEFAULT_PG_URL
+        schema = f"bench_scale{n}"
+        admin = make_engine(base)
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+        sep = "&" if "?" in base else "?"
+        url = f"{base}{sep}options=-csearch_path%3D{schema}"
+        where, key = f"{make_engine(base).url.render_as_string()} schema {schema}", f"postgresql:{schema}"
+        store = Store(url)
+        store.migrate()
+        if not reseed and _matches(store.demo_info(), rules):
+            admin.dispose()
+            return _reused(store, where, key, rules)
+        store.dispose()
+        with admin.begin() as conn:  # start from an empty schema
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        store = Store(url)
+    store.migrate()
+    t0 = time.perf_counter()
+    counts = seed(store, rules)
+    seconds = time.perf_counter() - t0
+    _remember_seed(key, seconds)
+    over = rules.scale >= SEED_TARGET_SCALE and seconds > SEED_TARGET_S
+    print(f"seed-demo --scale {n}: {seconds:.1f} s (target ≤ {SEED_TARGET_S:.0f} s at scale {SEED_TARGET_SCALE})"
+          f"{'   <<< OVER TARGET' if over else ''}")
+    print(f"  rows: {json.dumps(counts, ensure_ascii=False)}")
+    if store.dialect == "postgresql":
+        t0 = time.perf_counter()
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        print(f"  ANALYZE: {time.perf_counter() - t0:.1f} s (not part of the seed time)")
+    print(f"  store: {where}")
+    return store, where
+
+
+def _reused(store: Store, where: str, key: str, rules: DemoRules) -> tuple[Store, str]:
+    past = _seed_log().get(key)
+    took = f"{past['seconds']:.1f} s on {past['at']}" if past else "time not recorded"
+    over = past and rules.scale >= SEED_TARGET_SCALE and past["seconds"] > SEED_TARGET_S
+    print(f"seed-demo --scale {rules.scale}: reused {where} (seeded as of {rules.as_of}; "
+          f"took {took}; target ≤ {SEED_TARGET_S:.0f} s at scale {SEED_TARGET_SCALE})"
+          f"{'   <<< OVER TARGET' if over else ''}   (--reseed to time it again)")
+    return store, where
+
+
+# -- the floors: each figure as one hand-written SQL string ------------------------------------
+
+class Sql:
+    """Builds one SQL string with positional parameters, written with ``?``."""
+
+    def __init__(self, dates_as_text: bool):
+        self.params: list = []
+        self.dates_as_text = dates_as_text
+
+    def p(self, value) -> str:  # noqa: ANN001
+        if isinstance(value, dt.date) and self.dates_as_text:
+            value = value.isoformat()  # SQLite keeps dates as 'YYYY-MM-DD' text
+        self.params.append(value)
+        return "?"
+
+    def in_(self, column: str, values) -> str:  # noqa: ANN001
+        return f"{column} IN ({', '.join(self.p(v) for v in values)})"
+
+
+def floor_branches(q: Sql, f: Filter) -> str:
+    d = f.as_of
+    sql = (f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN kind = {q.p(vocab.ESTABLISHED)} THEN 1 ELSE 0 END), 0), "
+           f"COALESCE(SUM(CASE WHEN kind = {q.p(vocab.FUNCTIONAL)} THEN 1 ELSE 0 END), 0) FROM organisations "
+           f"WHERE level = {q.p(vocab.BRANCH_LEVEL)} AND founded_on <= {q.p(d)} "
+           f"AND (dissolved_on IS NULL OR dissolved_on > {q.p(d)})")
+    if f.streets:
+        sql += f" AND {q.in_('street_code', f.streets)}"
+    if f.branch_id is not None:
+        sql += f" AND {q.in_('id', f.org_ids)}"
+    return sql
+
+
+def floor_members(q: Sql, f: Filter) -> str:
+    d = f.as_of
+    where = [f"m.joined_on <= {q.p(d)}", f"(m.left_on IS NULL OR m.left_on > {q.p(d)})",
+             f"o.founded_on <= {q.p(d)}", f"(o.dissolved_on IS NULL OR o.dissolved_on > {q.p(d)})"]
+    if f.streets:
+        where.append(q.in_("o.street_code", f.streets))
+    if f.branch_id is not None:
+        where.append(q.in_("m.org_id", f.org_ids))  # on the membership side: its index leads with org_id
+    return ("SELECT COUNT(DISTINCT m.person_id) FROM memberships m JOIN organisations o ON o.id = m.org_id "
+            f"WHERE {' AND '.join(where)}")
+
+
+def _team_where(q: Sql, f: Filter, t: str) -> list[str]:
+    d = f.as_of
+    where = [f"{t}founded_on <= {q.p(d)}", f"({t}dissolved_on IS NULL OR {t}dissolved_on > {q.p(d)})"]
+    if f.streets:
+        where.append(q.in_(f"{t}street_code", f.streets))
+    if f.branch_id is not None:
+        where.append(q.in_(f"{t}org_id", f.org_ids))
+    return where
+
+
+def floor_teams(q: Sql, f: Filter) -> str:
+    return f"SELECT COUNT(*) FROM volunteer_teams WHERE {' AND '.join(_team_where(q, f, ''))}"
+
+
+def floor_volunteers(q: Sql, f: Filter) -> str:
+    d = f.as_of
+    where = [f"v.joined_on <= {q.p(d)}", f"(v.left_on IS NULL OR v.left_on > {q.p(d)})", *_team_where(q, f, "t.")]
+    return ("SELECT COUNT(DISTINCT v.person_id) FROM volunteer_memberships v "
+            f"JOIN volunteer_teams t ON t.id = v.team_id WHERE {' AND '.join(where)}")
+
+
+def floor_sites(q: Sql, f: Filter) -> str:
+    d = f.as_of
+    where = [f"opened_on <= {q.p(d)}", f"(closed_on IS NULL OR closed_on > {q.p(d)})"]
+    if f.site_streets:
+        where.append(q.in_("street_code", f.site_streets))
+    return ("SELECT type, COUNT(*), SUM(CASE WHEN co_built THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN standardised THEN 1 ELSE 0 END) FROM sites WHERE {' AND '.join(where)} GROUP BY type")
+
+
+def _activity_where(q: Sql, f: Filter, a: str) -> list[str]:
+    where = [f"{a}date BETWEEN {q.p(f.start)} AND {q.p(f.end)}"]
+    if f.streets:
+        where.append(q.in_(f"{a}street_code", f.streets))
+    if f.branch_id is not None:
+        where.append(q.in_(f"{a}org_id", f.org_ids))
+    return where
+
+
+def floor_activities(q: Sql, f: Filter) -> str:
+    return f"SELECT category, COUNT(*) FROM activities WHERE {' AND '.join(_activity_where(q, f, ''))} GROUP BY category"
+
+
+def floor_participants(q: Sql, f: Filter) -> str:
+    return ("SELECT COUNT(DISTINCT p.person_id) FROM activities a JOIN participations p ON p.activity_id = a.id "
+            f"WHERE {' AND '.join(_activity_where(q, f, 'a.'))}")
+
+
+def floor_report_records(q: Sql, f: Filter) -> str:
+    d = f.as_of
+    return (f"SELECT (SELECT COUNT(*) FROM newsletter_issues WHERE published_on <= {q.p(d)}), "
+            f"(SELECT COUNT(DISTINCT interviewee) FROM oral_history_interviews WHERE interviewed_on <= {q.p(d)}), "
+            f"(SELECT COUNT(*) FROM problems WHERE solved_on <= {q.p(d)})")
+
+
+INDICATORS: list[tuple[str, Callable, Callable]] = [
+    ("branches", kpi.branches_stmt, floor_branches),
+    ("members", kpi.members_stmt, floor_members),
+    ("teams", kpi.teams_stmt, floor_teams),
+    ("volunteers", kpi.volunteers_stmt, floor_volunteers),
+    ("sites_by_type", kpi.sites_by_type_stmt, floor_sites),
+    ("activities", kpi.activities_stmt, floor_activities),
+    ("participants", kpi.participants_stmt, floor_participants),
+    ("report_records", kpi.report_records_stmt, floor_report_records),
+]
+
+
+def compile_floor(build: Callable, f: Filter, dialect: str) -> tuple[str, tuple]:
+    q = Sql(dates_as_text=dialect == "sqlite")
+    sql = build(q, f)
+    if dialect == "postgresql":
+        sql = sql.replace("?", "%s")  # psycopg's parameter style; no literal '?' in these strings
+    return sql, tuple(q.params)
+
+
+def run_raw(raw, sql: str, params: tuple) -> list:  # noqa: ANN001
+    cur = raw.cursor()
+    try:
+        cur.execute(sql, params)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def normalise(rows) -> list[tuple]:  # noqa: ANN001
+    """Rows as sorted tuples of plain ints/strings, so both sides compare equal when they agree."""
+    out = []
+    for row in rows:
+        out.append(tuple(int(v) if isinstance(v, (bool, int)) or type(v).__name__ == "Decimal" else v
+                         for v in row))
+    return sorted(out, key=repr)
+
+
+# -- timing ------------------------------------------------------------------------------------
+
+def p95(values: list[float]) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, math.ceil(0.95 * len(s)) - 1)]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1000.0
+
+
+@dataclass
+class Row:
+    indicator: str
+    filter: str
+    median: float
+    p95: float
+    floor: float | None
+    ratio: float | None
+    ok: bool
+    note: str = ""
+
+
+def bench_filter(store: Store, label: str, f: Filter, runs: int, target_ms: float) -> list[Row]:
+    dialect = store.dialect
+    rows: list[Row] = []
+    engine = store.engine
+
+    # 1. the whole kpis() call
+    for _ in range(WARMUPS):
+        k = kpis(engine, f)
+    gc.collect()
+    samples = [timed(lambda: kpis(engine, f)) for _ in range(runs)]
+    kpis_row = Row("kpis() now+year ago", label, statistics.median(samples), p95(samples), None, None,
+                   statistics.median(samples) <= target_ms, f"target ≤ {target_ms:.0f} ms")
+    ago = f.year_ago()
+
+    def sequential() -> None:
+        with engine.connect() as c:
+            figures(c, f)
+            figures(c, ago)
+
+    for _ in range(WARMUPS):
+        sequential()
+    gc.collect()
+    seq = [timed(sequential) for _ in range(runs)]
+    seq_row = Row("  figures() x2 in a row", label, statistics.median(seq), p95(seq), None, None,
+                  statistics.median(seq) <= target_ms, "reference: no thread pool")
+    now = k.now
+    print(f"  {label}: branches {now.active_branches}, members {now.party_members}, teams {now.volunteer_teams}, "
+          f"volunteers {now.volunteers}, sites {sum(now.sites_by_type.values())}, activities {now.activities}, "
+          f"participants {now.participants}")
+
+    # 2./3. each statement, and its hand-written floor, interleaved run by run
+    floors_all = [compile_floor(build, g, dialect) for g in (f, f.year_ago()) for _, _, build in INDICATORS]
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        for name, stmt, build in INDICATORS:
+            sql, params = compile_floor(build, f, dialect)
+            ours = normalise(conn.execute(stmt(f)).all())
+            floor = normalise(run_raw(raw, sql, params))
+            note = ""
+            if ours != floor:
+                note = f"MISMATCH ours={ours} floor={floor}"
+                print(f"\n!!!!!!!! MISMATCH {name} [{label}]: ours={ours} floor={floor}\n", file=sys.stderr)
+            for _ in range(WARMUPS):
+                conn.execute(stmt(f)).all()
+                run_raw(raw, sql, params)
+            gc.collect()
+            ours_t, floor_t = [], []
+            for _ in range(runs):
+                ours_t.append(timed(lambda: conn.execute(stmt(f)).all()))
+                floor_t.append(timed(lambda: run_raw(raw, sql, params)))
+            med, fmed = statistics.median(ours_t), statistics.median(floor_t)
+            ratio = med / fmed if fmed > 0 else float("inf")
+            rows.append(Row(name, label, med, p95(ours_t), fmed, ratio, ratio <= RATIO_TARGET and not note, note))
+
+        # the kpis floor: all 16 hand-written queries, sequential, one raw connection
+        def all_floors() -> None:
+            for sql, params in floors_all:
+                run_raw(raw, sql, params)
+
+        for _ in range(WARMUPS):
+            all_floors()
+        gc.collect()
+        floor_samples = [timed(all_floors) for _ in range(runs)]
+    kpis_row.floor = statistics.median(floor_samples)
+    kpis_row.ratio = kpis_row.median / kpis_row.floor
+    kpis_row.note += "; floor = 16 queries in a row"
+    seq_row.floor = kpis_row.floor
+    seq_row.ratio = seq_row.median / seq_row.floor
+    return [kpis_row, seq_row, *rows]
+
+
+def print_table(rows: list[Row]) -> None:
+    head = (f"{'indicator':<23} {'filter':<9} {'median ms':>9} {'p95 ms':>8} {'floor ms':>8} {'ratio':>6} "
+            f"{'+ms':>6}  status")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        floor = f"{r.floor:8.2f}" if r.floor is not None else f"{'':8}"
+        ratio = f"{r.ratio:6.2f}" if r.ratio is not None else f"{'':6}"
+        extra = f"{r.median - r.floor:6.2f}" if r.floor is not None else f"{'':6}"
+        status = "OK" if r.ok else "<<< OVER TARGET"
+        if r.note.startswith("MISMATCH"):
+            status = "<<< MISMATCH"
+        note = f"  ({r.note})" if r.note and not r.note.startswith("MISMATCH") else ""
+        print(f"{r.indicator:<23} {r.filter:<9} {r.median:9.2f} {r.p95:8.2f} {floor} {ratio} {extra}  {status}{note}")
+
+
+# -- the filters -------------------------------------------------------------------------------
+
+def biggest_branch(conn, as_of: dt.date) -> tuple[int, str, int]:  # noqa: ANN001
+    """The 党支部 with the most members in force on the as-of day: (id, name, members)."""
+    n = func.count(func.distinct(Membership.person_id)).label("n")
+    return conn.execute(
+        select(Organisation.id, Organisation.name, n)
+        .join(Membership, Membership.org_id == Organisation.id)
+        .where(Organisation.level == vocab.BRANCH_LEVEL,
+               kpi.in_force(Organisation.founded_on, Organisation.dissolved_on, as_of),
+               kpi.in_force(Membership.joined_on, Membership.left_on, as_of))
+        .group_by(Organisation.id, Organisation.name)
+        .order_by(n.desc(), Organisation.id)
+        .limit(1)
+    ).one()
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=int, default=1, help="demo scale (1 = district, 10 = city)")
+    ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--runs", type=int, default=20, help="timed runs per measurement (after 2 warm-ups)")
+    ap.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF, help=f"demo as-of day (default {AS_OF})")
+    ap.add_argument("--reseed", action="store_true", help="rebuild the store even if it matches")
+    args = ap.parse_args(argv)
+    if args.scale < 1 or args.runs < 1:
+        ap.error("--scale and --runs must be at least 1")
+
+    rules = DemoRules(as_of=args.as_of, scale=args.scale, seed=DEMO_SEED)
+    print(f"bench/indicators.py: --db {args.db} --scale {args.scale} --as-of {args.as_of} --runs {args.runs} "
+          f"(python {sys.version.split()[0]}, {os.cpu_count()} cores, load {_load()})")
+    store, _ = open_store(args.db, rules, args.reseed)
+    try:
+        with store.engine.connect() as conn:
+            bid, bname, bmembers = biggest_branch(conn, args.as_of)
+            filters = [
+                ("district", Filter.district(args.as_of)),
+                ("street", resolve_filter(conn, streets=[MINGSHUI], as_of=args.as_of)),
+                ("branch", resolve_filter(conn, branch=bid, as_of=args.as_of)),
+            ]
+        fb = filters[2][1]
+        print(f"filters: district = 全区; street = 明水街道 {MINGSHUI}; branch = #{bid} {bname} "
+              f"({bmembers} members, org_ids {list(fb.org_ids)}, sites of street {fb.branch_street})")
+        f0 = filters[0][1]
+        print(f"period {f0.start} .. {f0.end}; year ago as of {shift_year(args.as_of)}")
+        target = kpis_target_ms(args.scale)
+        rows: list[Row] = []
+        for label, f in filters:
+            rows += bench_filter(store, label, f, args.runs, target)
+    finally:
+        store.dispose()
+
+    print(f"\nload average at the end: {_load()} (other work on the machine makes every figure noisier)")
+    print("ratio = ours / floor (target ≤ 1.5); +ms = ours - floor")
+    print_table(rows)
+    print()
+    for label, _ in filters:
+        mine = [r for r in rows if r.filter == label]
+        k, stmts = mine[0], mine[2:]
+        over = [r.indicator for r in stmts if r.ratio is not None and r.ratio > RATIO_TARGET]
+        bad = [r.indicator for r in stmts if r.note.startswith("MISMATCH")]
+        worst = max(stmts, key=lambda r: r.ratio or 0)
+        print(f"{label:<9} kpis() median {k.median:.1f} ms, p95 {k.p95:.1f} ms "
+              f"(target ≤ {target:.0f} ms: {'OK' if k.ok else 'OVER TARGET'}; floor {k.floor:.1f} ms, "
+              f"×{k.ratio:.2f}); statements within {RATIO_TARGET}× floor: {len(stmts) - len(over)}/{len(stmts)}"
+              f"{' OVER TARGET: ' + ', '.join(over) if over else ''} (worst {worst.indicator} ×{worst.ratio:.2f})"
+              f"{'; MISMATCH: ' + ', '.join(bad) if bad else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

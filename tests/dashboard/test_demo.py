@@ -1,0 +1,64 @@
+"""The demo data as of the report day equals the bureau's own published figures (FACTS.md)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from dashboard import geo, vocab
+from dashboard.demo import DemoRules, generate
+from dashboard.indicators import Filter, kpis
+from dashboard.schema import Site
+
+REPORT_DAY = dt.date(2020, 7, 1)
+
+
+def test_report_day_figures_equal_the_report(report_store):
+    k = kpis(report_store.engine, Filter.district(REPORT_DAY)).now
+    assert k.volunteer_teams == 15
+    assert 500 <= k.volunteers <= 599
+    assert k.education_bases == 19
+    assert k.standardised_shared_rooms == 6
+    assert k.sites_by_type[vocab.THEATRE] == 5
+    assert 10 <= k.sites_by_type[vocab.OPEN_ROOM] + k.sites_by_type[vocab.UNIVERSITY] <= 19
+    assert k.functional_branches == 4
+    assert k.newsletter_issues == 42
+    assert k.oral_history_interviewees == 85
+    assert k.problems_solved == 33
+    assert 35 <= k.activities_by_category[vocab.PRACTICE] <= 39
+    assert 30 <= k.activities_by_category[vocab.NEXT_GENERATION] <= 39
+
+
+def test_the_store_says_it_holds_demo_data(report_store):
+    info = report_store.demo_info()
+    assert info["as_of"] == "2020-07-01" and info["scale"] == 1
+
+
+def test_sites_lie_in_their_street_and_the_district(report_store):
+    with report_store.engine.connect() as c:
+        sites = c.execute(select(Site.street_code, Site.lon, Site.lat)).all()
+    assert len(sites) > 40
+    for street, lon, lat in sites:
+        assert geo.in_district(lon, lat)
+        assert geo.nearest_township(lon, lat).code == street
+
+
+def test_members_and_sites_spread_over_all_streets(report_store):
+    with report_store.engine.connect() as c:
+        streets = c.execute(select(func.count(func.distinct(Site.street_code)))).scalar_one()
+    assert streets >= 15
+    k = kpis(report_store.engine, Filter.district(REPORT_DAY)).now
+    assert k.party_members > 5000
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    a = generate(DemoRules(as_of=dt.date(2016, 1, 1), seed=7))
+    b = generate(DemoRules(as_of=dt.date(2016, 1, 1), seed=7))
+    c = generate(DemoRules(as_of=dt.date(2016, 1, 1), seed=8))
+    assert a == b
+    assert a["people"] != c["people"]
+
+
+def test_names_are_plainly_fictitious():
+    rows = generate(DemoRules(as_of=dt.date(2014, 1, 1)))
+    assert all("某" in p["name"] for p in rows["people"])
