@@ -368,7 +368,9 @@ class _Gen:
         for org in self.orgs:
             if org["level"] != vocab.BRANCH_LEVEL:
                 continue
-            diligence = rng.uniform(0.72, 1.0)
+            # most branches keep every meeting; some slip now and then, a few often
+            roll = rng.random()
+            diligence = 1.0 if roll < 0.6 else rng.uniform(0.93, 0.99) if roll < 0.85 else rng.uniform(0.7, 0.9)
             month = dt.date(max(org["founded_on"], HISTORY_START).year, max(org["founded_on"], HISTORY_START).month, 1)
             end = min(org["dissolved_on"] or self.as_of, self.as_of)
             while month <= end:

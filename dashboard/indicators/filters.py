@@ -41,6 +41,7 @@ class Filter:
     branch_id: int | None = None
     org_ids: tuple[int, ...] = ()
     branch_street: str | None = None
+    branch_name: str | None = None
 
     @property
     def site_streets(self) -> tuple[str, ...]:
@@ -123,11 +124,11 @@ def resolve_filter(
     if start > end:
         raise FilterError(f"起始日 {start} 晚于截止日 {end}")
     codes = resolve_streets(conn, streets)
-    branch_id, org_ids, branch_street = None, (), None
+    branch_id, org_ids, branch_street, name = None, (), None, None
     if branch not in (None, ""):
         branch_id, name, branch_street = resolve_branch(conn, branch)
         if codes and branch_street not in codes:
             raise FilterError(f"党组织“{name}”不在所选街道/镇内")
         org_ids = _branch_tree(conn, branch_id)
     return Filter(as_of=as_of, start=start, end=end, streets=codes, branch_id=branch_id,
-                  org_ids=org_ids, branch_street=branch_street)
+                  org_ids=org_ids, branch_street=branch_street, branch_name=name)

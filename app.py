@@ -1,0 +1,133 @@
+"""章丘区委老干部局党建看板: creates the app, registers its pages and callbacks, and serves it.
+
+``python app.py`` creates and seeds the store on first start (demo data), then serves on
+127.0.0.1:8050 (``HOST``/``PORT`` override). Settings: see ``dashboard/settings.py``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+from dash import Dash, Input, Output, State, dcc, html
+from flask import Response, request
+
+from callbacks.context import EXTENSION, Runtime
+from dashboard.demo import DemoRules, seed
+from dashboard.query import parse_qs_kwargs
+from dashboard.service import DataService
+from dashboard.settings import PROJECT_ROOT, Settings
+from dashboard.store import Store
+from layouts import overview
+
+log = logging.getLogger("dashboard")
+
+ROUTER_LOCATION = "router-location"
+ROUTER_CONTENT = "router-content"
+
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+<footer>{%config%}{%scripts%}{%renderer%}</footer>
+</body>
+</html>"""
+
+
+def not_found(path: str) -> html.Div:
+    return html.Div([html.H1("页面不存在"), html.P(f"没有“{path}”这个页面。"), dcc.Link("返回总览", href="/")],
+                    className="not-found")
+
+
+def open_store(settings: Settings) -> Store:
+    """Open the configured store, migrate it, and fill it with demo data if it is empty."""
+    store = Store(settings.database_url)
+    store.migrate()
+    if store.is_empty():
+        log.warning("store is empty: seeding demo data (python -m dashboard seed-demo)")
+        seed(store, DemoRules(as_of=dt.date.today()))
+    return store
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    store = store or open_store(settings)
+    app = Dash(
+        __name__,
+        title="章丘区委老干部局党建看板",
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        serve_locally=True,
+        compress=True,
+        update_title=None,
+        suppress_callback_exceptions=True,
+    )
+    app.index_string = INDEX
+    app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url))
+
+    pages = {
+        "/": lambda **q: overview.layout(refresh_seconds=settings.refresh_seconds, **q),
+    }
+    app.layout = html.Div([dcc.Location(id=ROUTER_LOCATION), html.Div(id=ROUTER_CONTENT)])
+
+    @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
+                  State(ROUTER_LOCATION, "search"))
+    def route(pathname, search):  # noqa: ANN001, ANN202
+        """Pages are chosen by path only: filter changes (the query string) never rebuild a page."""
+        page = pages.get(pathname or "/")
+        return page(**parse_qs_kwargs(search)) if page else not_found(pathname)
+
+    import callbacks.overview  # noqa: F401  (registers the page's callbacks with dash.callback)
+
+    _add_http_rules(app, settings)
+    return app
+
+
+def _add_http_rules(app: Dash, settings: Settings) -> None:
+    server = app.server
+
+    @server.route("/_glyphs/<path:fontstack>/<glyph_range>.pbf")
+    def glyphs(fontstack: str, glyph_range: str) -> Response:  # noqa: ARG001
+        """An empty glyph set: the map's labels are Chinese, which the browser draws itself."""
+        return Response(b"", mimetype="application/x-protobuf", headers={"Cache-Control": "public, max-age=86400"})
+
+    @server.route("/healthz")
+    def health() -> Response:
+        store = server.extensions[EXTENSION].service.store
+        try:
+            store.ping()
+        except Exception:  # noqa: BLE001
+            return Response("store unreachable", status=503)
+        return Response("ok")
+
+    @server.after_request
+    def headers(response: Response) -> Response:
+        path = request.path
+        if path.startswith("/embed/"):
+            origins = " ".join(settings.embed_origins) or "'self'"
+            response.headers["Content-Security-Policy"] = f"frame-ancestors 'self' {origins}".replace("'self' 'self'", "'self'")
+        else:
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        # assets carry their modification time (?m=…): safe to cache for a year
+        if path.startswith("/assets/") and request.args.get("m") and response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    settings = Settings.from_env()
+    app = create_app(settings)
+    app.run(host=settings.host, port=settings.port, debug=False)
+
+
+if __name__ == "__main__":
+    main()

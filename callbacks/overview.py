@@ -1,0 +1,170 @@
+"""Callbacks of the staff page: URL ⇄ filters, the change check, and the panels."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, no_update
+
+from callbacks.context import runtime, service
+from callbacks.refresh import poll_version
+from dashboard import figures
+from dashboard.indicators import FilterError
+from dashboard.indicators.panels import branch_options as branch_rows, streets as street_rows
+from dashboard.panels import KPIS
+from dashboard.query import FilterArgs, args_from_controls, parse_query, resolve
+from layouts import components as C
+from layouts import ids
+
+CONTROL_OUTPUTS = [
+    Output(ids.STREET, "value"), Output(ids.BRANCH, "value"), Output(ids.PERIOD, "value"),
+    Output(ids.RANGE, "start_date"), Output(ids.RANGE, "end_date"), Output(ids.RANGE, "disabled"),
+    Output(ids.AS_OF, "date"),
+]
+
+
+def _controls(args: FilterArgs) -> list:
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return [list(args.streets), args.branch, args.period, iso(args.start), iso(args.end),
+            args.period != "custom", iso(args.as_of)]
+
+
+def _clicked_street(click: dict | None) -> str | None:
+    try:
+        point = click["points"][0]
+    except (TypeError, KeyError, IndexError):
+        return None
+    data = point.get("customdata")
+    return (data[0] if isinstance(data, list) else data) or None
+
+
+@callback(
+    *CONTROL_OUTPUTS,
+    Output(ids.URL, "search"),
+    Output(ids.FILTER_STATE, "data"),
+    Input(ids.URL, "search"),
+    Input(ids.STREET, "value"), Input(ids.BRANCH, "value"), Input(ids.PERIOD, "value"),
+    Input(ids.RANGE, "start_date"), Input(ids.RANGE, "end_date"), Input(ids.AS_OF, "date"),
+    Input(ids.RESET, "n_clicks"), Input(ids.MAP, "clickData"), Input(ids.SITES_BY_STREET, "clickData"),
+)
+def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click):  # noqa: ANN001
+    """One source of truth: the URL. Controls write it; Back/Forward and shared links read it."""
+    trigger = ctx.triggered_id
+    if trigger in (None, ids.URL):
+        try:
+            args = parse_query(search)
+        except FilterError as exc:
+            return [*_controls(FilterArgs()), no_update, {"query": search or "", "error": str(exc)}]
+        canonical = args.to_query()
+        return [*_controls(args), no_update, {"query": canonical, "error": None}]
+    if trigger == ids.RESET:
+        args = FilterArgs()
+    elif trigger in (ids.MAP, ids.SITES_BY_STREET):
+        street = _clicked_street(map_click if trigger == ids.MAP else bar_click)
+        if street is None:
+            return [no_update] * (len(CONTROL_OUTPUTS) + 2)
+        current = args_from_controls(streets, branch, period, start, end, as_of)
+        args = FilterArgs((street,), None, current.period, current.start, current.end, current.as_of)
+    else:
+        # a new choice of streets clears the branch: its options follow the streets
+        args = args_from_controls(streets, None if trigger == ids.STREET else branch, period, start, end, as_of)
+    query = args.to_query()
+    return [*_controls(args), query, {"query": query, "error": None}]
+
+
+@callback(
+    Output(ids.VERSION, "data"),
+    Input(ids.POLL, "n_intervals"),
+    State(ids.VERSION, "data"),
+)
+def poll(_n, current):  # noqa: ANN001
+    return poll_version(current)
+
+
+@callback(
+    Output(ids.STREET, "options"),
+    Output(ids.BRANCH, "options"),
+    Input(ids.STREET, "value"),
+    Input(ids.VERSION, "data"),
+)
+def filter_options(streets, version):  # noqa: ANN001
+    engine = service().store.engine
+    with engine.connect() as conn:
+        all_streets = street_rows(conn)
+        codes = tuple(s for s in (streets or ()) if any(r.code == s for r in all_streets))
+        branches = branch_rows(conn, codes)
+    street_opts = [{"label": f"{s.name}({s.kind})", "value": s.code} for s in all_streets]
+    branch_opts = [{"label": f"{b.name}({b.kind})", "value": str(b.id)} for b in branches]
+    return street_opts, branch_opts
+
+
+PANEL_OUTPUTS = [
+    *[Output(ids.kpi(k.key), "children") for k in KPIS],
+    *[Output(ids.kpi_delta(k.key), "children") for k in KPIS],
+    *[Output(ids.kpi_delta(k.key), "className") for k in KPIS],
+    *[Output(ids.kpi_note(k.key), "children") for k in KPIS],
+    Output(ids.MAP, "figure"), Output(ids.SITES_BY_STREET, "figure"), Output(ids.ACTIVITIES_BY_MONTH, "figure"),
+    Output(ids.VOLUNTEERS_BY_TEAM, "figure"), Output(ids.MEMBER_STRUCTURE, "figure"), Output(ids.FOUR_IN_ONE, "figure"),
+    Output(ids.THREE_MEETINGS, "children"), Output(ids.LATEST_ACTIVITIES, "children"),
+    Output(ids.AS_OF_TEXT, "children"), Output(ids.UPDATED_TEXT, "children"), Output(ids.DEMO_MARK, "children"),
+    Output(ids.CONNECTION_MARK, "children"), Output(ids.SCOPE_TEXT, "children"), Output(ids.MESSAGE, "children"),
+]
+
+
+@callback(*PANEL_OUTPUTS, Input(ids.FILTER_STATE, "data"), Input(ids.VERSION, "data"))
+def render_panels(state, version):  # noqa: ANN001
+    """Rebuild every panel, from the cache when neither the filter nor the store changed."""
+    if not state or not version:
+        return [no_update] * len(PANEL_OUTPUTS)
+    if not version.get("ok", True) and ctx.triggered_id == ids.VERSION:
+        # store unreachable: keep the last good panels, show the mark only
+        return [no_update] * (len(PANEL_OUTPUTS) - 3) + [C.connection_mark(False), no_update, no_update]
+    svc, rt = service(), runtime()
+    view = overview_view(svc, state, version, rt.settings.map_tiles)
+    return view
+
+
+def overview_view(svc, state: dict, version: dict, tiles: str | None) -> list:  # noqa: ANN001
+    """All panel outputs for a filter state, in PANEL_OUTPUTS order."""
+    n = len(KPIS)
+    error = state.get("error")
+    f = None
+    if not error:
+        try:
+            with svc.store.engine.connect() as conn:
+                f = resolve(conn, parse_query(state.get("query")))
+        except FilterError as exc:
+            error = str(exc)
+    demo = C.demo_mark(svc.store.demo_info() is not None)
+    updated = C.updated_text(C.parse_changed_at(version.get("changed_at")))
+    if f is None:
+        empty = figures.empty()
+        return ([C.MISSING] * n + [""] * n + ["kpi-delta"] * n + [""] * n + [empty] * 6
+                + [C.empty_note(), C.empty_note(), "", updated, demo, C.connection_mark(True), "",
+                   dbc.Alert(f"筛选条件有误:{error}。已显示空白结果,请修改或重置筛选。", color="warning",
+                             className="mb-3")])
+    v = version["version"]
+    k = svc.get("kpis", f, v)
+    values, deltas, classes, notes = [], [], [], []
+    for kpi in KPIS:
+        now, ago = getattr(k.now, kpi.key), getattr(k.year_ago, kpi.key)
+        text, cls = C.delta(now, ago)
+        values.append(C.number(now))
+        deltas.append(text)
+        classes.append(cls)
+        notes.append(C.kpi_note(kpi.key, k))
+    street_list = svc.streets(v)
+    names = {s.code: s.name for s in street_list}
+    figs = [
+        figures.site_map(svc.get("sites", f, v), street_list, tiles=tiles, selected=f.site_streets),
+        figures.sites_by_street(svc.get("sites_by_street", f, v)),
+        figures.activities_by_month(svc.get("activities_by_month", f, v)),
+        figures.volunteers_by_team(svc.get("volunteers_by_team", f, v)),
+        figures.member_structure(svc.get("member_structure", f, v)),
+        figures.four_in_one(svc.get("four_in_one", f, v)),
+    ]
+    return [
+        *values, *deltas, *classes, *notes, *figs,
+        C.three_meetings_table(svc.get("three_meetings", f, v), names),
+        C.latest_activities_list(svc.get("latest_activities", f, v)),
+        f"截至 {f.as_of:%Y年%-m月%-d日}", updated, demo, C.connection_mark(True),
+        C.scope_text(f, names), "",
+    ]

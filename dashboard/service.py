@@ -1,0 +1,107 @@
+"""Named data sources over the indicator layer, cached by (source, filter, store version).
+
+Pages and exports ask for data by name; they never reach past this to the store. A result is
+reused until the store version moves, in-process by default, in Redis when a URL is set.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from dashboard.indicators import Filter, kpis
+from dashboard.indicators import panels
+from dashboard.indicators.three_meetings import three_meetings
+from dashboard.store import Store, StoreVersion
+
+
+def _on_conn(fn: Callable) -> Callable:
+    def run(store: Store, f: Filter) -> Any:
+        with store.engine.connect() as conn:
+            return fn(conn, f)
+    return run
+
+
+SOURCES: dict[str, Callable[[Store, Filter], Any]] = {
+    "kpis": lambda store, f: kpis(store.engine, f),
+    "sites": _on_conn(panels.sites),
+    "sites_by_street": _on_conn(panels.sites_by_street),
+    "activities_by_month": _on_conn(panels.activities_by_month),
+    "volunteers_by_team": _on_conn(panels.volunteers_by_team),
+    "member_structure": _on_conn(panels.member_structure),
+    "four_in_one": _on_conn(panels.four_in_one),
+    "three_meetings": _on_conn(three_meetings),
+    "latest_activities": _on_conn(panels.latest_activities),
+    "honours": _on_conn(panels.honours),
+}
+
+
+class _LocalCache:
+    def __init__(self, max_entries: int = 1024):
+        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+
+class _RedisCache:
+    """Shared between server processes; entries expire after an hour (a new version is a new key)."""
+
+    def __init__(self, url: str):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+
+    def get(self, key: str) -> Any:
+        raw = self.client.get(key)
+        return None if raw is None else pickle.loads(raw)
+
+    def set(self, key: str, value: Any) -> None:
+        self.client.set(key, pickle.dumps(value), ex=3600)
+
+
+class DataService:
+    def __init__(self, store: Store, cache_url: str | None = None):
+        self.store = store
+        self.cache = _RedisCache(cache_url) if cache_url else _LocalCache()
+        self.computed = 0  # how many results were computed rather than served from the cache
+
+    def version(self) -> StoreVersion:
+        return self.store.version()
+
+    def streets(self, version: int) -> list:
+        key = f"zq:{self.store.url.rsplit('/', 1)[-1]}:{version}:streets"
+        hit = self.cache.get(key)
+        if hit is None:
+            with self.store.engine.connect() as conn:
+                hit = panels.streets(conn)
+            self.cache.set(key, hit)
+        return hit
+
+    def get(self, name: str, f: Filter, version: int | None = None) -> Any:
+        if version is None:
+            version = self.version().version
+        digest = hashlib.sha1(repr((name, f)).encode()).hexdigest()
+        key = f"zq:{self.store.url.rsplit('/', 1)[-1]}:{version}:{digest}"
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        value = SOURCES[name](self.store, f)
+        self.computed += 1
+        self.cache.set(key, value)
+        return value

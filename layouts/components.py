@@ -1,0 +1,150 @@
+"""Pure builders of component trees shared by the pages: no queries, plain data in."""
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.indicators.panels import ActivityRow
+from dashboard.indicators.three_meetings import BranchMeetings
+from dashboard.panels import KPIS, Kpi
+from dashboard import vocab
+from layouts import ids
+
+BUREAU = "章丘区委老干部局"
+APP_TITLE = "党建看板"
+STATUS_TEXT = {"green": "达标", "amber": "基本达标", "red": "未达标", "none": "未到期"}
+GRAPH_CONFIG = {"displaylogo": False, "locale": "zh-CN", "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+
+
+def number(n: int) -> str:
+    return f"{n:,}"
+
+
+def delta(now: int, ago: int) -> tuple[str, str]:
+    """The change against a year before: (text, css class). Arrows and words, not colour alone."""
+    diff = now - ago
+    if diff > 0:
+        return f"▲ {number(diff)} 较上年同期", "kpi-delta up"
+    if diff < 0:
+        return f"▼ {number(-diff)} 较上年同期", "kpi-delta down"
+    return "— 与上年同期持平", "kpi-delta flat"
+
+
+def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: str = "kpi-delta", note: str = "") -> html.Div:
+    return html.Div(dbc.Card(
+        dbc.CardBody([
+            html.H2(kpi.title, className="kpi-title", id=f"{ids.kpi(kpi.key)}-title"),
+            html.Div([
+                html.Span(value, id=ids.kpi(kpi.key), className="kpi-value"),
+                html.Span(kpi.unit, className="kpi-unit"),
+            ], className="kpi-figure"),
+            html.Div(delta_text, id=ids.kpi_delta(kpi.key), className=delta_class),
+            html.Div(note, id=ids.kpi_note(kpi.key), className="kpi-note"),
+        ]),
+        className="kpi-card h-100",
+    ), role="group", className="h-100", **{"aria-labelledby": f"{ids.kpi(kpi.key)}-title"})
+
+
+def kpi_row() -> dbc.Row:
+    return dbc.Row([dbc.Col(kpi_card(k), xs=6, md=3, xxl=True, className="mb-3") for k in KPIS], className="g-3")
+
+
+def panel(panel_id: str, title: str, body, *, menu=None, className: str = "") -> html.Section:  # noqa: ANN001
+    """A titled panel: the unit that the page, the screen and embeds are made of."""
+    heading = html.H2(title, className="panel-title", id=f"{panel_id}-title")
+    return html.Section(dbc.Card([
+        dbc.CardHeader([heading, menu] if menu is not None else heading, className="panel-header"),
+        dbc.CardBody(body, className="panel-body"),
+    ], className=f"panel h-100 {className}"), id=f"{panel_id}-card", className="h-100",
+        **{"aria-labelledby": f"{panel_id}-title"})
+
+
+def graph(graph_id: str, height: int, **kwargs) -> dcc.Loading:
+    return dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}, **kwargs)
+
+
+def empty_note(text: str = "暂无数据") -> html.P:
+    return html.P(text, className="empty-note")
+
+
+def three_meetings_table(rows: list[BranchMeetings], street_names: dict[str, str]) -> html.Div:
+    """Held against required per branch, worst first; status in colour and in words."""
+    if not rows:
+        return empty_note()
+    order = {"red": 0, "amber": 1, "green": 2, "none": 3}
+    rows = sorted(rows, key=lambda r: (order[r.status], r.rate if r.rate is not None else 2, r.name))
+    kinds = list(vocab.THREE_MEETINGS_ONE_LECTURE)
+    head = html.Thead(html.Tr([html.Th("党支部", scope="col"), html.Th("街道/镇", scope="col")]
+                              + [html.Th(k, scope="col") for k in kinds] + [html.Th("状态", scope="col")]))
+    body = []
+    for r in rows:
+        cells = [html.Td(r.name), html.Td(street_names.get(r.street_code, r.street_code))]
+        for k in kinds:
+            cells.append(html.Td(f"{r.held[k]}/{r.required[k]}", title=f"已开{r.held[k]}次,应开{r.required[k]}次,"
+                                 f"落实{r.covered[k]}个周期"))
+        cells.append(html.Td(html.Span(STATUS_TEXT[r.status], className=f"status status-{r.status}")))
+        body.append(html.Tr(cells))
+    return html.Div(html.Table([html.Caption("已开/应开次数(统计期间内)"), head, html.Tbody(body)],
+                               className="table table-sm meetings-table"), className="table-scroll")
+
+
+def latest_activities_list(rows: list[ActivityRow]) -> html.Div:
+    if not rows:
+        return empty_note()
+    return html.Ul([
+        html.Li([
+            html.Time(r.date.isoformat(), dateTime=r.date.isoformat(), className="act-date"),
+            html.Span(r.category, className="act-cat"),
+            html.Span(r.name, className="act-name"),
+            html.Span(f"{r.street_name} · {r.participants}人", className="act-meta"),
+        ]) for r in rows
+    ], className="activity-list")
+
+
+def demo_mark(is_demo: bool) -> list:
+    return [html.Span("演示数据", className="demo-mark", title="本看板当前显示的是按规则生成的演示数据,不是真实台账")] if is_demo else []
+
+
+def updated_text(changed_at: dt.datetime | None) -> str:
+    """'数据更新于 …' in the server's local time, like every other day shown (the store keeps UTC)."""
+    if changed_at is None:
+        return "数据更新于 —"
+    local = changed_at.replace(tzinfo=dt.timezone.utc).astimezone()
+    return f"数据更新于 {local:%Y-%m-%d %H:%M}"
+
+
+MISSING = "—"
+
+
+def parse_changed_at(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def connection_mark(ok: bool) -> list:
+    return [] if ok else [html.Span("连接中断", className="connection-mark", title="暂时无法读取数据,显示的是最近一次的数据")]
+
+
+def kpi_note(key: str, k) -> str:  # noqa: ANN001
+    """The small print under a KPI card's number."""
+    now = k.now
+    if key == "active_branches":
+        return f"建制型 {number(now.established_branches)} · 功能型 {number(now.functional_branches)}"
+    if key == "co_built_sites":
+        return f"其中规范化共享式党员活动室 {number(now.standardised_shared_rooms)} 处"
+    if key == "activities":
+        return f"新时代文明实践 {number(now.activities_by_category.get(vocab.PRACTICE, 0))} 场"
+    return ""
+
+
+def scope_text(f, street_names: dict[str, str]) -> str:  # noqa: ANN001
+    """The filter in words: used under the header, in embed captions and exports."""
+    if f.branch_name:
+        where = f.branch_name
+    elif f.streets:
+        where = "、".join(street_names.get(s, s) for s in f.streets)
+    else:
+        where = "全区"
+    return f"范围:{where} · 统计期间:{f.start:%Y-%m-%d} 至 {f.end:%Y-%m-%d} · 截至日:{f.as_of:%Y-%m-%d}"

