@@ -191,3 +191,16 @@ TRACKED_TABLES = (
     "volunteer_memberships", "activities", "participations", "newsletter_issues",
     "oral_history_interviews", "problems", "honours", "store_meta",
 )
+
+
+class ImportLog(Base):
+    """The audit log of ledger imports (台账导入记录): one row per attempt to apply files."""
+    __tablename__ = "import_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp(), index=True)
+    user_name: Mapped[str | None] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(Text)
+    counts: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,27 @@
+"""The bureau's ledgers (台账) in and out: Excel/CSV import (checked, all-or-nothing, audited),
+export of the store to the same workbook, and the empty template. The contract is in
+``docs/ledger.md`` and :mod:`dashboard.ledger.contract`.
+
+For a web page::
+
+    preview = check(store, [(filename, content_bytes), ...])    # writes nothing
+    preview.ok, preview.sheets, preview.problems, preview.to_json()
+    result = apply(store, preview, user=None)                    # one transaction + audit log
+    export_workbook(store) -> bytes;  build_template() -> bytes;  import_log(store) -> list[dict]
+"""
+from dashboard.ledger.contract import SHEETS
+from dashboard.ledger.plan import SheetCounts
+from dashboard.ledger.problems import Problem
+from dashboard.ledger.reader import DEFAULT_MAX_BYTES, Limits
+from dashboard.ledger.service import (
+    APPLIED, FAILED, REJECTED, UNCHANGED, LedgerApplyError, LedgerError, LedgerValidationError, Preview,
+    apply, check, import_files, import_log,
+)
+from dashboard.ledger.workbook import build_template, export_workbook
+
+__all__ = [
+    "SHEETS", "SheetCounts", "Problem", "Limits", "DEFAULT_MAX_BYTES", "Preview",
+    "LedgerError", "LedgerValidationError", "LedgerApplyError",
+    "APPLIED", "UNCHANGED", "REJECTED", "FAILED",
+    "check", "apply", "import_files", "import_log", "export_workbook", "build_template",
+]
