@@ -10,7 +10,8 @@ What it measures, on a demo store seeded as of ``--as-of`` (default 2026-11-27):
 0. ``seed-demo --scale N``: the time of ``dashboard.demo.seed`` into a freshly migrated store
    (target ≤ 90 s at scale 10). The store is kept and reused while its ``demo_info()`` matches
    (SQLite: ``bench/out/bench-scale{N}.sqlite3``; PostgreSQL: schema ``bench_scale{N}`` at
-   ``$DASHBOARD_BENCH_POSTGRES_URL``, default postgresql://postgres@127.0.0.1:5432/test).
+   ``$DASHBOARD_BENCH_POSTGRES_URL``, default postgresql://postgres@127.0.0.1:5432/test) and
+   ``dashboard/demo.py`` is unchanged since (its hash is kept in ``bench/out/seed-times.json``).
    ``--reseed`` forces a rebuild. On PostgreSQL the bench runs VACUUM (ANALYZE) on its schema's
    tables before measuring: ``seed`` loads with COPY and leaves no statistics and empty visibility
    maps, which autovacuum would fix in production but is off on the dev server, and the plans
@@ -41,6 +42,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import hashlib
 import json
 import math
 import os
@@ -92,16 +94,28 @@ def _seed_log() -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def _generator_hash() -> str:
+    """Which demo generator seeded a store: ``demo_info()`` records the rules, not the code."""
+    return hashlib.sha1((ROOT / "dashboard" / "demo.py").read_bytes()).hexdigest()[:12]
+
+
 def _remember_seed(key: str, seconds: float) -> None:
     log = _seed_log()
-    log[key] = {"seconds": round(seconds, 2), "at": dt.datetime.now().isoformat(timespec="seconds")}
+    log[key] = {"seconds": round(seconds, 2), "at": dt.datetime.now().isoformat(timespec="seconds"),
+                "demo_py": _generator_hash()}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "seed-times.json").write_text(json.dumps(log, indent=1), encoding="utf-8")
 
 
-def _matches(info: dict | None, rules: DemoRules) -> bool:
-    return bool(info) and info.get("as_of") == rules.as_of.isoformat() \
-        and info.get("scale") == rules.scale and info.get("seed") == rules.seed
+def _matches(info: dict | None, rules: DemoRules, key: str) -> bool:
+    if not (info and info.get("as_of") == rules.as_of.isoformat()
+            and info.get("scale") == rules.scale and info.get("seed") == rules.seed):
+        return False
+    recorded = _seed_log().get(key, {}).get("demo_py")
+    if recorded is not None and recorded != _generator_hash():
+        print(f"dashboard/demo.py changed since {key} was seeded: rebuilding")
+        return False
+    return True
 
 
 def open_store(db: str, rules: DemoRules, reseed: bool) -> tuple[Store, str]:
@@ -113,7 +127,7 @@ def open_store(db: str, rules: DemoRules, reseed: bool) -> tuple[Store, str]:
         store = Store(f"sqlite:///{path}")
         if path.exists() and not reseed:
             store.migrate()
-            if _matches(store.demo_info(), rules):
+            if _matches(store.demo_info(), rules, key):
                 return _reused(store, where, key, rules)
         store.dispose()
         for suffix in ("", "-wal", "-shm", "-journal"):  # start from an empty file
@@ -130,7 +144,7 @@ def open_store(db: str, rules: DemoRules, reseed: bool) -> tuple[Store, str]:
         where, key = f"{admin.url.render_as_string()} schema {schema}", f"postgresql:{schema}"
         store = Store(url)
         store.migrate()
-        if not reseed and _matches(store.demo_info(), rules):
+        if not reseed and _matches(store.demo_info(), rules, key):
             admin.dispose()
             return _reused(store, where, key, rules)
         store.dispose()
