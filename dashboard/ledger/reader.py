@@ -395,7 +395,8 @@ def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progr
                 facts = _scan_sheet_xml(archive.read(path)) if path in names else _XmlFacts()
                 if getattr(ws, "sheet_state", "visible") != "visible":
                     problems.notice("该工作表处于隐藏状态,已照常导入", file=name, sheet=spec.name)
-                ws.reset_dimensions()
+                if not _trust_dimensions(ws):
+                    ws.reset_dimensions()  # costs a second pass over the sheet
                 reader = _SheetReader(spec, name, problems, progress)
                 rows = enumerate(ws.iter_rows(values_only=True), start=1)
                 sheet = reader.read(rows, facts)
@@ -404,6 +405,14 @@ def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progr
         finally:
             wb.close()
     return out
+
+
+def _trust_dimensions(ws) -> bool:  # noqa: ANN001
+    """Whether the sheet's own <dimension> tag can be used (some writers leave it at A1)."""
+    try:
+        return (ws._max_row or 0) > 1 or (ws._max_column or 0) > 1
+    except AttributeError:
+        return False
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

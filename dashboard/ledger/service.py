@@ -152,6 +152,9 @@ def apply(store: Store, preview: Preview, *, user: str | None = None, progress=N
         preview.log_id = _log_apart(store, preview, user, REJECTED, _first_error(preview))
         raise LedgerValidationError(preview)
     problems = Problems()
+    for p in preview.problems:  # the reader's notices still hold; the checks against the store are redone
+        if not p.is_error:
+            problems.add(p.level, p.message, file=p.file, sheet=p.sheet, row=p.row, column=p.column)
     try:
         with store.engine.begin() as conn:
             plans = make_plan(conn, preview._data, problems, progress)

@@ -28,32 +28,23 @@ def export_workbook(store: Store, out=None, *, progress=None) -> bytes:  # noqa:
     """The store's ledger data as a workbook in the import format (export → import is a no-op).
 
     ``out``: a path or binary file to write to as well; the bytes are returned either way."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from dashboard.ledger.xlsxwrite import write_xlsx
 
-    wb = Workbook(write_only=True)
     with store.engine.connect() as conn:
         snap = Snapshot(conn, {s.name for s in SHEETS})
-        for spec in SHEETS:
-            ws = wb.create_sheet(spec.name)
-            ws.freeze_panes = "A2"
-            ws.append([c.header for c in spec.cols])
-            rows = snap.rows[spec.name]
-            for n, key in enumerate(sorted(rows, key=_sort_key), start=1):
-                row = rows[key] if rows[key] is not None else dict(zip(spec.key, key))
-                line = []
-                for col in spec.cols:
-                    value = "WGS84" if col.kind == COORDSYS else _cell_value(col, row.get(col.field))
-                    if isinstance(value, str) and value.startswith("="):
-                        cell = WriteOnlyCell(ws, value)
-                        cell.data_type = "s"
-                        value = cell
-                    line.append(value)
-                ws.append(line)
-                if progress and n % 20000 == 0:
-                    progress(f"导出「{spec.name}」", n, len(rows))
+
+    def rows_of(spec: Sheet):  # noqa: ANN202
+        yield [c.header for c in spec.cols]
+        rows = snap.rows[spec.name]
+        for n, key in enumerate(sorted(rows, key=_sort_key), start=1):
+            row = rows[key] if rows[key] is not None else dict(zip(spec.key, key))
+            yield ["WGS84" if col.kind == COORDSYS else _cell_value(col, row.get(col.field)) for col in spec.cols]
+            if progress and n % 20000 == 0:
+                progress(f"导出「{spec.name}」", n, len(rows))
+
     buffer = io.BytesIO()
-    wb.save(buffer)
+    write_xlsx(buffer, [(spec.name, rows_of(spec), [max(10, 2 * len(c.header) + 4) for c in spec.cols],
+                         len(snap.rows[spec.name]) + 1) for spec in SHEETS])
     data = buffer.getvalue()
     _write(out, data)
     return data
