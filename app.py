@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from flask import Response, request
 
 from callbacks.context import EXTENSION, Runtime
+from callbacks.overview import filter_choices, url_args  # importing registers the page's callbacks
 from dashboard.demo import DemoRules, seed
 from dashboard.query import parse_qs_kwargs
 from dashboard.service import DataService
@@ -71,9 +72,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.index_string = INDEX
     app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url))
 
-    pages = {
-        "/": lambda **q: overview.layout(refresh_seconds=settings.refresh_seconds, **q),
-    }
+    def overview_page(**query):  # noqa: ANN003, ANN202
+        args = url_args(query)
+        streets, branches = filter_choices(list(args.streets) if args else [])
+        # controls start from the canonical URL, or blank when the URL is wrong (the page says why)
+        query = parse_qs_kwargs(args.to_query()) if args else {}
+        return overview.layout(refresh_seconds=settings.refresh_seconds, street_options=streets,
+                               branch_options=branches, **query)
+
+    pages = {"/": overview_page}
     app.layout = html.Div([dcc.Location(id=ROUTER_LOCATION), html.Div(id=ROUTER_CONTENT)])
 
     @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
@@ -83,7 +90,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         page = pages.get(pathname or "/")
         return page(**parse_qs_kwargs(search)) if page else not_found(pathname)
 
-    import callbacks.overview  # noqa: F401  (registers the page's callbacks with dash.callback)
 
     _add_http_rules(app, settings)
     return app

@@ -10,7 +10,7 @@ from dashboard import figures
 from dashboard.indicators import FilterError
 from dashboard.indicators.panels import branch_options as branch_rows, streets as street_rows
 from dashboard.panels import KPIS
-from dashboard.query import FilterArgs, args_from_controls, parse_query, resolve
+from dashboard.query import FilterArgs, args_from_controls, canonical, parse_query, resolve
 from layouts import components as C
 from layouts import ids
 
@@ -50,7 +50,7 @@ def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map
     trigger = ctx.triggered_id
     if trigger in (None, ids.URL):
         try:
-            args = parse_query(search)
+            args = url_args(search, strict=True)
         except FilterError as exc:
             return [*_controls(FilterArgs()), no_update, {"query": search or "", "error": str(exc)}]
         canonical = args.to_query()
@@ -66,8 +66,32 @@ def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map
     else:
         # a new choice of streets clears the branch: its options follow the streets
         args = args_from_controls(streets, None if trigger == ids.STREET else branch, period, start, end, as_of)
+        if args == FilterArgs() and _url_is_wrong(search):
+            # blank controls echoing back must not replace a wrong URL (and hide its message)
+            return [no_update] * (len(CONTROL_OUTPUTS) + 2)
     query = args.to_query()
-    return [*_controls(args), query, {"query": query, "error": None}]
+    # no new history entry when the controls only echo the URL
+    return [*_controls(args), no_update if query == (search or "") else query, {"query": query, "error": None}]
+
+
+def _url_is_wrong(search: str | None) -> bool:
+    try:
+        url_args(search, strict=True)
+    except FilterError:
+        return True
+    return False
+
+
+def url_args(search: str | dict | None, strict: bool = False) -> FilterArgs | None:
+    """The URL's filter with street names turned into codes; None (or the error, if strict)
+    when it does not parse or names an unknown street."""
+    try:
+        with service().store.engine.connect() as conn:
+            return canonical(conn, parse_query(search))
+    except FilterError:
+        if strict:
+            raise
+        return None
 
 
 @callback(
@@ -85,9 +109,13 @@ def poll(_n, current):  # noqa: ANN001
     Input(ids.STREET, "value"),
     Input(ids.VERSION, "data"),
 )
-def filter_options(streets, version):  # noqa: ANN001
-    engine = service().store.engine
-    with engine.connect() as conn:
+def filter_options(streets, version):  # noqa: ANN001, ARG001
+    return filter_choices(streets)
+
+
+def filter_choices(streets: list[str] | None) -> tuple[list[dict], list[dict]]:
+    """Dropdown options: every street, and the branches of the chosen streets (all if none)."""
+    with service().store.engine.connect() as conn:
         all_streets = street_rows(conn)
         codes = tuple(s for s in (streets or ()) if any(r.code == s for r in all_streets))
         branches = branch_rows(conn, codes)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy.engine import Connection
 
-from dashboard.indicators.filters import Filter, FilterError, resolve_filter
+from dashboard.indicators.filters import Filter, FilterError, resolve_filter, resolve_streets
 
 FIRST_YEAR = 2013
 KNOWN_KEYS = {"street", "branch", "period", "from", "to", "as_of", "rotate", "width", "height", "scale", "preset", "theme"}
@@ -111,3 +111,8 @@ def parse_qs_kwargs(search: str | None) -> dict[str, str | list[str]]:
     for key, values in parse_qs((search or "").lstrip("?")).items():
         out[key] = values if len(values) > 1 or key == "street" else values[0]
     return out
+
+
+def canonical(conn: Connection, args: FilterArgs) -> FilterArgs:
+    """The same arguments with streets given by name turned into their codes."""
+    return replace(args, streets=resolve_streets(conn, args.streets)) if args.streets else args

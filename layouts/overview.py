@@ -23,13 +23,13 @@ def _labelled(label: str, control, control_id: str, width: dict) -> dbc.Col:  # 
                     control], **width, className="mb-2")
 
 
-def filters(args: FilterArgs, today: dt.date) -> html.Div:
+def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch_options: list[dict]) -> html.Div:
     """The street, branch, period and as-of controls, each with a visible label."""
     custom = args.period == "custom"
     return html.Div(dbc.Card(dbc.CardBody(dbc.Row([
         _labelled("街道/镇(可多选)", dcc.Dropdown(id=ids.STREET, multi=True, value=list(args.streets),
-                                              placeholder="全区", options=[]), ids.STREET, {"xs": 12, "md": 6, "xl": 3}),
-        _labelled("党组织", dcc.Dropdown(id=ids.BRANCH, value=args.branch, placeholder="全部党组织", options=[]),
+                                              placeholder="全区", options=street_options), ids.STREET, {"xs": 12, "md": 6, "xl": 3}),
+        _labelled("党组织", dcc.Dropdown(id=ids.BRANCH, value=args.branch, placeholder="全部党组织", options=branch_options),
                   ids.BRANCH, {"xs": 12, "md": 6, "xl": 3}),
         _labelled("统计期间", dcc.Dropdown(id=ids.PERIOD, value=args.period, clearable=False,
                                         options=period_options(today)), ids.PERIOD, {"xs": 6, "md": 3, "xl": 2}),
@@ -60,8 +60,10 @@ def header() -> html.Header:
     ], className="align-items-center"), className="page-header")
 
 
-def layout(refresh_seconds: int = 10, **query) -> html.Div:
-    """The page for ``/?…``: the query string's keys come as keyword arguments."""
+def layout(refresh_seconds: int = 10, street_options: list[dict] | None = None,
+           branch_options: list[dict] | None = None, **query) -> html.Div:
+    """The page for ``/?…``: the query string's keys come as keyword arguments. The dropdowns
+    get their options here, since a dropdown drops a value that is not among its options."""
     today = dt.date.today()
     try:
         args = parse_query({k: v for k, v in query.items()})
@@ -74,7 +76,7 @@ def layout(refresh_seconds: int = 10, **query) -> html.Div:
         dcc.Interval(id=ids.POLL, interval=refresh_seconds * 1000),
         header(),
         html.Main([
-            filters(args, today),
+            filters(args, today, street_options or [], branch_options or []),
             html.Div(id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
             html.P(id=ids.SCOPE_TEXT, className="scope-text"),
             html.Section(kpi_row(), **{"aria-label": "主要指标"}),

@@ -1,0 +1,65 @@
+"""Fixtures: a real server process on a seeded temporary store, driven by headless Chromium."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.demo import DemoRules, seed
+from dashboard.store import Store
+from support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Page, Server
+
+
+def pytest_collection_modifyitems(items):  # noqa: ANN001
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory, artifacts) -> Store:  # noqa: ARG001
+    """Demo data as of today (so that the CLI's defaults and the page's agree)."""
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'store.sqlite3'}")
+    store.migrate()
+    seed(store, DemoRules(as_of=dt.date.today()))
+    return store
+
+
+@pytest.fixture(scope="session")
+def server(demo_store) -> Iterator[Server]:  # noqa: ANN001
+    srv = Server(demo_store.url).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, server) -> Iterator:  # noqa: ANN001
+    p = Page(chromium, 1920, 1080)
+    yield p.page
+    foreign = p.foreign_requests(server.url)
+    p.close()
+    assert foreign == [], f"requests left the machine: {foreign}"
+
+

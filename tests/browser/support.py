@@ -1,0 +1,100 @@
+"""Helpers for browser tests: a server process, a recording page, waits."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.demo import DemoRules, seed
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``python app.py`` in a child process, on its own store and port."""
+
+    def __init__(self, db_url: str, refresh: int = 2, extra_env: dict | None = None):
+        self.db_url = db_url
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DASHBOARD_DATABASE_URL": db_url, "PORT": str(self.port),
+                    "DASHBOARD_REFRESH_SECONDS": str(refresh), "PYTHONPATH": str(ROOT), **(extra_env or {})}
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Server":
+        log = open(ARTIFACTS / f"server-{self.port}.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"server did not start; see {log.name}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+class Page:
+    """A Playwright page that records every request it makes."""
+
+    def __init__(self, browser, width: int, height: int):  # noqa: ANN001
+        self.context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def foreign_requests(self, base: str) -> list[str]:
+        return [u for u in self.requests if not (u.startswith(base) or u.startswith("data:") or u.startswith("blob:"))]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def wait_for_panels(page, timeout: float = 20_000) -> None:  # noqa: ANN001
+    """Until every KPI shows a number and every graph has drawn."""
+    page.wait_for_function(
+        """() => {
+            const kpis = [...document.querySelectorAll('[id^="kpi-"].kpi-value')];
+            const graphs = [...document.querySelectorAll('.js-plotly-plot')];
+            return kpis.length > 0 && kpis.every(k => /^[0-9,—]+$/.test(k.textContent))
+                && graphs.length >= 6 && !document.querySelector('._dash-loading-callback')
+                && !document.querySelector('[data-dash-is-loading="true"]');
+        }""",
+        timeout=timeout,
+    )
+
+
+def cjk_renders(page) -> bool:  # noqa: ANN001
+    """True when '党' draws differently from a codepoint no font has (drawn as a box)."""
+    return page.evaluate(r"""() => {
+        const draw = ch => { const c = document.createElement('canvas'); c.width = c.height = 48;
+            const x = c.getContext('2d'); x.font = '32px ' + getComputedStyle(document.body).fontFamily;
+            x.fillText(ch, 4, 36); return Array.from(x.getImageData(0, 0, 48, 48).data).join(','); };
+        return draw('党') !== draw('\u{10FFFD}');
+    }""")

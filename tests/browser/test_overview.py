@@ -1,0 +1,150 @@
+"""The staff page in headless Chromium against a real server on a seeded store."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import insert, select
+
+from dashboard.panels import KPIS
+from dashboard.schema import Organisation, Site
+from support import ROOT, Page, cjk_renders, wait_for_panels
+
+
+def cli_json(store, *args: str) -> dict:  # noqa: ANN001
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": store.url, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "dashboard", "indicators", *args, "--json"],
+                         capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return json.loads(out.stdout)
+
+
+def page_kpis(page) -> dict[str, int]:  # noqa: ANN001
+    return {k.key: int(page.text_content(f"#kpi-{k.key}").replace(",", "")) for k in KPIS}
+
+
+def open_page(page, server, query: str = "") -> None:  # noqa: ANN001
+    page.goto(f"{server.url}/{query}")
+    wait_for_panels(page)
+
+
+def test_kpis_for_the_whole_district_equal_the_cli(page, server, demo_store):
+    open_page(page, server)
+    expected = cli_json(demo_store)
+    assert page_kpis(page) == {k.key: expected[k.key] for k in KPIS}
+    assert "演示数据" in page.text_content("header")
+    assert page.get_attribute("html", "lang") == "zh-CN"
+
+
+def test_kpis_for_one_street_and_one_branch_equal_the_cli(page, server, demo_store):
+    open_page(page, server, "?street=370114001000")
+    expected = cli_json(demo_store, "--street", "370114001000")
+    assert page_kpis(page) == {k.key: expected[k.key] for k in KPIS}
+    with demo_store.engine.connect() as c:
+        branch = c.execute(select(Organisation.id).where(Organisation.name == "明水街道老干部党支部")).scalar_one()
+    open_page(page, server, f"?branch={branch}")
+    expected = cli_json(demo_store, "--branch", str(branch))
+    assert page_kpis(page) == {k.key: expected[k.key] for k in KPIS}
+    assert "明水街道老干部党支部" in page.text_content("#header-scope") if page.query_selector("#header-scope") else True
+
+
+def test_url_round_trip_restores_the_view_and_back_forward_step(page, server, demo_store):
+    open_page(page, server, "?street=370114002000&period=2025")
+    assert "双山街道" in page.text_content(f"#filter-street")
+    assert "2025年" in page.text_content("#filter-period")
+    expected = cli_json(demo_store, "--street", "370114002000", "--from", "2025-01-01", "--to", "2025-12-31",
+                        "--as-of", "2025-12-31")
+    assert page_kpis(page)["activities"] == expected["activities"]
+    first = page_kpis(page)
+    # change the period through the control: the URL follows
+    page.click("#filter-period")
+    page.get_by_role("option", name="近12个月").click()
+    page.wait_for_function("() => !location.search.includes('period=')")
+    wait_for_panels(page)
+    assert parse_qs(urlparse(page.url).query) == {"street": ["370114002000"]}
+    page.go_back()
+    page.wait_for_function("() => location.search.includes('period=2025')")
+    wait_for_panels(page)
+    page.wait_for_function(f"() => document.querySelector('#kpi-activities').textContent.replace(/,/g,'') == '{first['activities']}'")
+    assert page_kpis(page) == first
+
+
+def test_a_click_on_a_streets_bar_filters_the_page(page, server, demo_store):
+    open_page(page, server)
+    bar = page.locator("#panel-sites-by-street .barlayer .point path").first
+    bar.click(force=True)
+    page.wait_for_function("() => location.search.includes('street=')")
+    wait_for_panels(page)
+    street = parse_qs(urlparse(page.url).query)["street"][0]
+    expected = cli_json(demo_store, "--street", street)
+    page.wait_for_function(f"() => document.querySelector('#kpi-party_members').textContent.replace(/,/g,'') == '{expected['party_members']}'")
+
+
+def test_a_click_on_the_map_filters_the_page(page, server):
+    open_page(page, server)
+    page.wait_for_timeout(1500)  # the map canvas settles after its first draw
+    # where 明水街道's point is drawn, in page pixels, asked of the map itself
+    x, y = page.evaluate("""() => {
+        const gd = document.querySelector('#panel-map .js-plotly-plot');
+        const trace = gd._fullData[0];
+        const i = trace.customdata.findIndex(c => c[0] === '370114001000');
+        const m = gd._fullLayout.map._subplot.map;
+        const p = m.project([trace.lon[i], trace.lat[i]]);
+        const box = gd.querySelector('.maplibregl-canvas').getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""")
+    page.mouse.click(x, y)
+    page.wait_for_function("() => location.search.includes('street=370114001000')")
+    wait_for_panels(page)
+    assert "明水街道" in page.text_content("#filter-street")
+
+
+def test_a_site_added_by_sql_shows_up_within_one_refresh(page, server, demo_store):
+    open_page(page, server)
+    before = page_kpis(page)["education_bases"]
+    with demo_store.engine.begin() as c:
+        next_id = c.execute(select(Site.id).order_by(Site.id.desc())).scalars().first() + 1
+        c.execute(insert(Site).values(
+            id=next_id, code=f"TEST{next_id}", name="测试新增教育基地", type="关心下一代教育基地",
+            street_code="370114001000", community="测试社区", lon=117.54, lat=36.72, co_built=False,
+            standardised=False, opened_on=__import__("datetime").date(2015, 1, 1)))
+    start = time.time()
+    page.wait_for_function(
+        f"() => document.querySelector('#kpi-education_bases').textContent.replace(/,/g,'') == '{before + 1}'",
+        timeout=(2 + 2) * 1000)  # refresh interval (2 s in tests) plus slack
+    assert time.time() - start < 4
+
+
+def test_malformed_and_unknown_filters_get_a_clear_message(page, server):
+    page.goto(f"{server.url}/?as_of=2020-13-01")
+    page.wait_for_selector("#page-message .alert")
+    assert "不是有效日期" in page.text_content("#page-message")
+    page.goto(f"{server.url}/?street=火星街道")
+    page.wait_for_selector("#page-message .alert")
+    assert "未知的街道" in page.text_content("#page-message")
+    assert page.text_content("#kpi-party_members") == "—"
+
+
+def test_a_filter_that_matches_nothing_shows_empty_panels(page, server):
+    open_page(page, server, "?as_of=2013-01-02&period=custom&from=2013-01-01&to=2013-01-02")
+    assert "暂无数据" in page.text_content("#panel-latest-activities")
+    assert page.locator("#panel-volunteers-by-team text", has_text="暂无数据").count() == 1
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080)])
+def test_layout_fits_without_horizontal_scrolling(chromium, server, artifacts, width, height):
+    p = Page(chromium, width, height)
+    try:
+        open_page(p.page, server)
+        p.page.wait_for_timeout(1000)
+        scroll_width = p.page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width
+        p.page.screenshot(path=str(artifacts / "screenshots" / f"overview-{width}x{height}.png"), full_page=True)
+        assert cjk_renders(p.page), "Chinese text draws as boxes: install a CJK font (fonts-noto-cjk)"
+        assert p.foreign_requests(server.url) == []
+    finally:
+        p.close()
