@@ -68,6 +68,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         compress=True,
         update_title=None,
         suppress_callback_exceptions=True,
+        # one plotly.js bundle: the small one, or the one with MapLibre when tiles are configured
+        assets_ignore=r"plotly-zq\.min\.js$" if settings.map_tiles else r"plotly-zq-map\.min\.js$",
     )
     app.index_string = INDEX
     app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url))

@@ -5,6 +5,7 @@ screen) and draws "暂无数据" instead of bare axes when there is nothing to s
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -194,7 +195,63 @@ def map_style(theme: str = "light", tiles: str | None = None) -> dict:
 def site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str = "light", tiles: str | None = None,
              *, zoom: float = 8.7, selected: tuple[str, ...] = ()) -> go.Figure:
     """The district outline, each street's reference point and every site, one trace per type
-    (the legend toggles types). customdata[0] is the street code, for cross-filtering."""
+    (the legend toggles types). customdata[0] is the street code, for cross-filtering.
+
+    With no tile server this is a plain SVG drawing in lon/lat (no map library, nothing to
+    fetch, light to load and to export); with ``tiles`` it is a MapLibre map over them."""
+    if tiles:
+        return _tiled_site_map(sites, streets, theme, tiles, zoom=zoom, selected=selected)
+    t = THEMES[theme]
+    ring = geo.outline_ring()
+    fig = go.Figure()
+    fig.add_scatter(x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself",
+                    fillcolor=t.map_background, line={"color": t.outline, "width": 2.5},
+                    hoverinfo="skip", showlegend=False, name="区界")
+    for site_type in vocab.SITE_TYPES:
+        rows = [s for s in sites if s.type == site_type]
+        if rows:
+            fig.add_scatter(
+                x=[s.lon for s in rows], y=[s.lat for s in rows], mode="markers", name=site_type,
+                marker={"size": 10 if theme == "light" else 14, "color": SITE_COLOURS[site_type],
+                        "line": {"width": 1, "color": "#ffffff" if theme == "light" else "#0b1a33"}},
+                customdata=[_site_hover(s) for s in rows], hovertemplate=_SITE_HOVER,
+            )
+    # streets last: their names sit on top of the site markers
+    fig.add_scatter(
+        x=[s.lon for s in streets], y=[s.lat for s in streets], mode="markers+text",
+        text=[s.name for s in streets], textposition="top center",
+        textfont={"size": 12 if theme == "light" else 16, "color": t.text, "shadow": "auto"},
+        marker={"size": [16 if s.code in selected else 9 for s in streets], "symbol": "diamond",
+                "color": [t.accent if s.code in selected else t.muted for s in streets]},
+        customdata=[[s.code, s.name] for s in streets], name="街道/镇",
+        hovertemplate="%{customdata[1]}<br>点击筛选本街道<extra></extra>",
+    )
+    lat0 = math.radians(DISTRICT_CENTRE["lat"])
+    fig.update_xaxes(visible=False, range=[min(p[0] for p in ring) - 0.03, max(p[0] for p in ring) + 0.03])
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(lat0),
+                     range=[min(p[1] for p in ring) - 0.02, max(p[1] for p in ring) + 0.02])
+    fig = _base(fig, theme)
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, clickmode="event", dragmode="pan", hovermode="closest",
+        legend={"orientation": "v", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top",
+                "bgcolor": "rgba(255,255,255,0.85)" if theme == "light" else "rgba(11,26,51,0.85)"},
+    )
+    if not sites:
+        fig.add_annotation(text=EMPTY_TEXT, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                           font={"size": 18, "color": t.muted})
+    return fig
+
+
+_SITE_HOVER = ("<b>%{customdata[1]}</b><br>类型:%{customdata[2]}<br>街道:%{customdata[3]}"
+               "<br>社区:%{customdata[4]}<br>启用:%{customdata[5]}<extra></extra>")
+
+
+def _site_hover(s: SiteRow) -> list:
+    return [s.street_code, s.name, s.type, s.street_name, s.community or "—", s.opened_on.isoformat()]
+
+
+def _tiled_site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str, tiles: str, *,
+                    zoom: float, selected: tuple[str, ...]) -> go.Figure:
     t = THEMES[theme]
     fig = go.Figure()
     fig.add_scattermap(
@@ -213,10 +270,7 @@ def site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str = "light
         fig.add_scattermap(
             lon=[s.lon for s in rows], lat=[s.lat for s in rows], mode="markers", name=site_type,
             marker={"size": 11 if theme == "light" else 14, "color": SITE_COLOURS[site_type]},
-            customdata=[[s.street_code, s.name, s.type, s.street_name, s.community or "—", s.opened_on.isoformat()]
-                        for s in rows],
-            hovertemplate=("<b>%{customdata[1]}</b><br>类型:%{customdata[2]}<br>街道:%{customdata[3]}"
-                           "<br>社区:%{customdata[4]}<br>启用:%{customdata[5]}<extra></extra>"),
+            customdata=[_site_hover(s) for s in rows], hovertemplate=_SITE_HOVER,
         )
     outline = geo.outline_geojson()
     fig.update_layout(

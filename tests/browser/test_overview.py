@@ -86,21 +86,27 @@ def test_a_click_on_a_streets_bar_filters_the_page(page, server, demo_store):
 
 def test_a_click_on_the_map_filters_the_page(page, server):
     open_page(page, server)
-    page.wait_for_timeout(1500)  # the map canvas settles after its first draw
-    # where 明水街道's point is drawn, in page pixels, asked of the map itself
-    x, y = page.evaluate("""() => {
+    # the street markers are the map's last trace; click 明水街道's
+    index = page.evaluate("""() => {
         const gd = document.querySelector('#panel-map .js-plotly-plot');
-        const trace = gd._fullData[0];
-        const i = trace.customdata.findIndex(c => c[0] === '370114001000');
-        const m = gd._fullLayout.map._subplot.map;
-        const p = m.project([trace.lon[i], trace.lat[i]]);
-        const box = gd.querySelector('.maplibregl-canvas').getBoundingClientRect();
-        return [box.left + p.x, box.top + p.y];
+        return gd._fullData.at(-1).customdata.findIndex(c => c[0] === '370114001000');
     }""")
-    page.mouse.click(x, y)
+    page.locator("#panel-map .scatterlayer .trace").last.locator(".point").nth(index).click(force=True)
     page.wait_for_function("() => location.search.includes('street=370114001000')")
     wait_for_panels(page)
     assert "明水街道" in page.text_content("#filter-street")
+
+
+def test_the_map_draws_every_open_site_with_its_type_in_the_legend(page, server, demo_store):
+    open_page(page, server)
+    expected = cli_json(demo_store)
+    drawn = page.evaluate("""() => {
+        const gd = document.querySelector('#panel-map .js-plotly-plot');
+        return Object.fromEntries(gd._fullData.slice(1, -1).map(t => [t.name, t.x.length]));
+    }""")
+    assert drawn == {k: v for k, v in expected["sites_by_type"].items() if v}
+    legend = page.text_content("#panel-map .legend")
+    assert "芳华剧场" in legend and "关心下一代教育基地" in legend
 
 
 def test_a_site_added_by_sql_shows_up_within_one_refresh(page, server, demo_store):
