@@ -27,7 +27,7 @@ most members on the as-of day – it then times, after 2 warm-ups, ``--runs`` ru
    (now and a year ago) one after the other on one raw DBAPI connection; and ``figures()`` now and
    a year ago one after the other on one connection (kpis() without its thread pool).
 2. Each indicator statement of ``dashboard/indicators/kpi.py`` through SQLAlchemy,
-   ``conn.execute(stmt(f)).all()`` (building the statement included, as the app does it).
+   ``kpi.run(conn, stmt, f)``, the path figures() takes (compiled SQL cached per filter).
    Median and p95.
 3. Its floor: the same figure as a hand-written SQL string with parameters, executed on the raw
    DBAPI cursor of the same connection. Median, and the ratio ours/floor (target ≤ 1.5). The
@@ -362,7 +362,7 @@ def bench_filter(store: Store, label: str, f: Filter, runs: int, target_ms: floa
         mismatched: dict[str, str] = {}
         for name, stmt, build in INDICATORS:
             for g, when in ((f, "now"), (ago, "year ago")):
-                ours = normalise(conn.execute(stmt(g)).all())
+                ours = normalise(kpi.run(conn, stmt, g))
                 floor = normalise(run_raw(raw, *compile_floor(build, g, dialect)))
                 if ours != floor:
                     mismatched[name] = f"MISMATCH {when}: ours={ours} floor={floor}"
@@ -372,12 +372,12 @@ def bench_filter(store: Store, label: str, f: Filter, runs: int, target_ms: floa
         for name, stmt, build in INDICATORS:
             sql, params = compile_floor(build, f, dialect)
             for _ in range(WARMUPS):
-                conn.execute(stmt(f)).all()
+                kpi.run(conn, stmt, f)
                 run_raw(raw, sql, params)
             gc.collect()
             ours_t, floor_t = [], []
             for _ in range(runs):
-                ours_t.append(timed(lambda: conn.execute(stmt(f)).all()))
+                ours_t.append(timed(lambda: kpi.run(conn, stmt, f)))
                 floor_t.append(timed(lambda: run_raw(raw, sql, params)))
             med, fmed = statistics.median(ours_t), statistics.median(floor_t)
             ratio = med / fmed if fmed > 0 else float("inf")

@@ -32,6 +32,7 @@ from dashboard.schema import (
 )
 from dashboard.store import Store, bulk_insert
 
+GENERATOR_VERSION = 2  # bump when the rules change: stores seeded by older rules differ
 HISTORY_START = dt.date(2013, 1, 1)
 REPORT_DAY = dt.date(2020, 7, 1)
 DIGITAL_SIGN_IN = dt.date(2019, 1, 1)
@@ -573,6 +574,7 @@ def seed(store: Store, rules: DemoRules) -> dict[str, int]:
         conn.execute(delete(StoreMeta).where(StoreMeta.key == "demo"))
         conn.execute(tables["store_meta"].insert(), [{"key": "demo", "value": json.dumps({
             "as_of": rules.as_of.isoformat(), "scale": rules.scale, "seed": rules.seed,
+            "generator": GENERATOR_VERSION,
             "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         })}])
         if conn.dialect.name == "postgresql":
@@ -581,4 +583,7 @@ def seed(store: Store, rules: DemoRules) -> dict[str, int]:
                          "oral_history_interviews", "problems", "honours"):
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                      f"COALESCE((SELECT max(id) FROM {name}), 0) + 1, false)")
+    # fresh planner statistics: PostgreSQL picks sequential scans on a just-loaded store without them
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
     return {name: len(r) for name, r in rows.items()}

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -152,31 +155,52 @@ KPI_KEYS = (
 )
 
 
+@lru_cache(maxsize=4096)
+def _sql(dialect_name: str, build: Callable[[Filter], Select], f: Filter) -> str:
+    """A statement compiled once per dialect and filter, its values inlined. Every value comes
+    from a resolved Filter (days, codes read from the store, integer ids), never raw input."""
+    return str(build(f).compile(dialect=_DIALECTS[dialect_name], compile_kwargs={"literal_binds": True}))
+
+
+_DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
+
+
+def run(conn: Connection, build: Callable[[Filter], Select], f: Filter) -> list[tuple]:
+    """Run one indicator statement straight on the DBAPI cursor: the KPI queries are small and
+    many, and SQLAlchemy's per-call work would otherwise cost more than the query itself."""
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(_sql(conn.dialect.name, build, f))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def figures(conn: Connection, f: Filter) -> Figures:
-    branches, established, functional = conn.execute(branches_stmt(f)).one()
+    (branches, established, functional), = run(conn, branches_stmt, f)
     by_type = {t: 0 for t in vocab.SITE_TYPES}
     co_built = standardised_rooms = 0
-    for site_type, n, n_co, n_std in conn.execute(sites_by_type_stmt(f)):
+    for site_type, n, n_co, n_std in run(conn, sites_by_type_stmt, f):
         by_type[site_type] = n
         co_built += n_co
         if site_type == vocab.SHARED_ROOM:
             standardised_rooms = n_std
     by_category = {c: 0 for c in vocab.ACTIVITY_CATEGORIES}
-    for category, n in conn.execute(activities_stmt(f)):
+    for category, n in run(conn, activities_stmt, f):
         by_category[category] = n
-    newsletters, interviewees, problems = conn.execute(report_records_stmt(f)).one()
+    (newsletters, interviewees, problems), = run(conn, report_records_stmt, f)
     return Figures(
         active_branches=branches,
         established_branches=established,
         functional_branches=functional,
-        party_members=conn.execute(members_stmt(f)).scalar_one(),
-        volunteer_teams=conn.execute(teams_stmt(f)).scalar_one(),
-        volunteers=conn.execute(volunteers_stmt(f)).scalar_one(),
+        party_members=run(conn, members_stmt, f)[0][0],
+        volunteer_teams=run(conn, teams_stmt, f)[0][0],
+        volunteers=run(conn, volunteers_stmt, f)[0][0],
         education_bases=by_type[vocab.EDUCATION_BASE],
         co_built_sites=co_built,
         standardised_shared_rooms=standardised_rooms,
         activities=sum(by_category.values()),
-        participants=conn.execute(participants_stmt(f)).scalar_one(),
+        participants=run(conn, participants_stmt, f)[0][0],
         newsletter_issues=newsletters,
         oral_history_interviewees=interviewees,
         problems_solved=problems,
