@@ -585,5 +585,5 @@ def seed(store: Store, rules: DemoRules) -> dict[str, int]:
                                      f"COALESCE((SELECT max(id) FROM {name}), 0) + 1, false)")
     # fresh planner statistics: PostgreSQL picks sequential scans on a just-loaded store without them
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("ANALYZE " + ", ".join(rows) if conn.dialect.name == "postgresql" else "ANALYZE")
     return {name: len(r) for name, r in rows.items()}
