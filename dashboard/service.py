@@ -78,6 +78,7 @@ class _RedisCache:
 class DataService:
     def __init__(self, store: Store, cache_url: str | None = None):
         self.store = store
+        self._prefix = f"zq:{store.instance_id()}"
         self.cache = _RedisCache(cache_url) if cache_url else _LocalCache()
         self.computed = 0  # how many results were computed rather than served from the cache
 
@@ -85,7 +86,7 @@ class DataService:
         return self.store.version()
 
     def streets(self, version: int) -> list:
-        key = f"zq:{self.store.url.rsplit('/', 1)[-1]}:{version}:streets"
+        key = f"{self._prefix}:{version}:streets"
         hit = self.cache.get(key)
         if hit is None:
             with self.store.engine.connect() as conn:
@@ -97,7 +98,7 @@ class DataService:
         if version is None:
             version = self.version().version
         digest = hashlib.sha1(repr((name, f)).encode()).hexdigest()
-        key = f"zq:{self.store.url.rsplit('/', 1)[-1]}:{version}:{digest}"
+        key = f"{self._prefix}:{version}:{digest}"
         hit = self.cache.get(key)
         if hit is not None:
             return hit

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,15 @@ class Store:
         """Create the store or bring it to the newest schema."""
         with self.engine.begin() as conn:
             command.upgrade(self._alembic_config(conn), "head")
+        if self.meta("instance") is None:
+            with self.session() as s, s.begin():
+                self.set_meta(s, "instance", {"id": uuid.uuid4().hex})
+
+    def instance_id(self) -> str:
+        """Random, made when the store is created: caches shared across stores (Redis) must not
+        mix up two stores that happen to have the same URL and version, e.g. one recreated."""
+        info = self.meta("instance")
+        return info["id"] if info else "unmigrated"
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:

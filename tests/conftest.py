@@ -69,3 +69,22 @@ def report_store(request, tmp_path_factory) -> Iterator[Store]:  # noqa: ANN001
         s.migrate()
         seed(s, DemoRules(as_of=dt.date(2020, 7, 1)))
         yield s
+
+
+REDIS_URL = os.environ.get("DASHBOARD_TEST_REDIS_URL")
+REQUIRE_SERVICES = os.environ.get("DASHBOARD_TEST_REQUIRE_SERVICES") == "1"
+
+
+def pytest_runtest_makereport(item, call):  # noqa: ANN001
+    """In CI (DASHBOARD_TEST_REQUIRE_SERVICES=1) a skip for a missing service is a failure."""
+    if REQUIRE_SERVICES and call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
+        reason = str(call.excinfo.value)
+        if any(word in reason for word in ("PostgreSQL", "Redis", "Chromium", "CJK")):
+            raise RuntimeError(f"required service missing in CI: {reason}")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not REDIS_URL:
+        pytest.skip("Redis tests need DASHBOARD_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15)")
+    return REDIS_URL
