@@ -75,12 +75,16 @@ REDIS_URL = os.environ.get("DASHBOARD_TEST_REDIS_URL")
 REQUIRE_SERVICES = os.environ.get("DASHBOARD_TEST_REQUIRE_SERVICES") == "1"
 
 
-def pytest_runtest_makereport(item, call):  # noqa: ANN001
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001, ARG001
     """In CI (DASHBOARD_TEST_REQUIRE_SERVICES=1) a skip for a missing service is a failure."""
-    if REQUIRE_SERVICES and call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
-        reason = str(call.excinfo.value)
-        if any(word in reason for word in ("PostgreSQL", "Redis", "Chromium", "CJK")):
-            raise RuntimeError(f"required service missing in CI: {reason}")
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and isinstance(report.longrepr, tuple):
+        reason = report.longrepr[2]
+        if any(word in reason for word in ("PostgreSQL", "Redis", "Chromium", "CJK", "kaleido")):
+            report.outcome = "failed"
+            report.longrepr = f"required in CI but skipped: {reason}"
 
 
 @pytest.fixture
