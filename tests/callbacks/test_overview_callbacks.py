@@ -1,0 +1,67 @@
+"""The staff page's callbacks called as plain functions inside the app."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dash import no_update
+from sqlalchemy import insert
+
+from callbacks import overview as cb
+from callbacks.refresh import poll_version
+from dashboard.indicators import Filter, kpis
+from dashboard.panels import KPIS
+from dashboard.schema import Honour
+from dashboard.settings import Settings
+
+
+@pytest.fixture
+def app(report_store):  # noqa: ANN001
+    from app import create_app
+
+    return create_app(Settings(database_url=report_store.url), store=report_store)
+
+
+def test_poll_returns_nothing_new_until_the_store_changes(app, report_store):
+    with app.server.app_context():
+        first = poll_version(None)
+        assert first["ok"] and isinstance(first["version"], int)
+        assert poll_version(first) is no_update
+        with report_store.engine.begin() as c:
+            c.execute(insert(Honour).values(title="测试荣誉", recipient="测试", awarded_on=dt.date(2010, 1, 1)))
+        changed = poll_version(first)
+        assert changed["version"] > first["version"]
+
+
+def test_poll_marks_an_unreachable_store_and_keeps_the_last_version(app):
+    with app.server.app_context():
+        first = poll_version(None)
+        svc = cb.service()
+        real = svc.store.engine
+        try:
+            from sqlalchemy import create_engine
+            svc.store.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+            lost = poll_version(first)
+        finally:
+            svc.store.engine = real
+        assert lost == {**first, "ok": False}
+        assert poll_version(lost)["ok"] is True
+
+
+def test_panels_for_the_report_day_show_the_indicator_layers_numbers(app, report_store):
+    with app.server.app_context():
+        version = poll_version(None)
+        out = cb.overview_view(cb.service(), {"query": "?as_of=2020-07-01", "error": None}, version, None)
+    expected = kpis(report_store.engine, Filter.district(dt.date(2020, 7, 1))).now
+    values = dict(zip([k.key for k in KPIS], out[: len(KPIS)]))
+    assert values["volunteer_teams"] == "15"
+    assert values["party_members"] == f"{expected.party_members:,}"
+    assert out[-1] == ""  # no message
+
+
+def test_a_wrong_filter_gives_a_message_and_empty_panels(app):
+    with app.server.app_context():
+        version = poll_version(None)
+        out = cb.overview_view(cb.service(), {"query": "?street=火星街道", "error": None}, version, None)
+    assert out[0] == "—"
+    assert "未知的街道" in out[-1].children

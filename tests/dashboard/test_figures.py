@@ -1,0 +1,64 @@
+"""Figure builders: plain data in, a figure a user can read out."""
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard import figures, vocab
+from dashboard.indicators.panels import MemberStructure, SiteRow, StreetRow
+
+STREETS = [StreetRow("370114001000", "明水街道", "街道", 117.54, 36.72), StreetRow("370114101000", "垛庄镇", "镇", 117.42, 36.5)]
+
+
+def site(type_: str, street="370114001000") -> SiteRow:  # noqa: ANN001
+    return SiteRow(1, "S1", f"测试{type_}", type_, street, "明水街道", "东苑社区", 117.54, 36.72, True, False, dt.date(2020, 1, 1))
+
+
+def texts(fig) -> list[str]:  # noqa: ANN001
+    return [a.text for a in fig.layout.annotations]
+
+
+def test_every_builder_says_no_data_instead_of_bare_axes():
+    for fig in (figures.sites_by_street([]), figures.activities_by_month([]), figures.volunteers_by_team([]),
+                figures.member_structure(MemberStructure({}, {}, {"男": 0})), figures.four_in_one({}),
+                figures.site_map([], STREETS)):
+        assert "暂无数据" in texts(fig)
+    empty = figures.empty()
+    assert empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
+
+
+def test_sites_by_street_stacks_types_and_carries_street_codes_for_clicks():
+    fig = figures.sites_by_street([("370114001000", "明水街道", vocab.THEATRE, 2),
+                                   ("370114101000", "垛庄镇", vocab.SHARED_ROOM, 1)])
+    assert fig.layout.barmode == "stack"
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name[vocab.THEATRE].y) == [2, 0]
+    assert list(by_name[vocab.THEATRE].customdata) == ["370114001000", "370114101000"]
+
+
+def test_map_has_one_legend_entry_per_site_type_and_street_codes_in_customdata():
+    fig = figures.site_map([site(vocab.THEATRE), site(vocab.EDUCATION_BASE)], STREETS)
+    names = [t.name for t in fig.data]
+    assert names[1:3] == [vocab.THEATRE, vocab.EDUCATION_BASE] and names[-1] == "街道/镇"
+    assert fig.data[-1].customdata[0][0] == "370114001000"
+    assert "明水街道" in fig.data[-1].text
+    # no map library, no tiles: nothing to fetch
+    assert fig.layout.map.style is None and all(t.type == "scatter" for t in fig.data)
+
+
+def test_map_with_configured_tiles_draws_them_under_the_sites():
+    fig = figures.site_map([site(vocab.THEATRE)], STREETS, tiles="http://tiles.intra/{z}/{x}/{y}.png")
+    style = fig.layout.map.style
+    assert style["sources"]["tiles"]["tiles"] == ["http://tiles.intra/{z}/{x}/{y}.png"]
+    assert style["glyphs"].startswith("/")  # glyphs from the app itself, never a remote host
+    assert {t.type for t in fig.data} == {"scattermap"}
+
+
+def test_four_in_one_marks_cells_in_words_not_colour_alone():
+    fig = figures.four_in_one({"明水街道": {"党的建设": True, "老年教育": False, "文体活动": True, "志愿服务": False}})
+    assert list(fig.data[0].text[0]) == ["✓ 已覆盖", "— 未覆盖", "✓ 已覆盖", "— 未覆盖"]
+
+
+def test_dark_theme_uses_light_text_on_a_transparent_canvas():
+    fig = figures.volunteers_by_team([("队1", 10)], theme="dark")
+    assert fig.layout.font.color == figures.THEMES["dark"].text
+    assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)"

@@ -1,0 +1,62 @@
+"""Pure component builders, tested as component trees."""
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.indicators.three_meetings import BranchMeetings
+from dashboard.panels import KPI_BY_KEY
+from layouts import components as C
+from layouts.overview import layout
+
+
+def find(component, component_id: str):  # noqa: ANN001, ANN201
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        if hasattr(child, "children") or hasattr(child, "id"):
+            hit = find(child, component_id)
+            if hit is not None:
+                return hit
+    return None
+
+
+def test_kpi_card_holds_the_number_alone_under_its_id():
+    card = C.kpi_card(KPI_BY_KEY["volunteers"], value="638", delta_text="▲ 71 较上年同期")
+    value = find(card, "kpi-volunteers")
+    assert isinstance(value, html.Span) and value.children == "638"
+    assert find(card, "kpi-volunteers-title").children == "志愿者"
+    assert find(card, "kpi-volunteers-delta").children == "▲ 71 较上年同期"
+
+
+def test_delta_says_the_direction_in_symbols_and_words():
+    assert C.delta(10, 7) == ("▲ 3 较上年同期", "kpi-delta up")
+    assert C.delta(7, 10) == ("▼ 3 较上年同期", "kpi-delta down")
+    assert C.delta(5, 5)[0] == "— 与上年同期持平"
+    assert C.number(1234567) == "1,234,567"
+
+
+def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
+    def row(name, held):  # noqa: ANN001, ANN202
+        req = {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4}
+        return BranchMeetings(1, name, "建制型", "370114001000", held, req, {k: min(held[k], req[k]) for k in req})
+    good = row("好支部", {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4})
+    bad = row("差支部", {"支部党员大会": 1, "支委会": 5, "党小组会": 12, "党课": 4})
+    table = C.three_meetings_table([good, bad], {"370114001000": "明水街道"})
+    body = table.children.children[2].children
+    assert body[0].children[0].children == "差支部"
+    assert body[0].children[-1].children.children == "未达标"
+    assert body[1].children[-1].children.children == "达标"
+    assert body[0].children[2].children == "1/4"
+
+
+def test_empty_lists_say_no_data():
+    assert C.latest_activities_list([]).children == "暂无数据"
+    assert C.three_meetings_table([], {}).children == "暂无数据"
+
+
+def test_every_filter_control_has_a_visible_label():
+    page = layout(street_options=[{"label": "明水街道(街道)", "value": "370114001000"}], street=["370114001000"])
+    for control in ("filter-street", "filter-branch", "filter-period", "filter-as-of"):
+        assert find(page, f"{control}-label").htmlFor == control
+    assert find(page, "filter-street").value == ["370114001000"]
