@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
+import time
 from pathlib import Path
 
 from dash import Dash, Input, Output, State, dcc, html
-from flask import Response, request
+from flask import Response, g, request
 
 from callbacks.context import EXTENSION, Runtime
 from callbacks.overview import filter_choices, url_args  # importing registers the page's callbacks
@@ -114,9 +114,16 @@ def _add_http_rules(app: Dash, settings: Settings) -> None:
             return Response("store unreachable", status=503)
         return Response("ok")
 
+    @server.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
     @server.after_request
     def headers(response: Response) -> Response:
         path = request.path
+        if "started" in g:
+            # the server's own time, for the browser's devtools and bench/page.py
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.1f}"
         if path.startswith("/embed/"):
             origins = " ".join(settings.embed_origins) or "'self'"
             response.headers["Content-Security-Policy"] = f"frame-ancestors 'self' {origins}".replace("'self' 'self'", "'self'")

@@ -181,14 +181,7 @@ def overview_view(svc, state: dict, version: dict, tiles: str | None) -> list:  
         notes.append(C.kpi_note(kpi.key, k))
     street_list = svc.streets(v)
     names = {s.code: s.name for s in street_list}
-    figs = [
-        figures.site_map(svc.get("sites", f, v), street_list, tiles=tiles, selected=f.site_streets),
-        figures.sites_by_street(svc.get("sites_by_street", f, v)),
-        figures.activities_by_month(svc.get("activities_by_month", f, v)),
-        figures.volunteers_by_team(svc.get("volunteers_by_team", f, v)),
-        figures.member_structure(svc.get("member_structure", f, v)),
-        figures.four_in_one(svc.get("four_in_one", f, v)),
-    ]
+    figs = [figures.chart(panel_id, svc, f, v, tiles=tiles) for panel_id in figures.CHART_IDS]
     return [
         *values, *deltas, *classes, *notes, *figs,
         C.three_meetings_table(svc.get("three_meetings", f, v), names),

@@ -292,3 +292,25 @@ def _tiled_site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str, 
         fig.add_annotation(text=EMPTY_TEXT, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                            font={"size": 18, "color": t.muted}, bgcolor=t.paper if theme == "light" else "#0b1a33")
     return fig
+
+
+def chart(panel_id: str, svc, f, version: int | None = None, theme: str = "light",  # noqa: ANN001
+          tiles: str | None = None) -> go.Figure:
+    """The figure of a chart panel (see ``dashboard.panels.CHARTS``) for a filter, via the data service."""
+    if panel_id == "map":
+        return site_map(svc.get("sites", f, version), svc.streets(version if version is not None else svc.version().version),
+                        theme, tiles, selected=f.site_streets)
+    builders = {
+        "sites-by-street": (sites_by_street, "sites_by_street"),
+        "activities-by-month": (activities_by_month, "activities_by_month"),
+        "volunteers-by-team": (volunteers_by_team, "volunteers_by_team"),
+        "member-structure": (member_structure, "member_structure"),
+        "four-in-one": (four_in_one, "four_in_one"),
+    }
+    if panel_id not in builders:
+        raise KeyError(panel_id)
+    build, source = builders[panel_id]
+    return build(svc.get(source, f, version), theme)
+
+
+CHART_IDS = ("map", "sites-by-street", "activities-by-month", "volunteers-by-team", "member-structure", "four-in-one")

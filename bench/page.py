@@ -1,0 +1,138 @@
+"""Benchmark of the staff page (``/``) in headless Chromium on a seeded store.
+
+    python bench/page.py --scale 1 [--db sqlite|postgresql] [--runs 5]
+
+Prints the medians of ``--runs`` runs of:
+- the time from navigation until every panel has rendered (cold server cache on the first run);
+- the bytes transferred on a first visit (empty browser cache) and on a repeat visit;
+- the time from choosing a street in the filter until every panel has updated, and the
+  server's own time in those callbacks (its Server-Timing headers).
+
+Targets at scale 1: first render ≤ 1.5 s; ≤ 1.0 MB first visit, ≤ 100 KB repeat visit;
+a filter change applied in ≤ 300 ms. At scale 10: a filter change in ≤ 600 ms.
+It is a benchmark, not a test: it always exits 0 and marks what misses its target.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
+
+from dashboard.demo import DemoRules  # noqa: E402
+from indicators import open_store  # noqa: E402  (bench/indicators.py: seeded stores, reused)
+from support import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_panels  # noqa: E402
+
+STREETS = ["明水街道", "双山街道", "埠村街道", "圣井街道", "绣惠街道"]
+
+
+def mark(ok: bool) -> str:
+    return "OK" if ok else "<<< OVER TARGET"
+
+
+def transferred(cdp) -> dict:  # noqa: ANN001
+    """Bytes on the wire (after compression), counted by the browser."""
+    total = {"bytes": 0}
+    cdp.send("Network.enable")
+    cdp.on("Network.loadingFinished", lambda e: total.__setitem__("bytes", total["bytes"] + e["encodedDataLength"]))
+    return total
+
+
+def first_render(browser, url: str) -> tuple[float, int, int]:  # noqa: ANN001
+    """(seconds to every panel, bytes on a first visit, bytes on a repeat visit)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    counter = transferred(context.new_cdp_session(page))
+    page.goto(url)
+    wait_for_panels(page, timeout=60_000)
+    seconds = page.evaluate("performance.now()") / 1000
+    first = counter["bytes"]
+    page.wait_for_timeout(300)
+    counter["bytes"] = 0
+    page.goto(url)
+    wait_for_panels(page, timeout=60_000)
+    page.wait_for_timeout(300)
+    repeat = counter["bytes"]
+    context.close()
+    return seconds, first, repeat
+
+
+def filter_change(browser, url: str, street: str) -> tuple[float, float]:  # noqa: ANN001
+    """(ms from choosing the street until every panel shows it, ms the server spent)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(url)
+    wait_for_panels(page, timeout=60_000)
+    page.wait_for_timeout(500)
+    server_ms: list[float] = []
+
+    def on_response(response):  # noqa: ANN001, ANN202
+        if "_dash-update-component" in response.url:
+            timing = response.headers.get("server-timing", "")
+            if "dur=" in timing:
+                server_ms.append(float(timing.split("dur=")[1]))
+
+    page.on("response", on_response)
+    page.click("#filter-street")
+    option = page.get_by_role("option", name=street, exact=False).first
+    start = page.evaluate("performance.now()")
+    option.click()
+    page.wait_for_function(
+        """street => document.querySelector('#header-scope').textContent.includes(street)
+            && !document.querySelector('[data-dash-is-loading="true"]')""",
+        arg=street, timeout=30_000)
+    wait_for_panels(page, timeout=30_000)
+    elapsed = page.evaluate("performance.now()") - start
+    context.close()
+    return elapsed, sum(server_ms)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scale", type=int, default=1)
+    p.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
+    args = p.parse_args(argv)
+
+    store, where = open_store(args.db, DemoRules(as_of=args.as_of, scale=args.scale), reseed=False)
+    print(f"bench/page.py --scale {args.scale} --db {args.db}: store {where}, as of {args.as_of}, {args.runs} runs")
+    server = Server(store.url, refresh=3600).start()  # no polling noise during the measurements
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            renders, firsts, repeats, changes, server_times = [], [], [], [], []
+            for i in range(args.runs):
+                seconds, first, repeat = first_render(browser, server.url + "/")
+                renders.append(seconds)
+                firsts.append(first)
+                repeats.append(repeat)
+                change, spent = filter_change(browser, server.url + "/", STREETS[i % len(STREETS)])
+                changes.append(change)
+                server_times.append(spent)
+                print(f"  run {i + 1}: render {seconds:.2f} s, first {first / 1e6:.3f} MB, repeat {repeat / 1e3:.1f} KB, "
+                      f"filter change {change:.0f} ms (server {spent:.0f} ms)")
+            browser.close()
+    finally:
+        server.stop()
+        store.dispose()
+    change_target = 300 if args.scale <= 1 else 600
+    med = statistics.median
+    print()
+    print(f"first full render   {med(renders):7.2f} s    target ≤ 1.5 s    {mark(med(renders) <= 1.5)}")
+    print(f"first visit         {med(firsts) / 1e6:7.3f} MB   target ≤ 1.0 MB   {mark(med(firsts) <= 1e6)}")
+    print(f"repeat visit        {med(repeats) / 1e3:7.1f} KB   target ≤ 100 KB   {mark(med(repeats) <= 1e5)}")
+    print(f"filter change       {med(changes):7.0f} ms   target ≤ {change_target} ms   {mark(med(changes) <= change_target)}")
+    print(f"  server's own time {med(server_times):7.0f} ms   (sum of the callbacks' Server-Timing)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
