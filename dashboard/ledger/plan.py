@@ -127,12 +127,17 @@ def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, pro
                 if isinstance(name, str):
                     file_streets.setdefault(name, code)
 
+    # a street renamed by this import is no longer known by its old name (the same file must
+    # give the same answer when imported again)
+    renamed = set(file_streets.values())
+    store_names = {n: c for n, c in snap.street_names.items() if c not in renamed}
+
     def street_code(value: str) -> str | None:
         if value in file_streets:
             return file_streets[value]
         if value in snap.streets:
             return value
-        return snap.street_names.get(value)
+        return store_names.get(value)
 
     plans = []
     for spec in SHEETS:
