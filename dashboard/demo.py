@@ -32,7 +32,7 @@ from dashboard.schema import (
 )
 from dashboard.store import Store, bulk_insert
 
-GENERATOR_VERSION = 2  # bump when the rules change: stores seeded by older rules differ
+GENERATOR_VERSION = 3  # bump when the rules change: stores seeded by older rules differ
 HISTORY_START = dt.date(2013, 1, 1)
 REPORT_DAY = dt.date(2020, 7, 1)
 DIGITAL_SIGN_IN = dt.date(2019, 1, 1)
@@ -183,10 +183,13 @@ class _Gen:
             if joined >= death or joined > self.as_of:
                 continue
             if branch is xinzhai:
-                # the 2017 merger: 辛寨 members moved to 刁镇 on the day their branch closed
-                self.add_membership(pid, xinzhai["id"], joined, min(death, xinzhai["dissolved_on"]))
-                if death > xinzhai["dissolved_on"] and diaozhen is not None:
-                    self.add_membership(pid, diaozhen["id"], xinzhai["dissolved_on"], death)
+                # the 2017 merger: 辛寨 members moved to 刁镇 on the day their branch closed;
+                # those who retired after it joined 刁镇 straight away
+                closed = xinzhai["dissolved_on"]
+                if joined < closed:
+                    self.add_membership(pid, xinzhai["id"], joined, min(death, closed))
+                if death > closed and diaozhen is not None:
+                    self.add_membership(pid, diaozhen["id"], max(joined, closed), death)
                 continue
             if rng.random() < 0.03:  # a transfer to another branch
                 other = rng.choice(branches)

@@ -62,3 +62,11 @@ def test_same_seed_same_data_other_seed_other_data():
 def test_names_are_plainly_fictitious():
     rows = generate(DemoRules(as_of=dt.date(2014, 1, 1)))
     assert all("某" in p["name"] for p in rows["people"])
+
+
+def test_no_record_ends_before_it_begins():
+    rows = generate(DemoRules(as_of=dt.date(2026, 1, 1)))
+    for table, start, end in (("memberships", "joined_on", "left_on"), ("volunteer_memberships", "joined_on", "left_on"),
+                              ("organisations", "founded_on", "dissolved_on"), ("sites", "opened_on", "closed_on")):
+        bad = [r for r in rows[table] if r[end] is not None and r[end] <= r[start]]
+        assert bad == [], f"{table}: {bad[:3]}"
