@@ -148,3 +148,15 @@ def scope_text(f, street_names: dict[str, str]) -> str:  # noqa: ANN001
     else:
         where = "全区"
     return f"范围:{where} · 统计期间:{f.start:%Y-%m-%d} 至 {f.end:%Y-%m-%d} · 截至日:{f.as_of:%Y-%m-%d}"
+
+
+NAV = (("/", "总览"), ("/screen", "大屏"), ("/briefing", "简报"), ("/data", "台账导入"))
+
+
+def nav(current: str) -> html.Nav:
+    """The links between the pages; plain links (each page builds its own state from its URL)."""
+    return html.Nav(html.Ul([
+        html.Li(html.A(label, href=path, className="nav-link" + (" active" if path == current else ""),
+                       **({"aria-current": "page"} if path == current else {})))
+        for path, label in NAV
+    ], className="nav"), className="page-nav", **{"aria-label": "页面导航"})

@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboard.indicators.filters import FilterError
 from dashboard.query import FIRST_YEAR, FilterArgs, parse_query
 from layouts import ids
-from layouts.components import APP_TITLE, BUREAU, graph, kpi_row, panel
+from layouts.components import APP_TITLE, BUREAU, graph, kpi_row, nav, panel
 
 
 def period_options(today: dt.date) -> list[dict]:
@@ -50,13 +50,14 @@ def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch
 
 def header() -> html.Header:
     return html.Header(dbc.Row([
-        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=6),
+        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=4),
+        dbc.Col(nav("/"), md=3),
         dbc.Col(html.Div([
             html.Span(id=ids.DEMO_MARK),
             html.Span(id=ids.CONNECTION_MARK),
             html.Span(id=ids.AS_OF_TEXT, className="header-meta"),
             html.Span(id=ids.UPDATED_TEXT, className="header-meta"),
-        ], className="header-right"), md=6),
+        ], className="header-right"), md=5),
     ], className="align-items-center"), className="page-header")
 
 
