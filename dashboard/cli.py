@@ -72,7 +72,7 @@ def _command_modules() -> list:
     return out
 
 
-COMMAND_MODULES: list[str] = ["dashboard.ledger.commands"]
+COMMAND_MODULES: list[str] = ["dashboard.ledger.commands", "dashboard.export_commands"]
 
 
 def _store(settings: Settings):  # noqa: ANN202
