@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from pathlib import Path
@@ -13,14 +14,16 @@ from pathlib import Path
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Response, g, request
 
+import callbacks.screen  # noqa: F401  (registers the big screen's callbacks)
 from callbacks.context import EXTENSION, Runtime
 from callbacks.overview import filter_choices, url_args  # importing registers the page's callbacks
+from callbacks.data import data_page, register_routes as register_data_routes  # the /data page (台账导入)
 from dashboard.demo import DemoRules, seed
 from dashboard.query import parse_qs_kwargs
 from dashboard.service import DataService
 from dashboard.settings import PROJECT_ROOT, Settings
 from dashboard.store import Store
-from layouts import overview
+from layouts import overview, screen
 
 log = logging.getLogger("dashboard")
 
@@ -82,7 +85,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return overview.layout(refresh_seconds=settings.refresh_seconds, street_options=streets,
                                branch_options=branches, **query)
 
-    pages = {"/": overview_page}
+    pages = {
+        "/": overview_page,
+        "/data": data_page,
+        "/screen": lambda **q: screen.layout(refresh_seconds=settings.refresh_seconds, **q),
+    }
     app.layout = html.Div([dcc.Location(id=ROUTER_LOCATION), html.Div(id=ROUTER_CONTENT)])
 
     @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
@@ -99,11 +106,23 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
 def _add_http_rules(app: Dash, settings: Settings) -> None:
     server = app.server
+    register_data_routes(server)  # /data/template.xlsx, /data/export.xlsx
 
     @server.route("/_glyphs/<path:fontstack>/<glyph_range>.pbf")
     def glyphs(fontstack: str, glyph_range: str) -> Response:  # noqa: ARG001
         """An empty glyph set: the map's labels are Chinese, which the browser draws itself."""
         return Response(b"", mimetype="application/x-protobuf", headers={"Cache-Control": "public, max-age=86400"})
+
+    @server.route("/api/version")
+    def version() -> Response:
+        """The cheap change check for the big screen; 503 while the store cannot be read."""
+        store = server.extensions[EXTENSION].service.store
+        try:
+            v = store.version()
+        except Exception:  # noqa: BLE001
+            return Response('{"ok": false}', status=503, mimetype="application/json")
+        body = {"version": v.version, "changed_at": v.changed_at.isoformat() if v.changed_at else None, "ok": True}
+        return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
     @server.route("/healthz")
     def health() -> Response:

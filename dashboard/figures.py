@@ -176,7 +176,8 @@ def four_in_one(matrix: dict[str, dict[str, bool]], theme: str = "light") -> go.
         hovertemplate="%{y} · %{x}:%{text}<extra></extra>",
     ))
     fig.update_xaxes(side="top", showgrid=False)
-    fig.update_yaxes(showgrid=False, automargin=True)
+    # a few streets keep the cell size of the whole district instead of filling the panel
+    fig.update_yaxes(showgrid=False, automargin=True, domain=[max(0.0, 1 - len(streets) / 18), 1])
     return _base(fig, theme, legend=False)
 
 
@@ -314,3 +315,26 @@ def chart(panel_id: str, svc, f, version: int | None = None, theme: str = "light
 
 
 CHART_IDS = ("map", "sites-by-street", "activities-by-month", "volunteers-by-team", "member-structure", "four-in-one")
+
+
+STATUS_LABELS = {"green": "达标", "amber": "基本达标", "red": "未达标", "none": "未到期"}
+STATUS_COLOURS = {"green": "#2f9e5a", "amber": "#e0a800", "red": "#d64545", "none": "#7f8ea3"}
+
+
+def meetings_status(statuses: list[str], theme: str = "light") -> go.Figure:
+    """三会一课 at a glance: how many branches are 达标 / 基本达标 / 未达标 (counts written on the bars)."""
+    if not statuses:
+        return empty(theme)
+    order = ["green", "amber", "red", "none"]
+    counts = [statuses.count(s) for s in order]
+    keep = [i for i, n in enumerate(counts) if n or order[i] != "none"]
+    fig = go.Figure(go.Bar(
+        x=[counts[i] for i in keep], y=[STATUS_LABELS[order[i]] for i in keep], orientation="h",
+        marker_color=[STATUS_COLOURS[order[i]] for i in keep], text=[f"{counts[i]} 个支部" for i in keep],
+        textposition="outside", cliponaxis=False, hovertemplate="%{y}:%{x}个支部<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(visible=False, rangemode="tozero")
+    fig = _base(fig, theme, legend=False)
+    fig.update_layout(margin={"l": 90, "r": 90, "t": 10, "b": 10})
+    return fig

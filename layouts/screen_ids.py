@@ -1,0 +1,25 @@
+"""Component ids of the big screen (/screen)."""
+
+CANVAS = "screen-canvas"
+FILTER = "screen-filter"      # dcc.Store: {"query": canonical query string, "error": message}
+VERSION = "screen-version"    # dcc.Store: set by assets/screen.js from /api/version
+KPI_DATA = "screen-kpi-data"  # dcc.Store: {key: value}; assets/screen.js counts the numbers up
+KPI_SINK = "screen-kpi-sink"
+CLOCK = "screen-clock"
+DATE = "screen-date"
+UPDATED = "screen-updated"
+CONNECTION = "screen-connection"
+DEMO = "screen-demo"
+SCOPE = "screen-scope"
+MESSAGE = "screen-message"
+TICKER = "screen-ticker"
+
+MAP = "screen-map"
+FOUR_IN_ONE = "screen-four-in-one"
+MEETINGS = "screen-meetings"
+ACTIVITIES = "screen-activities"
+VOLUNTEERS = "screen-volunteers"
+
+
+def kpi_delta(key: str) -> str:
+    return f"screen-kpi-{key}-delta"
