@@ -1,0 +1,267 @@
+"""Callbacks and downloads of the 台账导入 page (``/data``): thin glue over :mod:`dashboard.ledger`.
+
+Upload → ``check`` (writes nothing) → the Preview is kept here, in-process, under a random token
+that the page holds in a dcc.Store (so the files are not uploaded twice) → 确认导入 → ``apply``.
+Kept previews expire after 30 minutes. One process serves the app (``python app.py``); with several
+worker processes a confirm could reach a worker that does not hold the preview, and the page
+would ask for the files again.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import io
+import logging
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from urllib.parse import quote
+
+from dash import Input, Output, State, callback, ctx, no_update
+from flask import Flask, Response, send_file
+
+from callbacks.context import EXTENSION, runtime, service
+from dashboard.ledger import (
+    DEFAULT_MAX_BYTES, LedgerApplyError, LedgerValidationError, Limits, Preview, apply, build_template, check,
+    export_workbook, import_log,
+)
+from layouts import data as L
+from layouts import data_ids as ids
+
+log = logging.getLogger("dashboard.data")
+
+PREVIEW_TTL = 30 * 60     # seconds a checked preview waits for its confirm
+MAX_PENDING = 32          # previews kept at once (each holds the parsed rows); the oldest go first
+LOG_ROWS = 50
+
+
+# --- previews between the check and the confirm ------------------------------------------------
+
+@dataclass
+class Pending:
+    at: float
+    preview: Preview | None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    outputs: tuple | None = None   # what the confirm returned, for a second click on the same preview
+
+
+class PendingPreviews:
+    """Checked previews by token, for at most ``ttl`` seconds. Thread-safe.
+
+    A confirm holds the entry's lock while it applies; a second confirm of the same token (a
+    double click) waits for it and gets the same answer, so a preview is never applied twice."""
+
+    def __init__(self, ttl: float = PREVIEW_TTL, max_entries: int = MAX_PENDING, clock=time.monotonic):  # noqa: ANN001
+        self.ttl, self.max_entries, self.clock = ttl, max_entries, clock
+        self._items: dict[str, Pending] = {}
+        self._lock = threading.Lock()
+
+    def _expire(self) -> None:
+        now = self.clock()
+        for token in [t for t, e in self._items.items() if now - e.at > self.ttl]:
+            del self._items[token]
+
+    def keep(self, preview: Preview) -> str:
+        token = secrets.token_urlsafe(16)
+        with self._lock:
+            self._expire()
+            self._items[token] = Pending(self.clock(), preview)
+            while len(self._items) > self.max_entries:
+                del self._items[next(iter(self._items))]
+        return token
+
+    def get(self, token: str | None) -> Pending | None:
+        """The entry, or None when the token is unknown or expired."""
+        with self._lock:
+            self._expire()
+            return self._items.get(token) if token else None
+
+    def drop(self, token: str | None) -> None:
+        with self._lock:
+            self._items.pop(token, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._expire()
+            return len(self._items)
+
+
+PENDING = PendingPreviews()
+
+
+# --- plain functions (the callbacks below only dispatch to them) -------------------------------
+
+def import_limits() -> Limits:
+    """The per-file size limit: ``DASHBOARD_IMPORT_MAX_MB`` (as for the CLI), default 20 MB."""
+    try:
+        mb = int(os.environ.get("DASHBOARD_IMPORT_MAX_MB") or 0)
+    except ValueError:
+        mb = 0
+    return Limits(max_bytes=mb * 1024 * 1024) if mb > 0 else Limits(max_bytes=DEFAULT_MAX_BYTES)
+
+
+def decode_uploads(contents, filenames) -> list[tuple[str, bytes]]:  # noqa: ANN001
+    """dcc.Upload's data URLs to (file name, bytes). An empty or unreadable upload becomes b""
+    (the ledger then says the file is empty) rather than an exception."""
+    if contents is None:
+        return []
+    if isinstance(contents, str):
+        contents, filenames = [contents], [filenames]
+    names = list(filenames or [])
+    files = []
+    for i, content in enumerate(contents):
+        name = names[i] if i < len(names) and names[i] else f"文件{i + 1}"
+        _, _, b64 = (content or "").partition(",")
+        try:
+            data = base64.b64decode(b64, validate=False)
+        except (binascii.Error, ValueError):
+            data = b""
+        files.append((PurePath(name).name or name, data))
+    return files
+
+
+# outputs of every action, in this order: preview, message, token, confirm disabled, cancel disabled, log version
+def on_upload(contents, filenames, token: dict | None):  # noqa: ANN001, ANN201
+    """Check the uploaded files against the store; keep a passing preview for the confirm."""
+    files = decode_uploads(contents, filenames)
+    if not files:
+        return (no_update,) * 6
+    PENDING.drop((token or {}).get("token"))
+    try:
+        preview = check(service().store, files, limits=import_limits())
+    except Exception:  # noqa: BLE001 - the store failing must not take the page down
+        log.exception("ledger check failed")
+        return (None, L.message("无法读取看板数据库,未做检查。请稍后重试;如仍不行,请联系管理员。", "danger"),
+                None, True, True, no_update)
+    view = L.preview_view(preview, will_apply=preview.ok)
+    if not preview.ok:
+        text = (f"发现 {preview.errors} 个错误,不能导入,未写入任何数据。"
+                "请按下表所列的文件、工作表、行和列改正后重新上传。")
+        return view, L.message(text, "danger"), None, True, True, no_update
+    new_token = PENDING.keep(preview)
+    totals = L.totals_of(preview.sheets)
+    if preview.changes:
+        text = (f"检查通过:确认后将{L.count_words(totals)}。现在还没有写入任何数据——"
+                "请核对下面的预览,再点击“确认导入”。")
+    else:
+        text = "检查通过:文件中的数据与看板现有数据完全相同,确认导入不会改变任何数据(只记入导入记录)。"
+    if preview.notices:
+        text += f"另有 {preview.notices} 条提示,见下表。"
+    return view, L.message(text, "info"), {"token": new_token}, False, False, no_update
+
+
+def on_confirm(token: dict | None, log_version: int | None):  # noqa: ANN201
+    """Apply the kept preview (the ledger re-checks it inside the transaction), once."""
+    entry = PENDING.get((token or {}).get("token"))
+    if entry is None:
+        return (None, L.message("预览已失效(超过 30 分钟或已取消),未写入任何数据。请重新上传文件。", "warning"),
+                None, True, True, no_update)
+    with entry.lock:
+        if entry.outputs is None:
+            outputs = _apply(entry.preview, (log_version or 0) + 1)
+            if outputs[2] is None:  # done (applied, unchanged, rejected): remember the answer, free the rows
+                entry.outputs, entry.preview = outputs, None
+            return outputs
+        return entry.outputs
+
+
+def _apply(preview: Preview, bump: int) -> tuple:
+    try:
+        result = apply(service().store, preview, user=None)
+    except LedgerValidationError as exc:
+        # the store changed after the check: the re-check found problems; nothing written
+        return (L.preview_view(exc.preview, will_apply=False),
+                L.message(f"导入未执行:重新检查时发现 {exc.preview.errors} 个错误(可能在预览之后数据已被修改),"
+                          "未写入任何数据。请按下表改正后重新上传。", "danger"), None, True, True, bump)
+    except LedgerApplyError as exc:  # the files were fine, the store was not: the user may try again
+        return (no_update, L.message(f"导入失败:{exc}。请稍后再点“确认导入”重试。", "danger"),
+                no_update, False, False, bump)
+    except Exception:  # noqa: BLE001
+        log.exception("ledger apply failed")
+        return (no_update, L.message("导入失败:看板数据库出错,未写入任何数据。请稍后重新上传。", "danger"),
+                None, True, True, bump)
+    totals = L.totals_of(result.sheets)
+    if result.outcome == "applied":
+        seconds = runtime().settings.refresh_seconds
+        text = (f"导入成功:{L.count_words(totals)}。各看板页面将在 {seconds} 秒内显示新数据。"
+                f"本次导入已记入导入记录(第 {result.log_id} 号)。")
+        color = "success"
+    else:
+        text = f"导入完成:数据与原有相同,没有任何变化。已记入导入记录(第 {result.log_id} 号)。"
+        color = "secondary"
+    return None, L.message(text, color), None, True, True, bump
+
+
+def on_cancel(token: dict | None):  # noqa: ANN201
+    PENDING.drop((token or {}).get("token"))
+    return None, L.message("已取消,未写入任何数据。", "secondary"), None, True, True, no_update
+
+
+@callback(
+    Output(ids.PREVIEW, "children"), Output(ids.MESSAGE, "children"), Output(ids.TOKEN, "data"),
+    Output(ids.CONFIRM, "disabled"), Output(ids.CANCEL, "disabled"), Output(ids.LOG_VERSION, "data"),
+    Input(ids.UPLOAD, "contents"), Input(ids.CONFIRM, "n_clicks"), Input(ids.CANCEL, "n_clicks"),
+    State(ids.UPLOAD, "filename"), State(ids.TOKEN, "data"), State(ids.LOG_VERSION, "data"),
+    prevent_initial_call=True,
+)
+def data_action(contents, _confirm, _cancel, filenames, token, log_version):  # noqa: ANN001, ANN201
+    trigger = ctx.triggered_id
+    if trigger == ids.CONFIRM:
+        return on_confirm(token, log_version)
+    if trigger == ids.CANCEL:
+        return on_cancel(token)
+    return on_upload(contents, filenames, token)
+
+
+@callback(Output(ids.LOG, "children"), Input(ids.LOG_VERSION, "data"))
+def show_log(_version):  # noqa: ANN001, ANN201
+    try:
+        entries = import_log(service().store, limit=LOG_ROWS)
+    except Exception:  # noqa: BLE001
+        log.exception("import log unreadable")
+        return L.empty_note("暂时无法读取导入记录")
+    return L.log_table(entries)
+
+
+def data_page(**query):  # noqa: ANN003, ANN201
+    """The layout for ``/data`` with this server's settings (called by the router)."""
+    limits = import_limits()
+    return L.layout(max_mb=max(1, limits.max_bytes // (1024 * 1024)),
+                    refresh_seconds=runtime().settings.refresh_seconds, **query)
+
+
+# --- downloads ----------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, name: str, ascii_name: str) -> Response:
+    """An attachment with the Chinese file name, and a plain one for clients that lack RFC 5987."""
+    response = send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register_routes(server: Flask) -> None:
+    """``/data/template.xlsx`` (the empty workbook) and ``/data/export.xlsx`` (the store now)."""
+
+    @server.route(ids.TEMPLATE_URL)
+    def ledger_template() -> Response:
+        return _xlsx(build_template(), "章丘区委老干部局台账模板.xlsx", "zhangqiu-ledger-template.xlsx")
+
+    @server.route(ids.EXPORT_URL)
+    def ledger_export() -> Response:
+        store = server.extensions[EXTENSION].service.store
+        try:
+            content = export_workbook(store)
+        except Exception:  # noqa: BLE001
+            log.exception("export failed")
+            return Response("无法读取看板数据库,导出失败,请稍后重试。", status=503, mimetype="text/plain; charset=utf-8")
+        stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"
+        return _xlsx(content, f"章丘区委老干部局台账导出-{stamp}.xlsx", f"zhangqiu-ledger-export-{stamp}.xlsx")
