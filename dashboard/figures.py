@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -54,21 +55,28 @@ THEMES = {
 }
 
 
-def _base(fig: go.Figure, theme: str, *, legend: bool = True, height: int | None = None) -> go.Figure:
+@lru_cache(maxsize=None)
+def _template(theme: str) -> go.layout.Template:
+    """The theme as a plotly template, built once: setting it is far cheaper than the updates."""
     t = THEMES[theme]
-    fig.update_layout(
-        font={"family": FONT_FAMILY, "color": t.text, "size": 13 if theme == "light" else 16},
-        paper_bgcolor=t.paper, plot_bgcolor=t.plot,
-        margin={"l": 48, "r": 16, "t": 16, "b": 40},
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"color": t.text}},
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-        separators=".,",
-    )
+    axis = {"gridcolor": t.grid, "linecolor": t.grid, "tickfont": {"color": t.text}, "zerolinecolor": t.grid,
+            "title": {"font": {"color": t.text}}}
+    return go.layout.Template(layout={
+        "font": {"family": FONT_FAMILY, "color": t.text, "size": 13 if theme == "light" else 16},
+        "paper_bgcolor": t.paper, "plot_bgcolor": t.plot,
+        "margin": {"l": 48, "r": 16, "t": 16, "b": 40},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"color": t.text}},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "separators": ".,",
+        "xaxis": axis, "yaxis": axis,
+    })
+
+
+def _base(fig: go.Figure, theme: str, *, legend: bool = True, height: int | None = None) -> go.Figure:
+    fig.layout.template = _template(theme)
+    fig.layout.showlegend = legend
     if height:
-        fig.update_layout(height=height)
-    fig.update_xaxes(gridcolor=t.grid, linecolor=t.grid, tickfont={"color": t.text}, zerolinecolor=t.grid)
-    fig.update_yaxes(gridcolor=t.grid, linecolor=t.grid, tickfont={"color": t.text}, zerolinecolor=t.grid)
+        fig.layout.height = height
     return fig
 
 

@@ -60,5 +60,7 @@ def test_four_in_one_marks_cells_in_words_not_colour_alone():
 
 def test_dark_theme_uses_light_text_on_a_transparent_canvas():
     fig = figures.volunteers_by_team([("队1", 10)], theme="dark")
-    assert fig.layout.font.color == figures.THEMES["dark"].text
-    assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)"
+    theme = fig.layout.template.layout
+    assert theme.font.color == figures.THEMES["dark"].text
+    assert theme.paper_bgcolor == "rgba(0,0,0,0)"
+    assert "Noto Sans CJK SC" in theme.font.family
