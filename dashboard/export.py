@@ -241,6 +241,14 @@ def caption(panel_id: str, f: Filter, names: dict[str, str]) -> tuple[str, str]:
     return PANELS[panel_id].title, scope_text(f, names)
 
 
+def _effective(fig: go.Figure, get):  # noqa: ANN001, ANN202
+    """A layout value as plotly will use it: the figure's own, else its template's."""
+    value = get(fig.layout)
+    if value is None and fig.layout.template is not None:
+        value = get(fig.layout.template.layout)
+    return value
+
+
 def decorate(fig: go.Figure, panel_id: str, f: Filter, names: dict[str, str], size: Size,
              theme: str = "light", *, demo: bool = False) -> go.Figure:
     """Give an export its caption and lay it out for the size. The caption sits on top, where
@@ -254,11 +262,12 @@ def decorate(fig: go.Figure, panel_id: str, f: Filter, names: dict[str, str], si
     narrow = size.width < 1200
     subtitle = f"{scope}{'<br>' if narrow else ' · '}{source}"
     top = round(base * (6.4 if narrow else 5.2))
-    m = fig.layout.margin
+    margins = {side: _effective(fig, lambda lay, side=side: lay.margin[side]) or 0 for side in "tblr"}
     kind = PANELS[panel_id].kind
     note = fig.layout.meta.get("note") if isinstance(fig.layout.meta, dict) else None
     foot = round(base * 2.2) if note else 0
-    margin = {"t": top + (m.t or 0) // 2, "b": (m.b or 0) + foot, "l": max(m.l or 0, 24), "r": max(m.r or 0, 24)}
+    margin = {"t": top + margins["t"] // 2, "b": margins["b"] + foot, "l": max(margins["l"], 24),
+              "r": max(margins["r"], 24)}
     layout: dict = {
         "width": size.width, "height": size.height, "margin": margin,
         "font": {"size": base},
@@ -269,7 +278,7 @@ def decorate(fig: go.Figure, panel_id: str, f: Filter, names: dict[str, str], si
                   "yref": "container", "y": 1 - base * 0.8 / size.height, "yanchor": "top",
                   "font": {"size": base + 8, "color": t.text}},
     }
-    if fig.layout.legend.orientation == "h" and fig.layout.showlegend is not False:
+    if _effective(fig, lambda lay: lay.legend.orientation) == "h" and fig.layout.showlegend is not False:
         layout["legend"] = {"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"}
     if kind == "kpi":
         # the number fills the card: its parts scale with the free height

@@ -258,3 +258,12 @@ def test_cli_export_writes_the_file_and_refuses_bad_input(warm_renderer, report_
     assert "nope" in capsys.readouterr().err
     assert main(["export", "map", "--out", str(out), "--width", "50"], settings=settings) == 2
     assert "width" in capsys.readouterr().err
+
+
+def test_captioned_charts_move_their_legend_right_and_keep_room_for_the_caption(svc, district):
+    """The builders keep layout defaults in a template: the caption must read them from there too."""
+    size = export.size_for("slide")
+    fig = export.export_figure("activities-by-month", svc, district, size=size)
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+    assert fig.layout.margin.t >= 80 and fig.layout.width == 1600 and fig.layout.height == 900
+    assert "截至日:2020-07-01" in fig.layout.title.subtitle.text
