@@ -12,18 +12,20 @@ import time
 from pathlib import Path
 
 from dash import Dash, Input, Output, State, dcc, html
-from flask import Response, g, request
+from flask import Flask, Response, g, request
 
+import callbacks.embed  # noqa: F401  (registers the embed pages' and panel menus' callbacks)
 import callbacks.screen  # noqa: F401  (registers the big screen's callbacks)
 from callbacks.context import EXTENSION, Runtime
 from callbacks.overview import filter_choices, url_args  # importing registers the page's callbacks
 from callbacks.data import data_page, register_routes as register_data_routes  # the /data page (台账导入)
 from dashboard.demo import DemoRules, seed
+from dashboard.http_export import register as register_export
 from dashboard.query import parse_qs_kwargs
 from dashboard.service import DataService
 from dashboard.settings import PROJECT_ROOT, Settings
 from dashboard.store import Store
-from layouts import overview, screen
+from layouts import embed, overview, screen
 
 log = logging.getLogger("dashboard")
 
@@ -63,8 +65,14 @@ def open_store(settings: Settings) -> Store:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
+    server = Flask(__name__)
+    # zstd or brotli where the browser takes them (Chrome sends br only over https), gzip otherwise;
+    # static files are streamed, so the streaming list matters most
+    server.config.update(COMPRESS_ALGORITHM=["zstd", "br", "gzip"],
+                         COMPRESS_ALGORITHM_STREAMING=["zstd", "br", "gzip", "deflate"])
     app = Dash(
         __name__,
+        server=server,
         title="章丘区委老干部局党建看板",
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
@@ -96,8 +104,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                   State(ROUTER_LOCATION, "search"))
     def route(pathname, search):  # noqa: ANN001, ANN202
         """Pages are chosen by path only: filter changes (the query string) never rebuild a page."""
-        page = pages.get(pathname or "/")
-        return page(**parse_qs_kwargs(search)) if page else not_found(pathname)
+        path = pathname or "/"
+        if path.startswith("/embed/"):
+            return embed.layout(path.removeprefix("/embed/"), settings.refresh_seconds, **parse_qs_kwargs(search))
+        page = pages.get(path)
+        return page(**parse_qs_kwargs(search)) if page else not_found(path)
 
 
     _add_http_rules(app, settings)
@@ -112,6 +123,8 @@ def _add_http_rules(app: Dash, settings: Settings) -> None:
     def glyphs(fontstack: str, glyph_range: str) -> Response:  # noqa: ARG001
         """An empty glyph set: the map's labels are Chinese, which the browser draws itself."""
         return Response(b"", mimetype="application/x-protobuf", headers={"Cache-Control": "public, max-age=86400"})
+
+    register_export(server, lambda: server.extensions[EXTENSION].service)
 
     @server.route("/api/version")
     def version() -> Response:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from dashboard import geo, vocab
@@ -61,7 +62,8 @@ def _template(theme: str) -> go.layout.Template:
     t = THEMES[theme]
     axis = {"gridcolor": t.grid, "linecolor": t.grid, "tickfont": {"color": t.text}, "zerolinecolor": t.grid,
             "title": {"font": {"color": t.text}}}
-    return go.layout.Template(layout={
+    template = go.layout.Template(pio.templates["plotly"])  # plotly's defaults, then ours on top
+    template.layout.update({
         "font": {"family": FONT_FAMILY, "color": t.text, "size": 13 if theme == "light" else 16},
         "paper_bgcolor": t.paper, "plot_bgcolor": t.plot,
         "margin": {"l": 48, "r": 16, "t": 16, "b": 40},
@@ -70,6 +72,7 @@ def _template(theme: str) -> go.layout.Template:
         "separators": ".,",
         "xaxis": axis, "yaxis": axis,
     })
+    return template
 
 
 def _base(fig: go.Figure, theme: str, *, legend: bool = True, height: int | None = None) -> go.Figure:

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard.indicators.panels import ActivityRow
 from dashboard.indicators.three_meetings import BranchMeetings
-from dashboard.panels import KPIS, Kpi
+from dashboard.panels import KPIS, PANELS, Kpi
 from dashboard import vocab
 from layouts import ids
 
@@ -33,10 +33,43 @@ def delta(now: int, ago: int) -> tuple[str, str]:
     return "— 与上年同期持平", "kpi-delta flat"
 
 
-def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: str = "kpi-delta", note: str = "") -> html.Div:
+def panel_menu(panel_id: str, title: str) -> html.Div:
+    """嵌入/导出: the embed link and <iframe> code to copy, and PNG/SVG of the panel as filtered."""
+    button_id = f"menu-{panel_id}"
+
+    def copy_field(kind: str, label: str) -> html.Div:
+        field_id = {"type": kind, "panel": panel_id}
+        label_id = f"{kind}-{panel_id}-label"
+        return html.Div([
+            html.Div(label, id=label_id, className="menu-label"),
+            html.Div([
+                html.Code(id=field_id, className="menu-code", **{"aria-labelledby": label_id}),
+                dcc.Clipboard(target_id=field_id, title=f"复制{label}", className="menu-copy"),
+            ], className="d-flex gap-1 align-items-start"),
+        ], className="mb-2")
+
+    return html.Div([
+        dbc.Button("嵌入/导出", id=button_id, size="sm", color="light", className="menu-button",
+                   title=f"嵌入或导出“{title}”"),
+        dbc.Popover(dbc.PopoverBody([
+            copy_field(ids.MENU_URL, "嵌入链接"),
+            copy_field(ids.MENU_CODE, "iframe 代码"),
+            html.Div([
+                html.A("下载 PNG", id={"type": ids.MENU_PNG, "panel": panel_id}, href=f"/export/{panel_id}.png",
+                       className="btn btn-sm btn-outline-secondary", download=f"{panel_id}.png"),
+                html.A("下载 SVG", id={"type": ids.MENU_SVG, "panel": panel_id}, href=f"/export/{panel_id}.svg",
+                       className="btn btn-sm btn-outline-secondary", download=f"{panel_id}.svg"),
+            ], className="d-flex gap-2"),
+        ]), target=button_id, trigger="legacy", placement="bottom-end", className="panel-menu"),
+    ], className="panel-menu-wrap")
+
+
+def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: str = "kpi-delta", note: str = "",
+             menu: bool = False) -> html.Div:
+    title = html.H2(kpi.title, className="kpi-title", id=f"{ids.kpi(kpi.key)}-title")
     return html.Div(dbc.Card(
         dbc.CardBody([
-            html.H2(kpi.title, className="kpi-title", id=f"{ids.kpi(kpi.key)}-title"),
+            html.Div([title, panel_menu(f"kpi-{kpi.key}", kpi.title)], className="kpi-head") if menu else title,
             html.Div([
                 html.Span(value, id=ids.kpi(kpi.key), className="kpi-value"),
                 html.Span(kpi.unit, className="kpi-unit"),
@@ -49,12 +82,14 @@ def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: st
 
 
 def kpi_row() -> dbc.Row:
-    return dbc.Row([dbc.Col(kpi_card(k), xs=6, md=3, xxl=True, className="mb-3") for k in KPIS], className="g-3")
+    return dbc.Row([dbc.Col(kpi_card(k, menu=True), xs=6, md=3, xxl=True, className="mb-3") for k in KPIS],
+                   className="g-3")
 
 
-def panel(panel_id: str, title: str, body, *, menu=None, className: str = "") -> html.Section:  # noqa: ANN001
-    """A titled panel: the unit that the page, the screen and embeds are made of."""
+def panel(panel_id: str, title: str, body, *, menu: bool = True, className: str = "") -> html.Section:  # noqa: ANN001
+    """A titled panel with its 嵌入/导出 menu: the unit that the page, the screen and embeds are made of."""
     heading = html.H2(title, className="panel-title", id=f"{panel_id}-title")
+    menu = panel_menu(panel_id, PANELS[panel_id].title) if menu else None
     return html.Section(dbc.Card([
         dbc.CardHeader([heading, menu] if menu is not None else heading, className="panel-header"),
         dbc.CardBody(body, className="panel-body"),

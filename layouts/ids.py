@@ -40,3 +40,9 @@ def kpi_delta(key: str) -> str:
 
 def kpi_note(key: str) -> str:
     return f"kpi-{key}-note"
+
+# the 嵌入/导出 menu of each panel (pattern-matching ids: {"type": …, "panel": panel id})
+MENU_URL = "menu-embed-url"
+MENU_CODE = "menu-embed-code"
+MENU_PNG = "menu-export-png"
+MENU_SVG = "menu-export-svg"

@@ -1,0 +1,81 @@
+"""Callbacks of ``/embed/<panel-id>``, and the 嵌入/导出 menus of the staff page."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, no_update
+from flask import request
+
+from callbacks.context import service
+from callbacks.refresh import poll_version
+from dashboard import figures
+from dashboard.indicators import FilterError
+from dashboard.panels import KPI_BY_KEY, PANELS
+from dashboard.query import parse_query, resolve
+from layouts import components as C
+from layouts import embed as E
+from layouts import ids
+
+
+@callback(Output(E.VERSION, "data"), Input(E.POLL, "n_intervals"), State(E.VERSION, "data"))
+def poll_embed(_n, current):  # noqa: ANN001
+    return poll_version(current)
+
+
+@callback(Output(E.GRAPH, "figure"), Output(E.BODY, "children"), Output(E.CAPTION, "children"),
+          Input(E.VERSION, "data"), State(E.STATE, "data"))
+def render_embed(version, state):  # noqa: ANN001
+    if not version or not state:
+        return no_update, no_update, no_update
+    return embed_view(service(), state, version["version"])
+
+
+def embed_view(svc, state: dict, version: int) -> tuple:  # noqa: ANN001
+    """(figure, body, caption) of one panel for a filter state."""
+    panel = PANELS[state["panel"]]
+    try:
+        if state.get("error"):
+            raise FilterError(state["error"])
+        with svc.store.engine.connect() as conn:
+            f = resolve(conn, parse_query(state.get("query")))
+    except FilterError as exc:
+        return figures.empty(), C.empty_note(), f"筛选条件有误:{exc}"
+    names = {s.code: s.name for s in svc.streets(version)}
+    caption = C.scope_text(f, names)
+    if panel.kind in ("chart", "map"):
+        return figures.chart(panel.id, svc, f, version), no_update, caption
+    if panel.kind == "kpi":
+        kpi = KPI_BY_KEY[panel.id.removeprefix("kpi-")]
+        k = svc.get("kpis", f, version)
+        now, ago = getattr(k.now, kpi.key), getattr(k.year_ago, kpi.key)
+        text, cls = C.delta(now, ago)
+        return no_update, C.kpi_card(kpi, C.number(now), text, cls, C.kpi_note(kpi.key, k)), caption
+    if panel.id == "three-meetings":
+        return no_update, C.three_meetings_table(svc.get("three_meetings", f, version), names), caption
+    return no_update, C.latest_activities_list(svc.get("latest_activities", f, version)), caption
+
+
+def panel_links(base: str, panel_id: str, query: str) -> dict[str, str]:
+    """The embed URL, its <iframe> code and the image export links of a panel for a filter."""
+    embed = f"{base}/embed/{panel_id}{query}"
+    title = PANELS[panel_id].title
+    return {
+        "url": embed,
+        "code": f'<iframe src="{embed}" title="{title}" width="800" height="480" style="border:0"></iframe>',
+        "png": f"/export/{panel_id}.png{query}",
+        "svg": f"/export/{panel_id}.svg{query}",
+    }
+
+
+@callback(
+    Output({"type": ids.MENU_URL, "panel": ALL}, "children"),
+    Output({"type": ids.MENU_CODE, "panel": ALL}, "children"),
+    Output({"type": ids.MENU_PNG, "panel": ALL}, "href"),
+    Output({"type": ids.MENU_SVG, "panel": ALL}, "href"),
+    Input(ids.FILTER_STATE, "data"),
+    State({"type": ids.MENU_URL, "panel": ALL}, "id"),
+)
+def menu_links(state, menu_ids):  # noqa: ANN001
+    if not state or state.get("error"):
+        return no_update, no_update, no_update, no_update
+    base = request.host_url.rstrip("/")
+    links = [panel_links(base, m["panel"], state.get("query") or "") for m in menu_ids]
+    return [x["url"] for x in links], [x["code"] for x in links], [x["png"] for x in links], [x["svg"] for x in links]

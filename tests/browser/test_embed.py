@@ -1,0 +1,56 @@
+"""/embed/<panel-id>: one panel alone with its caption, and the 嵌入/导出 menu on /."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from support import ROOT, wait_for_panels
+
+
+def cli_json(store, *args: str) -> dict:  # noqa: ANN001
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": store.url, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "dashboard", "indicators", *args, "--json"],
+                         capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return json.loads(out.stdout)
+
+
+def test_an_embedded_kpi_shows_the_number_and_the_filter(page, server, demo_store):
+    page.set_viewport_size({"width": 400, "height": 240})
+    page.goto(f"{server.url}/embed/kpi-volunteers?street=370114001000")
+    page.wait_for_function("() => /^[0-9,]+$/.test((document.querySelector('#kpi-volunteers') || {}).textContent || '')")
+    expected = cli_json(demo_store, "--street", "370114001000")
+    assert int(page.text_content("#kpi-volunteers").replace(",", "")) == expected["volunteers"]
+    caption = page.text_content("#embed-caption")
+    assert "明水街道" in caption and expected["as_of"] in caption
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+
+
+def test_an_embedded_chart_fills_its_frame(page, server, artifacts):
+    page.set_viewport_size({"width": 800, "height": 480})
+    page.goto(f"{server.url}/embed/sites-by-street")
+    page.wait_for_selector("#embed-graph .barlayer .point")
+    box = page.locator("#embed-graph").bounding_box()
+    assert box["width"] > 700 and box["height"] > 300
+    assert "全区" in page.text_content("#embed-caption")
+    page.screenshot(path=str(artifacts / "screenshots" / "embed-sites-by-street-800x480.png"))
+
+
+def test_an_unknown_panel_says_so(page, server):
+    page.goto(f"{server.url}/embed/no-such-panel")
+    page.wait_for_selector(".embed-error")
+    assert "没有这个面板" in page.text_content(".embed-error")
+
+
+def test_the_panel_menu_gives_links_for_the_current_filter(page, server):
+    page.goto(f"{server.url}/?street=370114002000")
+    wait_for_panels(page)
+    page.click("#menu-map")
+    link = page.locator('[id*="menu-embed-url"][id*="\\"map\\""]')
+    link.wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('.menu-code')].some(e => e.textContent.includes('/embed/map?street=370114002000'))")
+    assert link.text_content() == f"{server.url}/embed/map?street=370114002000"
+    code = page.locator('[id*="menu-embed-code"][id*="\\"map\\""]').text_content()
+    assert code.startswith("<iframe src=") and 'title="阵地分布图"' in code
+    assert page.get_attribute('[id*="menu-export-png"][id*="\\"map\\""]', "href") == "/export/map.png?street=370114002000"

@@ -1,0 +1,44 @@
+"""The app's HTTP rules: framing, health, caching, compression."""
+from __future__ import annotations
+
+import pytest
+
+from dashboard.settings import Settings
+
+
+@pytest.fixture
+def client(report_store):  # noqa: ANN001
+    from app import create_app
+
+    app = create_app(Settings(database_url=report_store.url, embed_origins=("https://oa.zhangqiu.example",)),
+                     store=report_store)
+    return app.server.test_client()
+
+
+def test_pages_may_not_be_framed_by_other_sites(client):
+    r = client.get("/")
+    assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert r.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+
+
+def test_embed_pages_may_be_framed_by_the_configured_origins(client):
+    r = client.get("/embed/map")
+    assert "X-Frame-Options" not in r.headers
+    assert r.headers["Content-Security-Policy"] == "frame-ancestors 'self' https://oa.zhangqiu.example"
+
+
+def test_version_and_health(client):
+    v = client.get("/api/version").get_json()
+    assert v["ok"] is True and isinstance(v["version"], int)
+    assert client.get("/healthz").data == b"ok"
+
+
+def test_static_bundles_are_compressed_and_cached_for_long(client):
+    r = client.get("/assets/vendor/plotly-zq.min.js?m=1", headers={"Accept-Encoding": "gzip"})
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert "max-age=31536000" in r.headers["Cache-Control"]
+    assert len(r.data) < 500_000  # 1.1 MB raw
+
+
+def test_the_page_declares_its_language(client):
+    assert b'<html lang="zh-CN">' in client.get("/").data
