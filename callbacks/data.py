@@ -207,6 +207,7 @@ def on_cancel(token: dict | None):  # noqa: ANN201
     Input(ids.UPLOAD, "contents"), Input(ids.CONFIRM, "n_clicks"), Input(ids.CANCEL, "n_clicks"),
     State(ids.UPLOAD, "filename"), State(ids.TOKEN, "data"), State(ids.LOG_VERSION, "data"),
     prevent_initial_call=True,
+    running=[(Output(ids.UPLOAD, "disabled"), True, False)],  # no second upload while one is being checked
 )
 def data_action(contents, _confirm, _cancel, filenames, token, log_version):  # noqa: ANN001, ANN201
     trigger = ctx.triggered_id

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import data_ids as ids
-from layouts.components import APP_TITLE, BUREAU, empty_note, nav, panel
+from layouts.components import APP_TITLE, BUREAU, empty_note, nav
 
 # the counts the preview and the log show, in this order
 COUNT_COLUMNS = (("new", "新增"), ("changed", "修改"), ("closed", "结束"), ("unchanged", "无变化"))
@@ -31,6 +31,15 @@ def header() -> html.Header:
         dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=5),
         dbc.Col(nav("/data"), md=7),
     ], className="align-items-center"), className="page-header")
+
+
+def panel(panel_id: str, title: str, body, className: str = "") -> html.Section:  # noqa: ANN001
+    """A titled card like the other pages' panels (no 嵌入/导出 menu: nothing here is a chart)."""
+    return html.Section(dbc.Card([
+        dbc.CardHeader(html.H2(title, className="panel-title", id=f"{panel_id}-title"), className="panel-header"),
+        dbc.CardBody(body, className="panel-body"),
+    ], className=f"panel h-100 {className}"), id=f"{panel_id}-card", className="h-100",
+        **{"aria-labelledby": f"{panel_id}-title"})
 
 
 def _download(text: str, href: str, link_id: str, hint: str) -> html.A:
@@ -87,8 +96,11 @@ def layout(max_mb: int = 20, refresh_seconds: int = 10, **_query) -> html.Div:  
                 ]), lg=7, className="mb-3"),
             ], className="g-3"),
             html.Div(id=ids.MESSAGE, role="status", className="data-message", **{"aria-live": "polite"}),
-            dcc.Loading(html.Div(id=ids.PREVIEW, className="data-preview"), type="default",
-                        overlay_style={"visibility": "visible", "opacity": 0.5}),
+            dcc.Loading(html.Div(id=ids.PREVIEW, className="data-preview"), parent_className="data-preview-wrap",
+                        target_components={ids.PREVIEW: "children"}, delay_show=200,
+                        overlay_style={"visibility": "visible", "opacity": 0.4},
+                        custom_spinner=html.Div([dbc.Spinner(size="sm", spinner_class_name="me-2"),
+                                                 "正在处理,请稍候……(大的文件需要十几秒)"], className="data-busy")),
             panel("data-log-panel", "导入记录", html.Div(id=ids.LOG), className="data-log-panel"),
         ], className="page-main"),
         html.Footer(["台账格式见 docs/ledger.md · 时间为服务器所在地时间 · 本看板不连接互联网"], className="page-footer"),

@@ -1,0 +1,262 @@
+"""The 台账导入 page's callbacks called as plain functions inside the app, on a store of its own."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from dash import html, no_update
+from sqlalchemy import func, select
+
+from callbacks import data as cb
+from dashboard.demo import DemoRules, seed
+from dashboard.ledger import LedgerApplyError, import_log
+from dashboard.schema import Person, VolunteerTeam
+from dashboard.settings import Settings
+from dashboard.store import Store
+from layouts import data as L
+from layouts import data_ids as ids
+
+# outputs of on_upload / on_confirm / on_cancel
+PREVIEW, MESSAGE, TOKEN, CONFIRM_DISABLED, CANCEL_DISABLED, LOG_VERSION = range(6)
+
+TEAM_CSV = "队伍编码,队伍名称,街道编码,服务方向,成立日期\n{code},测试志愿服务队,明水街道,政策宣讲,2020年1月1日\n"
+BAD_PEOPLE_CSV = ("人员编码,姓名,性别,出生年份,干部类别,居住街道编码\n"
+                  "T-P1,张三,男,1950,退休,火星街道\n"
+                  "T-P2,李四,未知,1951,退休,明水街道\n")
+
+
+@pytest.fixture(scope="module")
+def data_store(tmp_path_factory) -> Store:
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('data-page') / 'store.sqlite3'}")
+    store.migrate()
+    seed(store, DemoRules(as_of=dt.date(2020, 7, 1)))
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def app(data_store):  # noqa: ANN001
+    from app import create_app
+
+    return create_app(Settings(database_url=data_store.url), store=data_store)
+
+
+def upload(*files: tuple[str, bytes]) -> tuple[list[str], list[str]]:
+    """What dcc.Upload sends: data URLs and file names."""
+    contents = [f"data:application/octet-stream;base64,{base64.b64encode(b).decode()}" for _, b in files]
+    return contents, [name for name, _ in files]
+
+
+def text_of(component) -> str:  # noqa: ANN001
+    """All text in a component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+def find_all(component, kind) -> list:  # noqa: ANN001
+    out = []
+    if isinstance(component, (list, tuple)):
+        for c in component:
+            out += find_all(c, kind)
+    elif hasattr(component, "children"):
+        if isinstance(component, kind):
+            out.append(component)
+        out += find_all(component.children, kind)
+    return out
+
+
+def teams(store: Store) -> int:
+    with store.engine.connect() as c:
+        return c.execute(select(func.count()).select_from(VolunteerTeam)).scalar_one()
+
+
+def test_a_good_file_is_previewed_then_applied_once(app, data_store):
+    before = teams(data_store)
+    with app.server.app_context():
+        out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-1").encode())), None)
+        assert out[TOKEN]["token"] and out[CONFIRM_DISABLED] is False and out[CANCEL_DISABLED] is False
+        assert "检查通过" in text_of(out[MESSAGE]) and "新增 1 行" in text_of(out[MESSAGE])
+        counts = text_of(out[PREVIEW])
+        assert "志愿队伍" in counts and "预览,尚未写入" in counts
+        assert teams(data_store) == before  # a check writes nothing
+
+        done = cb.on_confirm(out[TOKEN], 0)
+        assert "导入成功" in text_of(done[MESSAGE]) and done[TOKEN] is None and done[CONFIRM_DISABLED] is True
+        assert done[LOG_VERSION] == 1
+        assert teams(data_store) == before + 1
+        # a second click on the same preview gets the same answer and applies nothing
+        again = cb.on_confirm(out[TOKEN], 0)
+        assert text_of(again[MESSAGE]) == text_of(done[MESSAGE])
+        assert teams(data_store) == before + 1
+
+        entries = import_log(data_store)
+        assert [e["file_name"] for e in entries].count("志愿队伍.csv") == 1
+        log_view = cb.show_log(1)
+        assert "志愿队伍.csv" in text_of(log_view) and "已导入" in text_of(log_view)
+        assert entries[0]["sha256"][:12] in text_of(log_view)
+
+
+def test_the_same_file_twice_is_unchanged(app, data_store):
+    files = upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-2").encode()))
+    with app.server.app_context():
+        cb.on_confirm(cb.on_upload(*files, None)[TOKEN], 0)
+        version = data_store.version()
+        second = cb.on_upload(*files, None)
+        assert "完全相同" in text_of(second[MESSAGE])
+        done = cb.on_confirm(second[TOKEN], 0)
+        assert "没有任何变化" in text_of(done[MESSAGE])
+        assert data_store.version().version == version.version
+
+
+def test_a_bad_file_lists_every_problem_with_its_place_and_writes_nothing(app, data_store):
+    version = data_store.version().version
+    with app.server.app_context():
+        out = cb.on_upload(*upload(("人员.csv", BAD_PEOPLE_CSV.encode())), None)
+    assert out[TOKEN] is None and out[CONFIRM_DISABLED] is True
+    assert "2 个错误" in text_of(out[MESSAGE]) and "未写入任何数据" in text_of(out[MESSAGE])
+    table = find_all(out[PREVIEW], html.Table)[-1]
+    assert table.id == "data-problems-table"
+    assert find_all(table, html.Caption)
+    rows = [[text_of(td) for td in find_all(tr, html.Td)] for tr in find_all(table, html.Tbody)[0].children]
+    assert ["错误", "人员.csv", "人员", "2", "居住街道编码"] == rows[0][:5] and "火星街道" in rows[0][5]
+    assert ["错误", "人员.csv", "人员", "3", "性别"] == rows[1][:5] and "不在可选值之内" in rows[1][5]
+    assert all(th.scope == "col" for th in find_all(find_all(table, html.Thead)[0], html.Th))
+    assert data_store.version().version == version
+    with data_store.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(Person).where(Person.code.like("T-P%"))).scalar_one() == 0
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("空的.xlsx", b"", "文件是空的"),
+    ("改名的.xlsx", b"%PDF-1.4 this is not a workbook" * 10, "内容不是 Excel 工作簿"),
+    ("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600, "密码"),
+    ("旧版.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 Excel"),
+    ("说明.csv", "a,b\n1,2\n".encode(), "须以工作表名称命名"),
+])
+def test_files_that_are_not_what_they_claim_get_the_ledgers_message(app, data_store, name, content, words):
+    version = data_store.version().version
+    with app.server.app_context():
+        out = cb.on_upload(*upload((name, content)), None)
+    assert out[TOKEN] is None and out[CONFIRM_DISABLED] is True
+    problems = text_of(out[PREVIEW])
+    assert name in problems and words in problems
+    assert data_store.version().version == version
+
+
+def test_a_gbk_csv_is_read(app):
+    with app.server.app_context():
+        out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-GBK").encode("gbk"))), None)
+    assert out[TOKEN] is not None, text_of(out[PREVIEW])
+    assert "新增 1 行" in text_of(out[MESSAGE])
+    cb.PENDING.drop(out[TOKEN]["token"])
+
+
+def test_a_file_above_the_limit_is_refused(app, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_IMPORT_MAX_MB", "1")
+    with app.server.app_context():
+        out = cb.on_upload(*upload(("活动参与.csv", b"x" * (1024 * 1024 + 10))), None)
+        page = cb.data_page()
+    assert out[TOKEN] is None and "超过上限 1 MB" in text_of(out[PREVIEW])
+    assert "不超过 1 MB" in text_of(page)
+
+
+def test_an_expired_or_cancelled_preview_is_not_applied(app, data_store):
+    with app.server.app_context():
+        out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-3").encode())), None)
+        cancelled = cb.on_cancel(out[TOKEN])
+        assert "已取消" in text_of(cancelled[MESSAGE]) and cancelled[TOKEN] is None
+        late = cb.on_confirm(out[TOKEN], 0)
+        assert "预览已失效" in text_of(late[MESSAGE]) and late[CONFIRM_DISABLED] is True
+        assert cb.on_confirm(None, 0)[TOKEN] is None
+    with data_store.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(VolunteerTeam).where(VolunteerTeam.code == "T-TEAM-3")).scalar_one() == 0
+
+
+def test_previews_expire_after_thirty_minutes():
+    now = [1000.0]
+    pending = cb.PendingPreviews(clock=lambda: now[0])
+    token = pending.keep(object())
+    now[0] += 29 * 60
+    assert pending.get(token) is not None
+    now[0] += 2 * 60
+    assert pending.get(token) is None and len(pending) == 0
+    assert cb.PREVIEW_TTL == 30 * 60
+
+
+def test_a_new_upload_forgets_the_previous_preview(app):
+    with app.server.app_context():
+        first = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-4").encode())), None)
+        cb.on_upload(*upload(("人员.csv", BAD_PEOPLE_CSV.encode())), first[TOKEN])
+        assert cb.PENDING.get(first[TOKEN]["token"]) is None
+
+
+def test_a_store_failure_on_apply_keeps_the_preview_for_a_retry(app, data_store, monkeypatch):
+    with app.server.app_context():
+        out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-5").encode())), None)
+
+        def broken(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+            raise LedgerApplyError("数据库写入失败,未导入任何数据(OperationalError: database is locked)")
+
+        monkeypatch.setattr(cb, "apply", broken)
+        failed = cb.on_confirm(out[TOKEN], 3)
+        assert "导入失败" in text_of(failed[MESSAGE]) and failed[CONFIRM_DISABLED] is False
+        assert failed[TOKEN] is no_update and failed[LOG_VERSION] == 4
+        monkeypatch.undo()
+        done = cb.on_confirm(out[TOKEN], 4)
+        assert "导入成功" in text_of(done[MESSAGE])
+
+
+def test_uploads_decode_to_names_and_bytes():
+    contents, names = upload(("a/人员.csv", b"abc"))
+    assert cb.decode_uploads(contents, names) == [("人员.csv", b"abc")]
+    assert cb.decode_uploads(["data:"], ["x.csv"]) == [("x.csv", b"")]
+    assert cb.decode_uploads("data:text/csv;base64,YWJj", "one.csv") == [("one.csv", b"abc")]
+    assert cb.decode_uploads(None, None) == []
+    assert cb.on_upload(None, None, None) == (no_update,) * 6
+
+
+def test_template_and_export_downloads(app):
+    client = app.server.test_client()
+    for url, ascii_name in ((ids.TEMPLATE_URL, "zhangqiu-ledger-template.xlsx"), (ids.EXPORT_URL, "zhangqiu-ledger-export-")):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert r.mimetype == cb.XLSX
+        assert ascii_name in r.headers["Content-Disposition"] and "filename*=UTF-8''" in r.headers["Content-Disposition"]
+        names = zipfile.ZipFile(io.BytesIO(r.data)).namelist()
+        assert "xl/workbook.xml" in names
+
+
+def test_the_page_is_labelled_and_says_what_confirm_does(app):
+    with app.server.app_context():
+        page = cb.data_page()
+    text = text_of(page)
+    assert "按编码" in text and "不会删除任何记录" in text and "不会清空现有数据" in text
+    upload_box = find_all(page, html.Div)
+    target = next(d for d in upload_box if "data-upload-target" in (getattr(d, "className", "") or ""))
+    assert "上传台账文件" in getattr(target, "aria-label")
+    assert text_of(page).count("选择或拖入台账文件") == 1
+    buttons = find_all(page, html.Button)
+    assert [b.children for b in buttons] == ["确认导入", "取消"] and all(b.disabled for b in buttons)
+    links = {a.href for a in find_all(page, html.A)}
+    assert {ids.TEMPLATE_URL, ids.EXPORT_URL} <= links
+
+
+def test_log_times_are_shown_in_the_servers_local_time():
+    at = dt.datetime(2024, 3, 1, 8, 0, 0)
+    expected = at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert L.local_time(at) == expected
+    table = L.log_table([{"id": 1, "at": at, "user_name": None, "file_name": "a.xlsx, b.csv", "sha256": "ab" * 32 + "," + "cd" * 32,
+                          "counts": {"人员": {"rows": 3, "new": 1, "changed": 1, "unchanged": 1, "closed": 0},
+                                     "_problems": {"errors": 0, "notices": 0}},
+                          "outcome": "applied", "outcome_zh": "已导入", "message": None}])
+    text = text_of(table)
+    assert expected in text and "abababababab…" in text and "cdcdcdcdcdcd…" in text
+    assert "新增 1 行,修改 1 行,结束 0 行,无变化 1 行" in text
