@@ -35,7 +35,7 @@ from layouts import data_ids as ids
 log = logging.getLogger("dashboard.data")
 
 PREVIEW_TTL = 30 * 60     # seconds a checked preview waits for its confirm
-MAX_PENDING = 32          # previews kept at once (each holds the parsed rows); the oldest go first
+MAX_PENDING = 8           # previews kept at once (each holds the parsed rows: a big file can take hundreds of MB)
 LOG_ROWS = 50
 
 
