@@ -10,21 +10,22 @@ from dashboard import figures
 from dashboard.indicators import FilterError
 from dashboard.indicators.panels import branch_options as branch_rows, streets as street_rows
 from dashboard.panels import KPIS
-from dashboard.query import FilterArgs, args_from_controls, canonical, parse_query, resolve
+from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query, resolve
 from layouts import components as C
 from layouts import ids
 
 CONTROL_OUTPUTS = [
     Output(ids.STREET, "value"), Output(ids.BRANCH, "value"), Output(ids.PERIOD, "value"),
-    Output(ids.RANGE, "start_date"), Output(ids.RANGE, "end_date"), Output(ids.RANGE, "disabled"),
-    Output(ids.AS_OF, "date"),
+    Output(ids.RANGE_START, "value"), Output(ids.RANGE_END, "value"), Output(ids.RANGE_START, "disabled"),
+    Output(ids.RANGE_END, "disabled"), Output(ids.AS_OF, "value"),
 ]
 
 
 def _controls(args: FilterArgs) -> list:
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
-    return [list(args.streets), args.branch, args.period, iso(args.start), iso(args.end),
-            args.period != "custom", iso(args.as_of)]
+    fixed = args.period != "custom"
+    return [list(args.streets), args.branch or ALL_BRANCHES, args.period, iso(args.start), iso(args.end), fixed, fixed,
+            iso(args.as_of)]
 
 
 def _clicked_street(click: dict | None) -> str | None:
@@ -42,7 +43,7 @@ def _clicked_street(click: dict | None) -> str | None:
     Output(ids.FILTER_STATE, "data"),
     Input(ids.URL, "search"),
     Input(ids.STREET, "value"), Input(ids.BRANCH, "value"), Input(ids.PERIOD, "value"),
-    Input(ids.RANGE, "start_date"), Input(ids.RANGE, "end_date"), Input(ids.AS_OF, "date"),
+    Input(ids.RANGE_START, "value"), Input(ids.RANGE_END, "value"), Input(ids.AS_OF, "value"),
     Input(ids.RESET, "n_clicks"), Input(ids.MAP, "clickData"), Input(ids.SITES_BY_STREET, "clickData"),
 )
 def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click):  # noqa: ANN001
@@ -119,8 +120,9 @@ def filter_choices(streets: list[str] | None) -> tuple[list[dict], list[dict]]:
         all_streets = street_rows(conn)
         codes = tuple(s for s in (streets or ()) if any(r.code == s for r in all_streets))
         branches = branch_rows(conn, codes)
-    street_opts = [{"label": f"{s.name}({s.kind})", "value": s.code} for s in all_streets]
-    branch_opts = [{"label": f"{b.name}({b.kind})", "value": str(b.id)} for b in branches]
+    street_opts = [{"label": s.name, "value": s.code} for s in all_streets]
+    branch_opts = [{"label": "全部党组织", "value": ALL_BRANCHES}] + [
+        {"label": f"{b.name}({b.kind})", "value": str(b.id)} for b in branches]
     return street_opts, branch_opts
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from dashboard.indicators.filters import Filter, FilterError, resolve_filter, resolve_streets
 
 FIRST_YEAR = 2013
+ALL_BRANCHES = "all"  # the branch control's "全部党组织"
 KNOWN_KEYS = {"street", "branch", "period", "from", "to", "as_of", "rotate", "width", "height", "scale", "preset", "theme"}
 
 
@@ -98,10 +99,13 @@ def args_from_controls(streets, branch, period, start, end, as_of) -> FilterArgs
     period = period or "12m"
     start_day, end_day = day(start), day(end)
     if period == "custom" and (start_day is None or end_day is None):
-        period, start_day, end_day = "12m", None, None
+        # switching to a custom range starts from the last 12 months, ready to be edited
+        from dashboard.indicators.filters import default_period
+
+        start_day, end_day = default_period(day(as_of) or dt.date.today())
     if period != "custom":
         start_day = end_day = None
-    return FilterArgs(tuple(streets or ()), str(branch) if branch not in (None, "") else None,
+    return FilterArgs(tuple(streets or ()), str(branch) if branch not in (None, "", ALL_BRANCHES) else None,
                       period, start_day, end_day, day(as_of))
 
 

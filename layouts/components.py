@@ -123,7 +123,7 @@ def three_meetings_table(rows: list[BranchMeetings], street_names: dict[str, str
         cells.append(html.Td(html.Span(STATUS_TEXT[r.status], className=f"status status-{r.status}")))
         body.append(html.Tr(cells))
     return html.Div(html.Table([html.Caption("已开/应开次数(统计期间内)"), head, html.Tbody(body)],
-                               className="table table-sm meetings-table"), className="table-scroll")
+                               className="table table-sm meetings-table"), className="table-scroll", tabIndex="0")
 
 
 def latest_activities_list(rows: list[ActivityRow]) -> html.Div:

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.indicators.filters import FilterError
-from dashboard.query import FIRST_YEAR, FilterArgs, parse_query
+from dashboard.query import ALL_BRANCHES, FIRST_YEAR, FilterArgs, parse_query
 from layouts import ids
 from layouts.components import APP_TITLE, BUREAU, graph, kpi_row, nav, panel
 
@@ -23,29 +23,36 @@ def _labelled(label: str, control, control_id: str, width: dict) -> dbc.Col:  # 
                     control], **width, className="mb-2")
 
 
+def _date(control_id: str, value: dt.date | None, today: dt.date, disabled: bool = False) -> dcc.Input:
+    """A native date field: keyboard- and screen-reader-friendly, labelled by its <label>."""
+    return dcc.Input(id=control_id, type="date", value=value.isoformat() if value else None, disabled=disabled,
+                     min=dt.date(FIRST_YEAR, 1, 1).isoformat(), max=today.isoformat(),
+                     className="form-control", debounce=True)
+
+
 def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch_options: list[dict]) -> html.Div:
-    """The street, branch, period and as-of controls, each with a visible label."""
+    """The street, branch, period and as-of controls: native inputs, each with a visible label."""
     custom = args.period == "custom"
-    return html.Div(dbc.Card(dbc.CardBody(dbc.Row([
-        _labelled("街道/镇(可多选)", dcc.Dropdown(id=ids.STREET, multi=True, value=list(args.streets),
-                                              placeholder="全区", options=street_options), ids.STREET, {"xs": 12, "md": 6, "xl": 3}),
-        _labelled("党组织", dcc.Dropdown(id=ids.BRANCH, value=args.branch, placeholder="全部党组织", options=branch_options),
-                  ids.BRANCH, {"xs": 12, "md": 6, "xl": 3}),
-        _labelled("统计期间", dcc.Dropdown(id=ids.PERIOD, value=args.period, clearable=False,
-                                        options=period_options(today)), ids.PERIOD, {"xs": 6, "md": 3, "xl": 2}),
-        _labelled("自定义起止日", dcc.DatePickerRange(
-            id=ids.RANGE, start_date=args.start, end_date=args.end, display_format="YYYY-MM-DD",
-            start_date_id=f"{ids.RANGE}-start", end_date_id=f"{ids.RANGE}-end", disabled=not custom,
-            min_date_allowed=dt.date(FIRST_YEAR, 1, 1), max_date_allowed=today,
-            start_date_placeholder_text="起始日", end_date_placeholder_text="截止日", first_day_of_week=1,
-        ), f"{ids.RANGE}-start", {"xs": 6, "md": 4, "xl": 2}),
-        _labelled("截至日", dcc.DatePickerSingle(
-            id=ids.AS_OF, date=args.as_of, display_format="YYYY-MM-DD", placeholder="今天",
-            min_date_allowed=dt.date(FIRST_YEAR, 1, 1), max_date_allowed=today, first_day_of_week=1, clearable=True,
-        ), ids.AS_OF, {"xs": 6, "md": 3, "xl": 1}),
-        dbc.Col(dbc.Button("重置筛选", id=ids.RESET, color="secondary", outline=True, className="w-100"),
-                xs=6, md=2, xl=1, className="mb-2 d-flex align-items-end"),
-    ], className="g-2 align-items-end")), className="filters mb-3"), role="search", **{"aria-label": "筛选条件"})
+    return html.Div(dbc.Card(dbc.CardBody([
+        html.Fieldset([
+            html.Legend("街道/镇(可多选,不选即全区)", className="filter-label"),
+            dbc.Checklist(id=ids.STREET, options=street_options, value=list(args.streets), inline=True,
+                          className="street-checklist"),
+        ], className="mb-2"),
+        dbc.Row([
+            _labelled("党组织", dbc.Select(id=ids.BRANCH, value=args.branch or ALL_BRANCHES, options=branch_options),
+                      ids.BRANCH, {"xs": 12, "md": 6, "xl": 3}),
+            _labelled("统计期间", dbc.Select(id=ids.PERIOD, value=args.period, options=period_options(today)),
+                      ids.PERIOD, {"xs": 6, "md": 3, "xl": 2}),
+            _labelled("起始日(自定义)", _date(ids.RANGE_START, args.start, today, not custom), ids.RANGE_START,
+                      {"xs": 6, "md": 3, "xl": 2}),
+            _labelled("截止日(自定义)", _date(ids.RANGE_END, args.end, today, not custom), ids.RANGE_END,
+                      {"xs": 6, "md": 3, "xl": 2}),
+            _labelled("截至日(空=今天)", _date(ids.AS_OF, args.as_of, today), ids.AS_OF, {"xs": 6, "md": 3, "xl": 2}),
+            dbc.Col(dbc.Button("重置筛选", id=ids.RESET, color="secondary", outline=True, className="w-100"),
+                    xs=6, md=3, xl=1, className="mb-2 d-flex align-items-end"),
+        ], className="g-2 align-items-end"),
+    ]), className="filters mb-3"), role="search", **{"aria-label": "筛选条件"})
 
 
 def header() -> html.Header:
@@ -63,8 +70,8 @@ def header() -> html.Header:
 
 def layout(refresh_seconds: int = 10, street_options: list[dict] | None = None,
            branch_options: list[dict] | None = None, **query) -> html.Div:
-    """The page for ``/?…``: the query string's keys come as keyword arguments. The dropdowns
-    get their options here, since a dropdown drops a value that is not among its options."""
+    """The page for ``/?…``: the query string's keys come as keyword arguments. The controls
+    get their options here, so that the values from the URL are among them from the start."""
     today = dt.date.today()
     try:
         args = parse_query({k: v for k, v in query.items()})
@@ -99,7 +106,7 @@ def layout(refresh_seconds: int = 10, street_options: list[dict] | None = None,
                 dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", graph(ids.VOLUNTEERS_BY_TEAM, 380)),
                         lg=4, className="mb-3"),
                 dbc.Col(panel("member-structure", "党员结构", graph(ids.MEMBER_STRUCTURE, 380)), lg=4, className="mb-3"),
-                dbc.Col(panel("latest-activities", "最新活动", html.Div(id=ids.LATEST_ACTIVITIES, className="list-box")),
+                dbc.Col(panel("latest-activities", "最新活动", html.Div(id=ids.LATEST_ACTIVITIES, className="list-box", tabIndex="0")),
                         lg=4, className="mb-3"),
             ], className="g-3"),
             dbc.Row([

@@ -57,6 +57,7 @@ def test_empty_lists_say_no_data():
 
 def test_every_filter_control_has_a_visible_label():
     page = layout(street_options=[{"label": "明水街道(街道)", "value": "370114001000"}], street=["370114001000"])
-    for control in ("filter-street", "filter-branch", "filter-period", "filter-as-of"):
+    for control in ("filter-branch", "filter-period", "filter-from", "filter-to", "filter-as-of"):
         assert find(page, f"{control}-label").htmlFor == control
-    assert find(page, "filter-street").value == ["370114001000"]
+    streets = find(page, "filter-street")  # checkboxes, each labelled by its street, in a fieldset
+    assert streets.value == ["370114001000"] and streets.options[0]["label"] == "明水街道(街道)"
