@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import logging
 import time
-from pathlib import Path
 
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask, Response, g, request

@@ -24,3 +24,17 @@ def runtime() -> Runtime:
 
 def service() -> DataService:
     return runtime().service
+
+
+def filter_from_state(svc: DataService, state: dict):  # noqa: ANN201
+    """The Filter a page's stored filter state stands for, or (None, the Chinese reason why not)."""
+    from dashboard.indicators import FilterError
+    from dashboard.query import parse_query, resolve
+
+    if state.get("error"):
+        return None, state["error"]
+    try:
+        with svc.store.engine.connect() as conn:
+            return resolve(conn, parse_query(state.get("query"))), None
+    except FilterError as exc:
+        return None, str(exc)

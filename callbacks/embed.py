@@ -4,12 +4,10 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, no_update
 from flask import request
 
-from callbacks.context import service
+from callbacks.context import filter_from_state, service
 from callbacks.refresh import poll_version
 from dashboard import figures
-from dashboard.indicators import FilterError
 from dashboard.panels import KPI_BY_KEY, PANELS
-from dashboard.query import parse_query, resolve
 from layouts import components as C
 from layouts import embed as E
 from layouts import ids
@@ -31,13 +29,9 @@ def render_embed(version, state):  # noqa: ANN001
 def embed_view(svc, state: dict, version: int) -> tuple:  # noqa: ANN001
     """(figure, body, caption) of one panel for a filter state."""
     panel = PANELS[state["panel"]]
-    try:
-        if state.get("error"):
-            raise FilterError(state["error"])
-        with svc.store.engine.connect() as conn:
-            f = resolve(conn, parse_query(state.get("query")))
-    except FilterError as exc:
-        return figures.empty(), C.empty_note(), f"筛选条件有误:{exc}"
+    f, error = filter_from_state(svc, state)
+    if f is None:
+        return figures.empty(), C.empty_note(), f"筛选条件有误:{error}"
     names = {s.code: s.name for s in svc.streets(version)}
     caption = C.scope_text(f, names)
     if panel.kind in ("chart", "map"):

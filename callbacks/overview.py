@@ -4,13 +4,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, no_update
 
-from callbacks.context import runtime, service
+from callbacks.context import filter_from_state, runtime, service
 from callbacks.refresh import poll_version
 from dashboard import figures
 from dashboard.indicators import FilterError
 from dashboard.indicators.panels import branch_options as branch_rows, streets as street_rows
 from dashboard.panels import KPIS
-from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query, resolve
+from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
 from layouts import components as C
 from layouts import ids
 
@@ -155,14 +155,7 @@ def render_panels(state, version):  # noqa: ANN001
 def overview_view(svc, state: dict, version: dict, tiles: str | None) -> list:  # noqa: ANN001
     """All panel outputs for a filter state, in PANEL_OUTPUTS order."""
     n = len(KPIS)
-    error = state.get("error")
-    f = None
-    if not error:
-        try:
-            with svc.store.engine.connect() as conn:
-                f = resolve(conn, parse_query(state.get("query")))
-        except FilterError as exc:
-            error = str(exc)
+    f, error = filter_from_state(svc, state)
     demo = C.demo_mark(svc.store.demo_info() is not None)
     updated = C.updated_text(C.parse_changed_at(version.get("changed_at")))
     if f is None:

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
-from callbacks.context import service
+from callbacks.context import filter_from_state, service
 from dashboard import figures
-from dashboard.indicators import FilterError
 from dashboard.panels import KPIS
-from dashboard.query import parse_query, resolve
 from layouts import components as C
 from layouts import screen_ids as S
 
@@ -42,14 +40,7 @@ def render_screen(version, state):  # noqa: ANN001
     v = version["version"]
     demo = C.demo_mark(svc.store.demo_info() is not None)
     updated = C.updated_text(C.parse_changed_at(version.get("changed_at")))
-    error = state.get("error")
-    f = None
-    if not error:
-        try:
-            with svc.store.engine.connect() as conn:
-                f = resolve(conn, parse_query(state.get("query")))
-        except FilterError as exc:
-            error = str(exc)
+    f, error = filter_from_state(svc, state)
     if f is None:
         blank = figures.empty("dark")
         return [None, *[""] * len(KPIS), blank, blank, blank, blank, blank, ticker([], []), updated, demo, "",

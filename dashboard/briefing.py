@@ -63,7 +63,7 @@ def summary(now: Figures, f: Filter, where: str = "全区", year_ago: Figures | 
         if now.functional_branches and now.established_branches:
             s += f",其中建制型党支部{now.established_branches}个、功能型党支部{now.functional_branches}个"
         elif now.functional_branches:
-            s += f",均为功能型党支部"
+            s += ",均为功能型党支部"
         if now.party_members:
             s += f";离退休干部党员{now.party_members}名"
         out.append(s + "。")

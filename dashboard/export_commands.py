@@ -2,7 +2,6 @@
 briefing document from the command line (same figures and renderer as the HTTP routes)."""
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path

@@ -57,7 +57,7 @@ def upload_box(max_mb: int) -> html.Div:
                 html.Span("把台账文件拖到这里,或", className="data-upload-text"),
                 html.Span("点击选择文件", className="data-upload-pick"),
             ], role="button", tabIndex="0", className="data-upload-target",
-                **{"aria-label": "上传台账文件:把文件拖到这里,或按回车键选择文件(可多选,.xlsx 或 .csv)",
+                **{"aria-label": "把台账文件拖到这里,或点击选择文件(也可按回车键;可多选,.xlsx 或 .csv)",
                    "aria-describedby": f"{ids.UPLOAD}-hint"}),
         ),
         html.P([

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from sqlalchemy import select
 
 from dashboard import geo
 from dashboard.ledger.contract import (

@@ -7,6 +7,7 @@ openpyxl) see a normal workbook with a frozen, bold header row and dates formatt
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 import re
 import zipfile
 from xml.sax.saxutils import escape
@@ -39,7 +40,7 @@ def _cell(ref: str, value: object, header: bool) -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _sheet_xml(rows, widths: list[int], n_rows: int) -> "Iterator[str]":  # noqa: F821
+def _sheet_xml(rows, widths: list[int], n_rows: int) -> Iterator[str]:
     yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            f'<dimension ref="A1:{_col(max(1, len(widths)))}{max(1, n_rows)}"/>'

@@ -1,21 +1,15 @@
 """Helpers for browser tests: a server process, a recording page, waits."""
 from __future__ import annotations
 
-import datetime as dt
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
-from dashboard.demo import DemoRules, seed
-from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -98,3 +92,13 @@ def cjk_renders(page) -> bool:  # noqa: ANN001
             x.fillText(ch, 4, 36); return Array.from(x.getImageData(0, 0, 48, 48).data).join(','); };
         return draw('党') !== draw('\u{10FFFD}');
     }""")
+
+
+def cli_json(store, *args: str) -> dict:  # noqa: ANN001
+    """``python -m dashboard indicators … --json`` on the store, as a user would run it."""
+    import json
+
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": store.url, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "dashboard", "indicators", *args, "--json"],
+                         capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return json.loads(out.stdout)

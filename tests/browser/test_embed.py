@@ -1,19 +1,8 @@
 """/embed/<panel-id>: one panel alone with its caption, and the 嵌入/导出 menu on /."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 
-from support import ROOT, wait_for_panels
-
-
-def cli_json(store, *args: str) -> dict:  # noqa: ANN001
-    env = {**os.environ, "DASHBOARD_DATABASE_URL": store.url, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "dashboard", "indicators", *args, "--json"],
-                         capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    return json.loads(out.stdout)
+from support import cli_json, wait_for_panels
 
 
 def test_an_embedded_kpi_shows_the_number_and_the_filter(page, server, demo_store):

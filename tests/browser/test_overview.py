@@ -1,10 +1,6 @@
 """The staff page in headless Chromium against a real server on a seeded store."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -13,14 +9,7 @@ from sqlalchemy import insert, select
 
 from dashboard.panels import KPIS
 from dashboard.schema import Organisation, Site
-from support import ROOT, Page, cjk_renders, wait_for_panels
-
-
-def cli_json(store, *args: str) -> dict:  # noqa: ANN001
-    env = {**os.environ, "DASHBOARD_DATABASE_URL": store.url, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "dashboard", "indicators", *args, "--json"],
-                         capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    return json.loads(out.stdout)
+from support import cli_json, Page, cjk_renders, wait_for_panels
 
 
 def page_kpis(page) -> dict[str, int]:  # noqa: ANN001

@@ -1,24 +1,13 @@
 """The big screen (/screen) at wall-screen sizes, live and resilient."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import insert, select
 
 from dashboard.panels import KPIS
 from dashboard.schema import Site
-from support import ROOT, Page, Server, cjk_renders
-
-
-def cli_json(store, *args: str) -> dict:  # noqa: ANN001
-    env = {**os.environ, "DASHBOARD_DATABASE_URL": store.url, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "dashboard", "indicators", *args, "--json"],
-                         capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    return json.loads(out.stdout)
+from support import cli_json, Page, Server, cjk_renders
 
 
 def wait_for_screen(page, expected: dict | None = None, timeout: float = 30_000) -> None:  # noqa: ANN001
