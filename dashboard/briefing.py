@@ -277,7 +277,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def html_to_pdf(page_html: str, executable: str | None = None) -> bytes:
-    """Print the page with Chromium (Playwright, the system browser; nothing downloaded)."""
+    """Print the page with Chromium (Playwright, the system browser; nothing downloaded).
+
+    Runs on a thread of its own: Playwright's sync API refuses a thread whose asyncio loop is
+    already running (a web server's, a test's browser session)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
+        return pool.submit(_print_pdf, page_html, executable).result()
+
+
+def _print_pdf(page_html: str, executable: str | None) -> bytes:
     from playwright.sync_api import sync_playwright
 
     from dashboard.export import RenderUnavailable, browser_path
