@@ -13,7 +13,6 @@ import binascii
 import datetime as dt
 import io
 import logging
-import os
 import secrets
 import threading
 import time
@@ -26,9 +25,10 @@ from flask import Flask, Response, send_file
 
 from callbacks.context import EXTENSION, runtime, service
 from dashboard.ledger import (
-    DEFAULT_MAX_BYTES, LedgerApplyError, LedgerValidationError, Limits, Preview, apply, build_template, check,
+    LedgerApplyError, LedgerValidationError, Limits, Preview, apply, build_template, check,
     export_workbook, import_log,
 )
+from dashboard.settings import Settings
 from layouts import data as L
 from layouts import data_ids as ids
 
@@ -97,11 +97,7 @@ PENDING = PendingPreviews()
 
 def import_limits() -> Limits:
     """The per-file size limit: ``DASHBOARD_IMPORT_MAX_MB`` (as for the CLI), default 20 MB."""
-    try:
-        mb = int(os.environ.get("DASHBOARD_IMPORT_MAX_MB") or 0)
-    except ValueError:
-        mb = 0
-    return Limits(max_bytes=mb * 1024 * 1024) if mb > 0 else Limits(max_bytes=DEFAULT_MAX_BYTES)
+    return Limits(max_bytes=Settings.from_env().import_max_mb * 1024 * 1024)
 
 
 def decode_uploads(contents, filenames) -> list[tuple[str, bytes]]:  # noqa: ANN001

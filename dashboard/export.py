@@ -22,6 +22,7 @@ from dashboard import figures
 from dashboard.indicators import Filter
 from dashboard.indicators.three_meetings import BranchMeetings
 from dashboard.panels import KPI_BY_KEY, PANELS
+from dashboard.settings import Settings
 
 FORMATS = ("png", "svg")
 THEMES = tuple(figures.THEMES)
@@ -388,7 +389,7 @@ def check_cjk_font() -> None:
 def browser_path() -> str | None:
     """BROWSER_PATH (kaleido's own variable), else DASHBOARD_CHROMIUM, else /usr/bin/chromium,
     else whatever kaleido finds on PATH."""
-    for candidate in (os.environ.get("BROWSER_PATH"), os.environ.get("DASHBOARD_CHROMIUM"), "/usr/bin/chromium"):
+    for candidate in (Settings.from_env().chromium, "/usr/bin/chromium"):
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -470,7 +471,7 @@ def renderer() -> Renderer:
     global _renderer
     with _renderer_lock:
         if _renderer is None:
-            _renderer = Renderer(tabs=max(1, int(os.environ.get("DASHBOARD_EXPORT_TABS", "1") or 1)))
+            _renderer = Renderer(tabs=Settings.from_env().export_tabs)
         return _renderer
 
 

@@ -29,6 +29,9 @@ class Settings:
     cache_url: str | None = None
     map_tiles: str | None = None
     embed_origins: tuple[str, ...] = field(default_factory=tuple)
+    import_max_mb: int = 20
+    chromium: str | None = None   # BROWSER_PATH (kaleido's own variable) or DASHBOARD_CHROMIUM
+    export_tabs: int = 1
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -42,4 +45,7 @@ class Settings:
             cache_url=env.get("DASHBOARD_CACHE_URL") or None,
             map_tiles=env.get("DASHBOARD_MAP_TILES") or None,
             embed_origins=origins,
+            import_max_mb=max(1, _int(env, "DASHBOARD_IMPORT_MAX_MB", 20)),
+            chromium=env.get("BROWSER_PATH") or env.get("DASHBOARD_CHROMIUM") or None,
+            export_tabs=max(1, _int(env, "DASHBOARD_EXPORT_TABS", 1)),
         )

@@ -156,21 +156,29 @@ KPI_KEYS = (
 
 
 @lru_cache(maxsize=4096)
-def _sql(dialect_name: str, build: Callable[[Filter], Select], f: Filter) -> str:
-    """A statement compiled once per dialect and filter, its values inlined. Every value comes
-    from a resolved Filter (days, codes read from the store, integer ids), never raw input."""
-    return str(build(f).compile(dialect=_DIALECTS[dialect_name], compile_kwargs={"literal_binds": True}))
+def _sql(dialect_name: str, build: Callable[[Filter], Select], f: Filter) -> tuple[str, dict]:
+    """A statement compiled once per dialect and filter: SQLite gets its values inlined (every
+    value comes from a resolved Filter: days, codes read from the store, integer ids, never raw
+    input); PostgreSQL gets bound parameters, so that the server can keep the prepared plan."""
+    if dialect_name == "postgresql":
+        compiled = build(f).compile(dialect=_DIALECTS[dialect_name], compile_kwargs={"render_postcompile": True})
+        return str(compiled), dict(compiled.params)
+    return str(build(f).compile(dialect=_DIALECTS[dialect_name], compile_kwargs={"literal_binds": True})), {}
 
 
-_DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
+_DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect(paramstyle="pyformat")}
 
 
 def run(conn: Connection, build: Callable[[Filter], Select], f: Filter) -> list[tuple]:
     """Run one indicator statement straight on the DBAPI cursor: the KPI queries are small and
     many, and SQLAlchemy's per-call work would otherwise cost more than the query itself."""
+    sql, params = _sql(conn.dialect.name, build, f)
     cursor = conn.connection.driver_connection.cursor()
     try:
-        cursor.execute(_sql(conn.dialect.name, build, f))
+        if params:
+            cursor.execute(sql, params, prepare=True)
+        else:
+            cursor.execute(sql)
         return cursor.fetchall()
     finally:
         cursor.close()

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
+
+from dashboard.settings import Settings
 
 DEFAULT_TEMPLATE = "data/templates/ledger-template.xlsx"
 
@@ -51,7 +52,7 @@ def _max_mb(text: str) -> int:
 
 
 def register(subparsers) -> None:  # noqa: ANN001
-    default_mb = int(os.environ.get("DASHBOARD_IMPORT_MAX_MB") or 20)
+    default_mb = Settings.from_env().import_max_mb
     p = subparsers.add_parser("import", help="import ledger workbooks (.xlsx) or CSV files: check, preview, apply")
     p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx workbook(s), or CSV files named after their sheet")
     p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
