@@ -9,9 +9,10 @@ import datetime as dt
 import json
 import logging
 import time
+from urllib.parse import urlsplit
 
-from dash import Dash, Input, Output, State, dcc, html
-from flask import Flask, Response, g, request
+from dash import Dash, Input, Output, State, dcc, html, no_update
+from flask import Flask, Response, g, has_request_context, request
 
 import callbacks.embed  # noqa: F401  (registers the embed pages' and panel menus' callbacks)
 import callbacks.screen  # noqa: F401  (registers the big screen's callbacks)
@@ -87,27 +88,51 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     def overview_page(**query):  # noqa: ANN003, ANN202
         args = url_args(query)
         streets, branches = filter_choices(list(args.streets) if args else [])
-        # controls start from the canonical URL, or blank when the URL is wrong (the page says why)
+        # controls start from the canonical URL, or blank when the URL is wrong (the page says why);
+        # the filter and the store version are filled in, so the panels are computed at once
+        state = {"query": args.to_query(), "error": None} if args else None
         query = parse_qs_kwargs(args.to_query()) if args else {}
         return overview.layout(refresh_seconds=settings.refresh_seconds, street_options=streets,
-                               branch_options=branches, **query)
+                               branch_options=branches, filter_state=state, version=version_record(), **query)
+
+    def version_record() -> dict | None:
+        try:
+            v = store.version()
+        except Exception:  # noqa: BLE001 - the page's own poll reports it
+            return None
+        return {"version": v.version, "changed_at": v.changed_at.isoformat() if v.changed_at else None, "ok": True}
 
     pages = {
         "/": overview_page,
         "/data": data_page,
         "/screen": lambda **q: screen.layout(refresh_seconds=settings.refresh_seconds, **q),
     }
-    app.layout = html.Div([dcc.Location(id=ROUTER_LOCATION), html.Div(id=ROUTER_CONTENT)])
-
-    @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
-                  State(ROUTER_LOCATION, "search"))
-    def route(pathname, search):  # noqa: ANN001, ANN202
-        """Pages are chosen by path only: filter changes (the query string) never rebuild a page."""
-        path = pathname or "/"
+    def page_for(path: str, search: str):  # noqa: ANN202
         if path.startswith("/embed/"):
             return embed.layout(path.removeprefix("/embed/"), settings.refresh_seconds, **parse_qs_kwargs(search))
         page = pages.get(path)
         return page(**parse_qs_kwargs(search)) if page else not_found(path)
+
+    def serve_layout() -> html.Div:
+        """The page comes with the layout itself (its URL is the layout request's referrer),
+        which saves the browser a round trip before anything can be drawn."""
+        content = None
+        if has_request_context() and request.referrer:
+            url = urlsplit(request.referrer)
+            content = page_for(url.path or "/", url.query)
+        return html.Div([dcc.Location(id=ROUTER_LOCATION), html.Div(content, id=ROUTER_CONTENT)])
+
+    app.layout = serve_layout
+
+    @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
+                  State(ROUTER_LOCATION, "search"), State(ROUTER_CONTENT, "children"))
+    def route(pathname, search, current):  # noqa: ANN001, ANN202
+        """Only when the layout could not tell the page (no referrer): links between pages are
+        plain links, so each page load brings its page with the layout, and filter changes (the
+        query string) never rebuild a page."""
+        if current is not None:
+            return no_update
+        return page_for(pathname or "/", search)
 
 
     _add_http_rules(app, settings)

@@ -45,8 +45,9 @@ def _clicked_street(click: dict | None) -> str | None:
     Input(ids.STREET, "value"), Input(ids.BRANCH, "value"), Input(ids.PERIOD, "value"),
     Input(ids.RANGE_START, "value"), Input(ids.RANGE_END, "value"), Input(ids.AS_OF, "value"),
     Input(ids.RESET, "n_clicks"), Input(ids.MAP, "clickData"), Input(ids.SITES_BY_STREET, "clickData"),
+    State(ids.FILTER_STATE, "data"),
 )
-def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click):  # noqa: ANN001
+def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, state):  # noqa: ANN001
     """One source of truth: the URL. Controls write it; Back/Forward and shared links read it."""
     trigger = ctx.triggered_id
     if trigger in (None, ids.URL):
@@ -55,7 +56,9 @@ def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map
         except FilterError as exc:
             return [*_controls(FilterArgs()), no_update, {"query": search or "", "error": str(exc)}]
         canonical = args.to_query()
-        return [*_controls(args), no_update, {"query": canonical, "error": None}]
+        new_state = {"query": canonical, "error": None}
+        # the page came with this filter already: do not compute its panels twice
+        return [*_controls(args), no_update, no_update if state == new_state else new_state]
     if trigger == ids.RESET:
         args = FilterArgs()
     elif trigger in (ids.MAP, ids.SITES_BY_STREET):

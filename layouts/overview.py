@@ -69,7 +69,8 @@ def header() -> html.Header:
 
 
 def layout(refresh_seconds: int = 10, street_options: list[dict] | None = None,
-           branch_options: list[dict] | None = None, **query) -> html.Div:
+           branch_options: list[dict] | None = None, filter_state: dict | None = None,
+           version: dict | None = None, **query) -> html.Div:
     """The page for ``/?…``: the query string's keys come as keyword arguments. The controls
     get their options here, so that the values from the URL are among them from the start."""
     today = dt.date.today()
@@ -79,8 +80,8 @@ def layout(refresh_seconds: int = 10, street_options: list[dict] | None = None,
         args = FilterArgs()  # the sync callback shows the reason
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.FILTER_STATE),
-        dcc.Store(id=ids.VERSION),
+        dcc.Store(id=ids.FILTER_STATE, data=filter_state),
+        dcc.Store(id=ids.VERSION, data=version),
         dcc.Interval(id=ids.POLL, interval=refresh_seconds * 1000),
         header(),
         html.Main([
