@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape as html_escape
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -106,24 +107,29 @@ def empty_note(text: str = "暂无数据") -> html.P:
 
 
 def three_meetings_table(rows: list[BranchMeetings], street_names: dict[str, str]) -> html.Div:
-    """Held against required per branch, worst first; status in colour and in words."""
+    """Held against required per branch, worst first; status in colour and in words.
+
+    The table is one block of HTML, not a component per cell: a city's few hundred branches
+    would otherwise be thousands of components, which Dash's renderer takes seconds over."""
     if not rows:
         return empty_note()
     order = {"red": 0, "amber": 1, "green": 2, "none": 3}
     rows = sorted(rows, key=lambda r: (order[r.status], r.rate if r.rate is not None else 2, r.name))
     kinds = list(vocab.THREE_MEETINGS_ONE_LECTURE)
-    head = html.Thead(html.Tr([html.Th("党支部", scope="col"), html.Th("街道/镇", scope="col")]
-                              + [html.Th(k, scope="col") for k in kinds] + [html.Th("状态", scope="col")]))
+    e = html_escape
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in ["党支部", "街道/镇", *kinds, "状态"])
     body = []
     for r in rows:
-        cells = [html.Td(r.name), html.Td(street_names.get(r.street_code, r.street_code))]
+        cells = [f"<td>{e(r.name)}</td>", f"<td>{e(street_names.get(r.street_code, r.street_code))}</td>"]
         for k in kinds:
-            cells.append(html.Td(f"{r.held[k]}/{r.required[k]}", title=f"已开{r.held[k]}次,应开{r.required[k]}次,"
-                                 f"落实{r.covered[k]}个周期"))
-        cells.append(html.Td(html.Span(STATUS_TEXT[r.status], className=f"status status-{r.status}")))
-        body.append(html.Tr(cells))
-    return html.Div(html.Table([html.Caption("已开/应开次数(统计期间内)"), head, html.Tbody(body)],
-                               className="table table-sm meetings-table"), className="table-scroll", tabIndex="0")
+            cells.append(f'<td title="已开{r.held[k]}次,应开{r.required[k]}次,落实{r.covered[k]}个周期">'
+                         f"{r.held[k]}/{r.required[k]}</td>")
+        cells.append(f'<td><span class="status status-{r.status}">{STATUS_TEXT[r.status]}</span></td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    table = (f'<table class="table table-sm meetings-table"><caption>已开/应开次数(统计期间内)</caption>'
+             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return html.Div(dcc.Markdown(table, dangerously_allow_html=True, className="meetings-html"),
+                    className="table-scroll", tabIndex="0")
 
 
 def latest_activities_list(rows: list[ActivityRow]) -> html.Div:

@@ -43,11 +43,18 @@ def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
     good = row("好支部", {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4})
     bad = row("差支部", {"支部党员大会": 1, "支委会": 5, "党小组会": 12, "党课": 4})
     table = C.three_meetings_table([good, bad], {"370114001000": "明水街道"})
-    body = table.children.children[2].children
-    assert body[0].children[0].children == "差支部"
-    assert body[0].children[-1].children.children == "未达标"
-    assert body[1].children[-1].children.children == "达标"
-    assert body[0].children[2].children == "1/4"
+    markup = table.children.children
+    rows = markup.split("<tr>")[2:]  # after the header row
+    assert "差支部" in rows[0] and "未达标" in rows[0] and "<td title=\"已开1次,应开4次,落实1个周期\">1/4</td>" in rows[0]
+    assert "好支部" in rows[1] and ">达标<" in rows[1]
+    assert '<th scope="col">状态</th>' in markup and "<caption>" in markup
+
+
+def test_branch_names_are_escaped_in_the_table():
+    row = BranchMeetings(1, "<b>支部</b>", "建制型", "x", {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
+                         {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
+                         {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")})
+    assert "&lt;b&gt;支部&lt;/b&gt;" in C.three_meetings_table([row], {}).children.children
 
 
 def test_empty_lists_say_no_data():
