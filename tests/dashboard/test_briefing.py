@@ -15,7 +15,6 @@ import pytest
 from dashboard import briefing, export
 from dashboard.indicators import Filter, kpis
 from dashboard.indicators.kpi import Figures
-from dashboard.service import DataService
 from dashboard.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,19 +22,6 @@ ARTIFACTS = ROOT / "artifacts" / "briefing"
 DAY = dt.date(2020, 7, 1)
 
 
-@pytest.fixture(scope="session")
-def warm_renderer() -> export.Renderer:
-    if export.browser_path() is None and shutil.which("chromium") is None:
-        pytest.skip("Chromium not found for kaleido (apt-get install chromium, or set BROWSER_PATH)")
-    try:
-        return export.renderer().start()
-    except export.RenderUnavailable as exc:
-        pytest.skip(f"kaleido/Chromium renderer cannot start: {exc}")
-
-
-@pytest.fixture
-def svc(report_store) -> DataService:  # noqa: ANN001
-    return DataService(report_store)
 
 
 def _numbers(sentences: list[str]) -> list[int]:

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -16,7 +15,6 @@ import pytest
 from dashboard import export
 from dashboard.indicators import Filter, kpis
 from dashboard.panels import PANELS
-from dashboard.service import DataService
 from dashboard.settings import Settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -24,24 +22,6 @@ DAY = dt.date(2020, 7, 1)
 NO_FONT_HAS_THIS = "\U0010FFFD"  # a private-use code point: every font lacks it, it renders as .notdef
 
 
-@pytest.fixture(scope="session")
-def warm_renderer() -> export.Renderer:
-    """Start the process's kaleido renderer once; skip (CI: fail) when it cannot run here."""
-    try:
-        import kaleido  # noqa: F401
-    except ImportError:
-        pytest.skip("kaleido is not installed (pip install kaleido)")
-    if export.browser_path() is None and shutil.which("chromium") is None:
-        pytest.skip("Chromium not found for kaleido (apt-get install chromium, or set BROWSER_PATH)")
-    try:
-        return export.renderer().start()
-    except export.RenderUnavailable as exc:
-        pytest.skip(f"kaleido/Chromium renderer cannot start: {exc}")
-
-
-@pytest.fixture
-def svc(report_store) -> DataService:  # noqa: ANN001
-    return DataService(report_store)
 
 
 @pytest.fixture
