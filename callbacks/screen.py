@@ -1,6 +1,8 @@
 """Callbacks of the big screen: the panels follow the store version that assets/screen.js polls."""
 from __future__ import annotations
 
+import hashlib
+
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
 from callbacks.context import filter_from_state, service
@@ -18,7 +20,20 @@ OUTPUTS = [
     Output(S.ACTIVITIES, "figure"), Output(S.VOLUNTEERS, "figure"),
     Output(S.TICKER, "children"), Output(S.UPDATED, "children"), Output(S.DEMO, "children"),
     Output(S.SCOPE, "children"), Output(S.MESSAGE, "children"),
+    Output(S.SHOWN, "data"),
 ]
+
+
+def only_changed(figs: dict, shown: dict | None) -> tuple[list, dict]:
+    """The figures whose content differs from what the screen shows (``no_update`` for the
+    rest), and the new fingerprints: a wall screen that runs for days redraws only what changed."""
+    shown = dict(shown or {})
+    out = []
+    for name, fig in figs.items():
+        digest = hashlib.sha1(fig.to_json().encode()).hexdigest()
+        out.append(no_update if shown.get(name) == digest else fig)
+        shown[name] = digest
+    return out, shown
 
 
 def ticker(activities, honours) -> html.Ul:  # noqa: ANN001
@@ -32,8 +47,8 @@ def ticker(activities, honours) -> html.Ul:  # noqa: ANN001
     return html.Div([html.Ul(items), html.Ul(items, **{"aria-hidden": "true"})])
 
 
-@callback(*OUTPUTS, Input(S.VERSION, "data"), State(S.FILTER, "data"))
-def render_screen(version, state):  # noqa: ANN001
+@callback(*OUTPUTS, Input(S.VERSION, "data"), State(S.FILTER, "data"), State(S.SHOWN, "data"))
+def render_screen(version, state, shown):  # noqa: ANN001
     if not version or not state:
         return [no_update] * len(OUTPUTS)
     svc = service()
@@ -44,19 +59,21 @@ def render_screen(version, state):  # noqa: ANN001
     if f is None:
         blank = figures.empty("dark")
         return [None, *[""] * len(KPIS), blank, blank, blank, blank, blank, ticker([], []), updated, demo, "",
-                f"链接中的筛选条件有误:{error}"]
+                f"链接中的筛选条件有误:{error}", {}]
     k = svc.get("kpis", f, v)
     data = {kpi.key: getattr(k.now, kpi.key) for kpi in KPIS}
     deltas = [C.delta(getattr(k.now, kpi.key), getattr(k.year_ago, kpi.key))[0] for kpi in KPIS]
     names = {s.code: s.name for s in svc.streets(v)}
     statuses = [r.status for r in svc.get("three_meetings", f, v)]
+    figs, shown = only_changed({
+        "map": figures.chart("map", svc, f, v, theme="dark"),
+        "four-in-one": figures.chart("four-in-one", svc, f, v, theme="dark"),
+        "meetings": figures.meetings_status(statuses, "dark"),
+        "activities-by-month": figures.chart("activities-by-month", svc, f, v, theme="dark"),
+        "volunteers-by-team": figures.chart("volunteers-by-team", svc, f, v, theme="dark"),
+    }, shown)
     return [
-        data, *deltas,
-        figures.chart("map", svc, f, v, theme="dark"),
-        figures.chart("four-in-one", svc, f, v, theme="dark"),
-        figures.meetings_status(statuses, "dark"),
-        figures.chart("activities-by-month", svc, f, v, theme="dark"),
-        figures.chart("volunteers-by-team", svc, f, v, theme="dark"),
+        data, *deltas, *figs,
         ticker(svc.get("latest_activities", f, v), svc.get("honours", f, v)),
-        updated, demo, C.scope_text(f, names).replace("范围:", ""), "",
+        updated, demo, C.scope_text(f, names).replace("范围:", ""), "", shown,
     ]

@@ -69,6 +69,7 @@ def layout(refresh_seconds: int = 10, **query) -> html.Div:
         dcc.Store(id=S.VERSION),
         dcc.Store(id=S.KPI_DATA),
         dcc.Store(id=S.KPI_SINK),
+        dcc.Store(id=S.SHOWN),
         html.Div([
             html.Header([
                 html.H1([html.Span(BUREAU), html.Span("党建工作大屏", className="screen-subtitle")]),

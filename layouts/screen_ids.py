@@ -5,6 +5,7 @@ FILTER = "screen-filter"      # dcc.Store: {"query": canonical query string, "er
 VERSION = "screen-version"    # dcc.Store: set by assets/screen.js from /api/version
 KPI_DATA = "screen-kpi-data"  # dcc.Store: {key: value}; assets/screen.js counts the numbers up
 KPI_SINK = "screen-kpi-sink"
+SHOWN = "screen-shown"        # dcc.Store: fingerprints of the figures on the canvas
 CLOCK = "screen-clock"
 DATE = "screen-date"
 UPDATED = "screen-updated"
