@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             v = store.version()
         except Exception:  # noqa: BLE001 - the page's own poll reports it
             return None
-        return {"version": v.version, "changed_at": v.changed_at.isoformat() if v.changed_at else None, "ok": True}
+        return v.record()
 
     pages = {
         "/": overview_page,
@@ -158,7 +158,7 @@ def _add_http_rules(app: Dash, settings: Settings) -> None:
             v = store.version()
         except Exception:  # noqa: BLE001
             return Response('{"ok": false}', status=503, mimetype="application/json")
-        body = {"version": v.version, "changed_at": v.changed_at.isoformat() if v.changed_at else None, "ok": True}
+        body = v.record()
         return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
     @server.route("/healthz")

@@ -17,4 +17,4 @@ def poll_version(current: dict | None):  # noqa: ANN201
         return no_update
     if current and current.get("version") == v.version and current.get("ok", True):
         return no_update
-    return {"version": v.version, "changed_at": v.changed_at.isoformat() if v.changed_at else None, "ok": True}
+    return v.record()

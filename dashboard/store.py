@@ -29,6 +29,11 @@ class StoreVersion:
     version: int
     changed_at: dt.datetime | None
 
+    def record(self) -> dict:
+        """What pages keep and poll for: JSON-ready, ``ok`` while the store can be read."""
+        return {"version": self.version, "changed_at": self.changed_at.isoformat() if self.changed_at else None,
+                "ok": True}
+
 
 def _normalise_url(url: str) -> str:
     parsed = make_url(url)
