@@ -1,7 +1,6 @@
 """Fixtures: a real server process on a seeded temporary store, driven by headless Chromium."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -9,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.demo import DemoRules, seed
 from dashboard.store import Store
-from support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Page, Server
+from support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Page, Server, seeded_store
 
 
 def pytest_collection_modifyitems(items):  # noqa: ANN001
@@ -29,10 +27,7 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory, artifacts) -> Store:  # noqa: ARG001
     """Demo data as of today (so that the CLI's defaults and the page's agree)."""
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'store.sqlite3'}")
-    store.migrate()
-    seed(store, DemoRules(as_of=dt.date.today()))
-    return store
+    return seeded_store(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")

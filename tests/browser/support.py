@@ -102,3 +102,16 @@ def cli_json(store, *args: str) -> dict:  # noqa: ANN001
     out = subprocess.run([sys.executable, "-m", "dashboard", "indicators", *args, "--json"],
                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     return json.loads(out.stdout)
+
+
+def seeded_store(folder: Path):  # noqa: ANN201
+    """A SQLite store in ``folder`` with demo data as of today (so the CLI's defaults and the pages' agree)."""
+    import datetime as dt
+
+    from dashboard.demo import DemoRules, seed
+    from dashboard.store import Store
+
+    store = Store(f"sqlite:///{folder / 'store.sqlite3'}")
+    store.migrate()
+    seed(store, DemoRules(as_of=dt.date.today()))
+    return store

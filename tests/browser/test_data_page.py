@@ -1,7 +1,6 @@
 """台账导入 (/data) in headless Chromium against a real server on a store of its own (imports change it)."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
@@ -10,11 +9,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.demo import DemoRules, seed
 from dashboard.ledger import export_workbook, import_log
 from dashboard.schema import VolunteerTeam
 from dashboard.store import Store
-from support import ARTIFACTS, Page, Server, cjk_renders, wait_for_panels
+from support import ARTIFACTS, Page, Server, cjk_renders, seeded_store, wait_for_panels
 
 SHOTS = ARTIFACTS / "screenshots"
 TEAM_CSV = "队伍编码,队伍名称,街道编码,服务方向,成立日期\nTEST-TEAM-1,浏览器测试志愿服务队,明水街道,政策宣讲,2020-01-01\n"
@@ -25,9 +23,7 @@ BAD_PEOPLE_CSV = ("人员编码,姓名,性别,出生年份,干部类别,居住�
 
 @pytest.fixture(scope="module")
 def data_store(tmp_path_factory, artifacts) -> Iterator[Store]:  # noqa: ARG001
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('data-browser') / 'store.sqlite3'}")
-    store.migrate()
-    seed(store, DemoRules(as_of=dt.date.today()))
+    store = seeded_store(tmp_path_factory.mktemp("data-browser"))
     yield store
     store.dispose()
 
