@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
@@ -30,7 +31,7 @@ def only_changed(figs: dict, shown: dict | None) -> tuple[list, dict]:
     shown = dict(shown or {})
     out = []
     for name, fig in figs.items():
-        digest = hashlib.sha1(fig.to_json().encode()).hexdigest()
+        digest = hashlib.sha1(json.dumps(fig, sort_keys=True).encode()).hexdigest()
         out.append(no_update if shown.get(name) == digest else fig)
         shown[name] = digest
     return out, shown

@@ -146,7 +146,7 @@ def panel_figure(panel_id: str, svc, f: Filter, version: int | None = None, them
         return meetings_figure(svc.get("three_meetings", f, version), street_names(svc, version), theme, max_rows)
     if panel_id == "latest-activities":
         return activities_figure(svc.get("latest_activities", f, version), theme)
-    return figures.chart(panel_id, svc, f, version, theme, tiles=None)
+    return go.Figure(figures.chart(panel_id, svc, f, version, theme, tiles=None))
 
 
 def _fmt(n: int) -> str:
@@ -174,7 +174,7 @@ def kpi_figure(key: str, k, theme: str = "light") -> go.Figure:  # noqa: ANN001
     fig.update_annotations(xref="paper", yref="paper", showarrow=False, xanchor="center", yanchor="middle")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return figures._base(fig, theme, legend=False)
+    return fig.update_layout(figures.base_layout(theme, show_legend=False))
 
 
 def _table(header: list[str], columns: list[list], theme: str, widths: list[float],
@@ -189,7 +189,7 @@ def _table(header: list[str], columns: list[list], theme: str, widths: list[floa
         cells={"values": columns, "fill_color": cell_fill, "align": "left",
                "font": {"color": t.text, "size": 13}, "line_color": t.grid, "height": 28},
     ))
-    return figures._base(fig, theme, legend=False)
+    return fig.update_layout(figures.base_layout(theme, show_legend=False))
 
 
 def meetings_order(rows: list[BranchMeetings]) -> list[BranchMeetings]:
@@ -203,7 +203,7 @@ def meetings_figure(rows: list[BranchMeetings], names: dict[str, str], theme: st
     from dashboard import vocab
 
     if not rows:
-        return figures.empty(theme)
+        return go.Figure(figures.empty(theme))
     rows = meetings_order(rows)
     hidden = 0
     if max_rows is not None and len(rows) > max_rows:
@@ -225,7 +225,7 @@ def meetings_figure(rows: list[BranchMeetings], names: dict[str, str], theme: st
 
 def activities_figure(rows: list, theme: str = "light") -> go.Figure:  # noqa: ANN001
     if not rows:
-        return figures.empty(theme)
+        return go.Figure(figures.empty(theme))
     columns = [[r.date.isoformat() for r in rows], [r.category for r in rows], [r.name for r in rows],
                [r.street_name for r in rows], [f"{r.participants}人" for r in rows]]
     return _table(["日期", "类别", "活动", "街道/镇", "参与人数"], columns, theme, [1.2, 1.2, 3.4, 1.2, 1])
@@ -287,6 +287,9 @@ def decorate(fig: go.Figure, panel_id: str, f: Filter, names: dict[str, str], si
         for ann, share in zip(fig.layout.annotations, (0.30, 0.075, 0.05)):
             ann.font.size = max(10, round(free * share))
     fig.update_layout(**layout)
+    # an export is drawn once, at its own font size: let plotly fit the margins to the labels
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     if note:
         fig.add_annotation(text=note, xref="paper", yref="paper", x=0, xanchor="left", y=0, yanchor="bottom",
                            yshift=-margin["b"] + 4, showarrow=False, align="left",

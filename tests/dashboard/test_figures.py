@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.graph_objects as go
+import pytest
+
 from dashboard import figures, vocab
 from dashboard.indicators.panels import MemberStructure, SiteRow, StreetRow
 
@@ -14,7 +17,13 @@ def site(type_: str, street="370114001000") -> SiteRow:  # noqa: ANN001
 
 
 def texts(fig) -> list[str]:  # noqa: ANN001
-    return [a.text for a in fig.layout.annotations]
+    return [a.text for a in go.Figure(fig).layout.annotations]
+
+
+def figure(fig: dict) -> go.Figure:
+    """The builder's plain figure, validated by plotly: a misspelt property fails here, where
+    plotly.js in the browser would silently draw without it."""
+    return go.Figure(fig)
 
 
 def test_every_builder_says_no_data_instead_of_bare_axes():
@@ -22,13 +31,13 @@ def test_every_builder_says_no_data_instead_of_bare_axes():
                 figures.member_structure(MemberStructure({}, {}, {"男": 0})), figures.four_in_one({}),
                 figures.site_map([], STREETS)):
         assert "暂无数据" in texts(fig)
-    empty = figures.empty()
+    empty = figure(figures.empty())
     assert empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
 
 
 def test_sites_by_street_stacks_types_and_carries_street_codes_for_clicks():
-    fig = figures.sites_by_street([("370114001000", "明水街道", vocab.THEATRE, 2),
-                                   ("370114101000", "垛庄镇", vocab.SHARED_ROOM, 1)])
+    fig = figure(figures.sites_by_street([("370114001000", "明水街道", vocab.THEATRE, 2),
+                                   ("370114101000", "垛庄镇", vocab.SHARED_ROOM, 1)]))
     assert fig.layout.barmode == "stack"
     by_name = {t.name: t for t in fig.data}
     assert list(by_name[vocab.THEATRE].y) == [2, 0]
@@ -36,7 +45,7 @@ def test_sites_by_street_stacks_types_and_carries_street_codes_for_clicks():
 
 
 def test_map_has_one_legend_entry_per_site_type_and_street_codes_in_customdata():
-    fig = figures.site_map([site(vocab.THEATRE), site(vocab.EDUCATION_BASE)], STREETS)
+    fig = figure(figures.site_map([site(vocab.THEATRE), site(vocab.EDUCATION_BASE)], STREETS))
     names = [t.name for t in fig.data]
     assert names[1:3] == [vocab.THEATRE, vocab.EDUCATION_BASE] and names[-1] == "街道/镇"
     assert fig.data[-1].customdata[0][0] == "370114001000"
@@ -46,7 +55,7 @@ def test_map_has_one_legend_entry_per_site_type_and_street_codes_in_customdata()
 
 
 def test_map_with_configured_tiles_draws_them_under_the_sites():
-    fig = figures.site_map([site(vocab.THEATRE)], STREETS, tiles="http://tiles.intra/{z}/{x}/{y}.png")
+    fig = figure(figures.site_map([site(vocab.THEATRE)], STREETS, tiles="http://tiles.intra/{z}/{x}/{y}.png"))
     style = fig.layout.map.style
     assert style["sources"]["tiles"]["tiles"] == ["http://tiles.intra/{z}/{x}/{y}.png"]
     assert style["glyphs"].startswith("/")  # glyphs from the app itself, never a remote host
@@ -54,13 +63,42 @@ def test_map_with_configured_tiles_draws_them_under_the_sites():
 
 
 def test_four_in_one_marks_cells_in_words_not_colour_alone():
-    fig = figures.four_in_one({"明水街道": {"党的建设": True, "老年教育": False, "文体活动": True, "志愿服务": False}})
+    fig = figure(figures.four_in_one({"明水街道": {"党的建设": True, "老年教育": False, "文体活动": True, "志愿服务": False}}))
     assert list(fig.data[0].text[0]) == ["✓ 已覆盖", "— 未覆盖", "✓ 已覆盖", "— 未覆盖"]
 
 
 def test_dark_theme_uses_light_text_on_a_transparent_canvas():
-    fig = figures.volunteers_by_team([("队1", 10)], theme="dark")
-    theme = fig.layout.template.layout
+    fig = figure(figures.volunteers_by_team([("队1", 10)], theme="dark"))
+    theme = fig.layout
     assert theme.font.color == figures.THEMES["dark"].text
     assert theme.paper_bgcolor == "rgba(0,0,0,0)"
     assert "Noto Sans CJK SC" in theme.font.family
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_builder_makes_a_valid_plotly_figure(theme):
+    from dashboard.indicators.panels import MemberStructure
+
+    built = [
+        figures.sites_by_street([("370114001000", "明水街道", vocab.THEATRE, 2)], theme),
+        figures.activities_by_month([("2026-01", vocab.ACTIVITY_CATEGORIES[0], 3)], theme),
+        figures.volunteers_by_team([("队1", 10)], theme),
+        figures.member_structure(MemberStructure({"退休": 3}, {"60-69岁": 3}, {"男": 2, "女": 1}), theme),
+        figures.four_in_one({"明水街道": {a: True for a in vocab.FOUR_IN_ONE}}, theme),
+        figures.site_map([site(vocab.THEATRE)], STREETS, theme),
+        figures.site_map([site(vocab.THEATRE)], STREETS, theme, tiles="http://tiles.intra/{z}/{x}/{y}.png"),
+        figures.meetings_status(["green", "red"], theme),
+        figures.empty(theme),
+    ]
+    for fig in built:
+        validated = figure(fig)
+        assert validated.layout.font.color == figures.THEMES[theme].text
+
+
+def test_member_structure_titles_each_of_its_three_charts():
+    from dashboard.indicators.panels import MemberStructure
+
+    fig = figure(figures.member_structure(MemberStructure({"退休": 3}, {"60-69岁": 3}, {"男": 2, "女": 1})))
+    assert [a.text for a in fig.layout.annotations] == ["干部类别", "年龄段", "性别"]
+    assert [t.xaxis for t in fig.data] == ["x", "x2", "x3"]
+    assert fig.layout.xaxis3.domain[1] == pytest.approx(1.0)
