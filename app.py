@@ -11,13 +11,13 @@ import logging
 import time
 from urllib.parse import urlsplit
 
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask, Response, g, has_request_context, request
 
 import callbacks.embed  # noqa: F401  (registers the embed pages' and panel menus' callbacks)
 import callbacks.screen  # noqa: F401  (registers the big screen's callbacks)
 from callbacks.context import EXTENSION, Runtime
-from callbacks.overview import filter_choices, url_args  # importing registers the page's callbacks
+from callbacks.overview import overview_content  # importing registers the page's callbacks
 from callbacks.data import data_page, register_routes as register_data_routes  # the /data page (台账导入)
 from dashboard.demo import DemoRules, seed
 from dashboard.http_export import register as register_export
@@ -85,15 +85,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.index_string = INDEX
     app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url))
 
-    def overview_page(**query):  # noqa: ANN003, ANN202
-        args = url_args(query)
-        streets, branches = filter_choices(list(args.streets) if args else [])
-        # controls start from the canonical URL, or blank when the URL is wrong (the page says why);
-        # the filter and the store version are filled in, so the panels are computed at once
-        state = {"query": args.to_query(), "error": None} if args else None
-        query = parse_qs_kwargs(args.to_query()) if args else {}
-        return overview.layout(refresh_seconds=settings.refresh_seconds, street_options=streets,
-                               branch_options=branches, filter_state=state, version=version_record(), **query)
+    def overview_page(search: str = "") -> html.Div:
+        version = version_record()
+        content = overview_content(search, version, request.host_url if has_request_context() else "")
+        return overview.layout(refresh_seconds=settings.refresh_seconds, content=content, search=search)
 
     def version_record() -> dict | None:
         try:
@@ -103,37 +98,39 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return v.record()
 
     pages = {
-        "/": overview_page,
         "/data": data_page,
         "/screen": lambda **q: screen.layout(refresh_seconds=settings.refresh_seconds, **q),
     }
     def page_for(path: str, search: str):  # noqa: ANN202
         if path.startswith("/embed/"):
             return embed.layout(path.removeprefix("/embed/"), settings.refresh_seconds, **parse_qs_kwargs(search))
+        if path == "/":
+            return overview_page(f"?{search.lstrip('?')}" if search and search.lstrip("?") else "")
         page = pages.get(path)
         return page(**parse_qs_kwargs(search)) if page else not_found(path)
 
     def serve_layout() -> html.Div:
         """The page comes with the layout itself (its URL is the layout request's referrer),
         which saves the browser a round trip before anything can be drawn."""
-        content = None
+        content, path = None, None
         if has_request_context() and request.referrer:
             url = urlsplit(request.referrer)
-            content = page_for(url.path or "/", url.query)
-        return html.Div([dcc.Location(id=ROUTER_LOCATION), html.Div(content, id=ROUTER_CONTENT)])
+            path = url.path or "/"
+            content = page_for(path, url.query)
+        # the path given: the router's URL component has nothing to announce, so no callback runs
+        return html.Div([dcc.Location(id=ROUTER_LOCATION, pathname=path), html.Div(content, id=ROUTER_CONTENT)])
 
     app.layout = serve_layout
 
     @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
-                  State(ROUTER_LOCATION, "search"), State(ROUTER_CONTENT, "children"))
-    def route(pathname, search, current):  # noqa: ANN001, ANN202
-        """Only when the layout could not tell the page (no referrer): links between pages are
-        plain links, so each page load brings its page with the layout, and filter changes (the
-        query string) never rebuild a page."""
-        if current is not None:
-            return no_update
+                  State(ROUTER_LOCATION, "search"), prevent_initial_call=True)
+    def route(pathname, search):  # noqa: ANN001, ANN202
+        """Only when the layout could not tell the page (no referrer): then the router's URL
+        component starts without a path and announces it. Links between pages are plain
+        links, so each page load brings its page with the layout, and filter changes (the
+        query string) never rebuild a page. (The page's content is not sent back as State:
+        that would post the whole page, figures and all, on every load.)"""
         return page_for(pathname or "/", search)
-
 
     _add_http_rules(app, settings)
     return app

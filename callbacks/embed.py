@@ -1,8 +1,7 @@
-"""Callbacks of ``/embed/<panel-id>``, and the 嵌入/导出 menus of the staff page."""
+"""Callbacks of ``/embed/<panel-id>``, and the links of the staff page's 嵌入/导出 menus."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, no_update
-from flask import request
+from dash import Input, Output, State, callback, no_update
 
 from callbacks.context import filter_from_state, service
 from callbacks.refresh import poll_version
@@ -10,7 +9,6 @@ from dashboard import figures
 from dashboard.panels import KPI_BY_KEY, PANELS
 from layouts import components as C
 from layouts import embed as E
-from layouts import ids
 
 
 @callback(Output(E.VERSION, "data"), Input(E.POLL, "n_intervals"), State(E.VERSION, "data"))
@@ -57,19 +55,3 @@ def panel_links(base: str, panel_id: str, query: str) -> dict[str, str]:
         "png": f"/export/{panel_id}.png{query}",
         "svg": f"/export/{panel_id}.svg{query}",
     }
-
-
-@callback(
-    Output({"type": ids.MENU_URL, "panel": ALL}, "children"),
-    Output({"type": ids.MENU_CODE, "panel": ALL}, "children"),
-    Output({"type": ids.MENU_PNG, "panel": ALL}, "href"),
-    Output({"type": ids.MENU_SVG, "panel": ALL}, "href"),
-    Input(ids.FILTER_STATE, "data"),
-    State({"type": ids.MENU_URL, "panel": ALL}, "id"),
-)
-def menu_links(state, menu_ids):  # noqa: ANN001
-    if not state or state.get("error"):
-        return no_update, no_update, no_update, no_update
-    base = request.host_url.rstrip("/")
-    links = [panel_links(base, m["panel"], state.get("query") or "") for m in menu_ids]
-    return [x["url"] for x in links], [x["code"] for x in links], [x["png"] for x in links], [x["svg"] for x in links]

@@ -1,15 +1,21 @@
-"""Callbacks of the staff page: URL ⇄ filters, the change check, and the panels."""
+"""The staff page's one callback: URL ⇄ filters, the change check and the panels, in a single
+round trip. The page arrives with its panels filled in (see :func:`overview_content`), so
+nothing runs on load; a filter change or a new store version costs one request."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+from flask import request
 
 from callbacks.context import filter_from_state, runtime, service
+from callbacks.embed import panel_links
 from callbacks.refresh import poll_version
 from dashboard import figures
 from dashboard.indicators import FilterError
 from dashboard.indicators.panels import branch_options as branch_rows, streets as street_rows
-from dashboard.panels import KPIS
+from dashboard.panels import KPIS, PANELS
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
 from layouts import components as C
 from layouts import ids
@@ -19,6 +25,33 @@ CONTROL_OUTPUTS = [
     Output(ids.RANGE_START, "value"), Output(ids.RANGE_END, "value"), Output(ids.RANGE_START, "disabled"),
     Output(ids.RANGE_END, "disabled"), Output(ids.AS_OF, "value"),
 ]
+OPTION_OUTPUTS = [Output(ids.STREET, "options"), Output(ids.BRANCH, "options")]
+MENU_OUTPUTS = [
+    Output({"type": ids.MENU_URL, "panel": ALL}, "children"), Output({"type": ids.MENU_CODE, "panel": ALL}, "children"),
+    Output({"type": ids.MENU_PNG, "panel": ALL}, "href"), Output({"type": ids.MENU_SVG, "panel": ALL}, "href"),
+]
+PANEL_OUTPUTS = [
+    *[Output(ids.kpi(k.key), "children") for k in KPIS],
+    *[Output(ids.kpi_delta(k.key), "children") for k in KPIS],
+    *[Output(ids.kpi_delta(k.key), "className") for k in KPIS],
+    *[Output(ids.kpi_note(k.key), "children") for k in KPIS],
+    Output(ids.MAP, "figure"), Output(ids.SITES_BY_STREET, "figure"), Output(ids.ACTIVITIES_BY_MONTH, "figure"),
+    Output(ids.VOLUNTEERS_BY_TEAM, "figure"), Output(ids.MEMBER_STRUCTURE, "figure"), Output(ids.FOUR_IN_ONE, "figure"),
+    Output(ids.THREE_MEETINGS, "children"), Output(ids.LATEST_ACTIVITIES, "children"),
+    Output(ids.AS_OF_TEXT, "children"), Output(ids.UPDATED_TEXT, "children"), Output(ids.DEMO_MARK, "children"),
+    Output(ids.CONNECTION_MARK, "children"), Output(ids.SCOPE_TEXT, "children"), Output(ids.MESSAGE, "children"),
+]
+OUTPUTS = [*CONTROL_OUTPUTS, Output(ids.URL, "search"), Output(ids.FILTER_STATE, "data"), *OPTION_OUTPUTS,
+           *MENU_OUTPUTS, *PANEL_OUTPUTS]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a trigger asks for: the controls to show, the URL to push (None: leave it) and
+    the filter state ({"query", "error"}) the panels are computed from."""
+    controls: list
+    url: str | None
+    state: dict
 
 
 def _controls(args: FilterArgs) -> list:
@@ -37,45 +70,33 @@ def _clicked_street(click: dict | None) -> str | None:
     return (data[0] if isinstance(data, list) else data) or None
 
 
-@callback(
-    *CONTROL_OUTPUTS,
-    Output(ids.URL, "search"),
-    Output(ids.FILTER_STATE, "data"),
-    Input(ids.URL, "search"),
-    Input(ids.STREET, "value"), Input(ids.BRANCH, "value"), Input(ids.PERIOD, "value"),
-    Input(ids.RANGE_START, "value"), Input(ids.RANGE_END, "value"), Input(ids.AS_OF, "value"),
-    Input(ids.RESET, "n_clicks"), Input(ids.MAP, "clickData"), Input(ids.SITES_BY_STREET, "clickData"),
-    State(ids.FILTER_STATE, "data"),
-)
-def sync_filters(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, state):  # noqa: ANN001
-    """One source of truth: the URL. Controls write it; Back/Forward and shared links read it."""
-    trigger = ctx.triggered_id
-    if trigger in (None, ids.URL):
+def next_step(trigger, search, controls: list, map_click, bar_click) -> Step | None:  # noqa: ANN001
+    """One source of truth, the URL: controls and clicks write it; Back/Forward and shared
+    links read it. None when the trigger changes nothing."""
+    if trigger == ids.URL:
         try:
             args = url_args(search, strict=True)
         except FilterError as exc:
-            return [*_controls(FilterArgs()), no_update, {"query": search or "", "error": str(exc)}]
-        canonical = args.to_query()
-        new_state = {"query": canonical, "error": None}
-        # the page came with this filter already: do not compute its panels twice
-        return [*_controls(args), no_update, no_update if state == new_state else new_state]
+            return Step(_controls(FilterArgs()), None, {"query": search or "", "error": str(exc)})
+        return Step(_controls(args), None, {"query": args.to_query(), "error": None})
+    streets, branch, period, start, end, as_of = controls
     if trigger == ids.RESET:
         args = FilterArgs()
     elif trigger in (ids.MAP, ids.SITES_BY_STREET):
         street = _clicked_street(map_click if trigger == ids.MAP else bar_click)
         if street is None:
-            return [no_update] * (len(CONTROL_OUTPUTS) + 2)
+            return None
         current = args_from_controls(streets, branch, period, start, end, as_of)
         args = FilterArgs((street,), None, current.period, current.start, current.end, current.as_of)
     else:
         # a new choice of streets clears the branch: its options follow the streets
         args = args_from_controls(streets, None if trigger == ids.STREET else branch, period, start, end, as_of)
         if args == FilterArgs() and _url_is_wrong(search):
-            # blank controls echoing back must not replace a wrong URL (and hide its message)
-            return [no_update] * (len(CONTROL_OUTPUTS) + 2)
+            # blank controls must not replace a wrong URL (and hide its message)
+            return None
     query = args.to_query()
-    # no new history entry when the controls only echo the URL
-    return [*_controls(args), no_update if query == (search or "") else query, {"query": query, "error": None}]
+    # no new history entry when the controls only repeat the URL
+    return Step(_controls(args), None if query == (search or "") else query, {"query": query, "error": None})
 
 
 def _url_is_wrong(search: str | None) -> bool:
@@ -98,27 +119,65 @@ def url_args(search: str | dict | None, strict: bool = False) -> FilterArgs | No
         return None
 
 
+def _streets_of(state: dict | None) -> tuple[str, ...] | None:
+    if not state or state.get("error"):
+        return None
+    return parse_query(state.get("query")).streets
+
+
 @callback(
-    Output(ids.VERSION, "data"),
-    Input(ids.POLL, "n_intervals"),
-    State(ids.VERSION, "data"),
+    *OUTPUTS,
+    Input(ids.URL, "search"),
+    Input(ids.STREET, "value"), Input(ids.BRANCH, "value"), Input(ids.PERIOD, "value"),
+    Input(ids.RANGE_START, "value"), Input(ids.RANGE_END, "value"), Input(ids.AS_OF, "value"),
+    Input(ids.RESET, "n_clicks"), Input(ids.MAP, "clickData"), Input(ids.SITES_BY_STREET, "clickData"),
+    Input(ids.VERSION, "data"),
+    State(ids.FILTER_STATE, "data"), State({"type": ids.MENU_URL, "panel": ALL}, "id"),
+    prevent_initial_call=True,
 )
+def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, version, state,
+                 menu_ids):  # noqa: ANN001
+    """Every output of the page in one response; ``no_update`` wherever nothing changed."""
+    trigger = ctx.triggered_id
+    same_menus = [[no_update] * len(menu_ids)] * len(MENU_OUTPUTS)  # wildcard outputs take a list each
+
+    def keep(outputs: list) -> list:
+        """no_update for each of ``outputs`` (a slice of OUTPUTS)."""
+        return [same_menus[0] if o in MENU_OUTPUTS else no_update for o in outputs]
+
+    if trigger == ids.VERSION:
+        if not version or not state:
+            return keep(OUTPUTS)
+        if not version.get("ok", True):
+            # store unreachable: keep the last good panels, show the mark only
+            panels = keep(PANEL_OUTPUTS)
+            panels[PANEL_OUTPUTS.index(Output(ids.CONNECTION_MARK, "children"))] = C.connection_mark(False)
+            return [*keep(OUTPUTS[: -len(PANEL_OUTPUTS)]), *panels]
+        # new data: the same filter's panels, and options that may have gained a branch
+        return [*keep(CONTROL_OUTPUTS), no_update, no_update, *filter_choices(_streets_of(state) or []),
+                *same_menus, *overview_view(service(), state, version, runtime().settings.map_tiles)]
+    step = next_step(trigger, search, [streets, branch, period, start, end, as_of], map_click, bar_click)
+    if step is None:
+        return keep(OUTPUTS)
+    url = no_update if step.url is None else step.url
+    if step.state == state:
+        return [*step.controls, url, *keep(OUTPUTS[len(CONTROL_OUTPUTS) + 1:])]
+    new_streets = _streets_of(step.state)
+    options = (keep(OPTION_OUTPUTS) if new_streets is not None and new_streets == _streets_of(state)
+               else filter_choices(new_streets or []))
+    menus = menu_links(step.state, [m["panel"] for m in menu_ids], request.host_url) or same_menus
+    return [*step.controls, url, step.state, *options, *menus,
+            *overview_view(service(), step.state, version, runtime().settings.map_tiles)]
+
+
+@callback(Output(ids.VERSION, "data"), Input(ids.POLL, "n_intervals"), State(ids.VERSION, "data"),
+          prevent_initial_call=True)
 def poll(_n, current):  # noqa: ANN001
     return poll_version(current)
 
 
-@callback(
-    Output(ids.STREET, "options"),
-    Output(ids.BRANCH, "options"),
-    Input(ids.STREET, "value"),
-    Input(ids.VERSION, "data"),
-)
-def filter_options(streets, version):  # noqa: ANN001, ARG001
-    return filter_choices(streets)
-
-
-def filter_choices(streets: list[str] | None) -> tuple[list[dict], list[dict]]:
-    """Dropdown options: every street, and the branches of the chosen streets (all if none)."""
+def filter_choices(streets: list[str] | tuple[str, ...]) -> tuple[list[dict], list[dict]]:
+    """The controls' options: every street, and the branches of the chosen streets (all if none)."""
     with service().store.engine.connect() as conn:
         all_streets = street_rows(conn)
         codes = tuple(s for s in (streets or ()) if any(r.code == s for r in all_streets))
@@ -129,35 +188,20 @@ def filter_choices(streets: list[str] | None) -> tuple[list[dict], list[dict]]:
     return street_opts, branch_opts
 
 
-PANEL_OUTPUTS = [
-    *[Output(ids.kpi(k.key), "children") for k in KPIS],
-    *[Output(ids.kpi_delta(k.key), "children") for k in KPIS],
-    *[Output(ids.kpi_delta(k.key), "className") for k in KPIS],
-    *[Output(ids.kpi_note(k.key), "children") for k in KPIS],
-    Output(ids.MAP, "figure"), Output(ids.SITES_BY_STREET, "figure"), Output(ids.ACTIVITIES_BY_MONTH, "figure"),
-    Output(ids.VOLUNTEERS_BY_TEAM, "figure"), Output(ids.MEMBER_STRUCTURE, "figure"), Output(ids.FOUR_IN_ONE, "figure"),
-    Output(ids.THREE_MEETINGS, "children"), Output(ids.LATEST_ACTIVITIES, "children"),
-    Output(ids.AS_OF_TEXT, "children"), Output(ids.UPDATED_TEXT, "children"), Output(ids.DEMO_MARK, "children"),
-    Output(ids.CONNECTION_MARK, "children"), Output(ids.SCOPE_TEXT, "children"), Output(ids.MESSAGE, "children"),
-]
+def menu_links(state: dict, panel_ids: list[str], host_url: str) -> list:
+    """The 嵌入/导出 menus' four outputs for a filter; none while the filter is wrong (the menus keep the last good links)."""
+    if state.get("error"):
+        return []
+    base = host_url.rstrip("/")
+    links = [panel_links(base, p, state.get("query") or "") for p in panel_ids]
+    return [[x["url"] for x in links], [x["code"] for x in links], [x["png"] for x in links], [x["svg"] for x in links]]
 
 
-@callback(*PANEL_OUTPUTS, Input(ids.FILTER_STATE, "data"), Input(ids.VERSION, "data"))
-def render_panels(state, version):  # noqa: ANN001
-    """Rebuild every panel, from the cache when neither the filter nor the store changed."""
-    if not state or not version:
-        return [no_update] * len(PANEL_OUTPUTS)
-    if not version.get("ok", True) and ctx.triggered_id == ids.VERSION:
-        # store unreachable: keep the last good panels, show the mark only
-        return [no_update] * (len(PANEL_OUTPUTS) - 3) + [C.connection_mark(False), no_update, no_update]
-    svc, rt = service(), runtime()
-    view = overview_view(svc, state, version, rt.settings.map_tiles)
-    return view
-
-
-def overview_view(svc, state: dict, version: dict, tiles: str | None) -> list:  # noqa: ANN001
+def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> list:  # noqa: ANN001
     """All panel outputs for a filter state, in PANEL_OUTPUTS order."""
     n = len(KPIS)
+    if not version:
+        return [no_update] * len(PANEL_OUTPUTS)
     f, error = filter_from_state(svc, state)
     demo = C.demo_mark(svc.store.demo_info() is not None)
     updated = C.updated_text(C.parse_changed_at(version.get("changed_at")))
@@ -187,3 +231,22 @@ def overview_view(svc, state: dict, version: dict, tiles: str | None) -> list:  
         f"截至 {f.as_of:%Y年%-m月%-d日}", updated, demo, C.connection_mark(True),
         C.scope_text(f, names), "",
     ]
+
+
+def overview_content(search: str | None, version: dict | None, host_url: str) -> dict:
+    """What the page's layout is filled with on arrival, so that nothing waits for a callback:
+    the filter state, the controls' options, each panel's value keyed by (component id,
+    property), and each panel's 嵌入/导出 links keyed by panel id."""
+    try:
+        args = url_args(search, strict=True)
+        state = {"query": args.to_query(), "error": None}
+    except FilterError as exc:
+        # controls start blank; the message says what is wrong with the URL
+        args, state = FilterArgs(), {"query": search or "", "error": str(exc)}
+    streets, branches = filter_choices(args.streets)
+    view = overview_view(service(), state, version, runtime().settings.map_tiles)
+    values = {(o.component_id, o.component_property): v for o, v in zip(PANEL_OUTPUTS, view) if v is not no_update}
+    links = {} if state["error"] else {
+        p: panel_links(host_url.rstrip("/"), p, state["query"]) for p in PANELS}
+    return {"args": args, "state": state, "version": version, "street_options": streets, "branch_options": branches,
+            "values": values, "links": links}

@@ -15,6 +15,7 @@ from layouts import ids
 
 BUREAU = "章丘区委老干部局"
 APP_TITLE = "党建看板"
+HTML_BLOCK = "data-html-block"  # an element whose markup assets/html-block.js fills in
 STATUS_TEXT = {"green": "达标", "amber": "基本达标", "red": "未达标", "none": "未到期"}
 GRAPH_CONFIG = {"displaylogo": False, "locale": "zh-CN", "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
@@ -34,17 +35,19 @@ def delta(now: int, ago: int) -> tuple[str, str]:
     return "— 与上年同期持平", "kpi-delta flat"
 
 
-def panel_menu(panel_id: str, title: str) -> html.Div:
-    """嵌入/导出: the embed link and <iframe> code to copy, and PNG/SVG of the panel as filtered."""
+def panel_menu(panel_id: str, title: str, links: dict[str, str] | None = None) -> html.Div:
+    """嵌入/导出: the embed link and <iframe> code to copy, and PNG/SVG of the panel as filtered
+    (``links``: url, code, png, svg for the page's filter)."""
     button_id = f"menu-{panel_id}"
+    links = links or {"png": f"/export/{panel_id}.png", "svg": f"/export/{panel_id}.svg"}
 
-    def copy_field(kind: str, label: str) -> html.Div:
+    def copy_field(kind: str, label: str, text: str | None) -> html.Div:
         field_id = {"type": kind, "panel": panel_id}
         label_id = f"{kind}-{panel_id}-label"
         return html.Div([
             html.Div(label, id=label_id, className="menu-label"),
             html.Div([
-                html.Code(id=field_id, className="menu-code", **{"aria-labelledby": label_id}),
+                html.Code(text, id=field_id, className="menu-code", **{"aria-labelledby": label_id}),
                 dcc.Clipboard(target_id=field_id, title=f"复制{label}", className="menu-copy"),
             ], className="d-flex gap-1 align-items-start"),
         ], className="mb-2")
@@ -53,12 +56,12 @@ def panel_menu(panel_id: str, title: str) -> html.Div:
         dbc.Button("嵌入/导出", id=button_id, size="sm", color="light", className="menu-button",
                    title=f"嵌入或导出“{title}”"),
         dbc.Popover(dbc.PopoverBody([
-            copy_field(ids.MENU_URL, "嵌入链接"),
-            copy_field(ids.MENU_CODE, "iframe 代码"),
+            copy_field(ids.MENU_URL, "嵌入链接", links.get("url")),
+            copy_field(ids.MENU_CODE, "iframe 代码", links.get("code")),
             html.Div([
-                html.A("下载 PNG", id={"type": ids.MENU_PNG, "panel": panel_id}, href=f"/export/{panel_id}.png",
+                html.A("下载 PNG", id={"type": ids.MENU_PNG, "panel": panel_id}, href=links["png"],
                        className="btn btn-sm btn-outline-secondary", download=f"{panel_id}.png"),
-                html.A("下载 SVG", id={"type": ids.MENU_SVG, "panel": panel_id}, href=f"/export/{panel_id}.svg",
+                html.A("下载 SVG", id={"type": ids.MENU_SVG, "panel": panel_id}, href=links["svg"],
                        className="btn btn-sm btn-outline-secondary", download=f"{panel_id}.svg"),
             ], className="d-flex gap-2"),
         ]), target=button_id, trigger="legacy", placement="bottom-end", className="panel-menu"),
@@ -66,11 +69,11 @@ def panel_menu(panel_id: str, title: str) -> html.Div:
 
 
 def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: str = "kpi-delta", note: str = "",
-             menu: bool = False) -> html.Div:
+             menu: bool = False, links: dict[str, str] | None = None) -> html.Div:
     title = html.H2(kpi.title, className="kpi-title", id=f"{ids.kpi(kpi.key)}-title")
     return html.Div(dbc.Card(
         dbc.CardBody([
-            html.Div([title, panel_menu(f"kpi-{kpi.key}", kpi.title)], className="kpi-head") if menu else title,
+            html.Div([title, panel_menu(f"kpi-{kpi.key}", kpi.title, links)], className="kpi-head") if menu else title,
             html.Div([
                 html.Span(value, id=ids.kpi(kpi.key), className="kpi-value"),
                 html.Span(kpi.unit, className="kpi-unit"),
@@ -82,15 +85,24 @@ def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: st
     ), role="group", className="h-100", **{"aria-labelledby": f"{ids.kpi(kpi.key)}-title"})
 
 
-def kpi_row() -> dbc.Row:
-    return dbc.Row([dbc.Col(kpi_card(k, menu=True), xs=6, md=3, xxl=True, className="mb-3") for k in KPIS],
-                   className="g-3")
+def kpi_row(values: dict | None = None, links: dict[str, dict] | None = None) -> dbc.Row:
+    """The KPI cards, filled from ``values`` ({(component id, property): value}) where given."""
+    values, links = values or {}, links or {}
+
+    def card(k: Kpi) -> html.Div:
+        return kpi_card(k, values.get((ids.kpi(k.key), "children"), "…"),
+                        values.get((ids.kpi_delta(k.key), "children"), ""),
+                        values.get((ids.kpi_delta(k.key), "className"), "kpi-delta"),
+                        values.get((ids.kpi_note(k.key), "children"), ""), menu=True, links=links.get(f"kpi-{k.key}"))
+
+    return dbc.Row([dbc.Col(card(k), xs=6, md=3, xxl=True, className="mb-3") for k in KPIS], className="g-3")
 
 
-def panel(panel_id: str, title: str, body, *, menu: bool = True, className: str = "") -> html.Section:  # noqa: ANN001
+def panel(panel_id: str, title: str, body, *, menu: bool = True, className: str = "",  # noqa: ANN001
+          links: dict[str, str] | None = None) -> html.Section:
     """A titled panel with its 嵌入/导出 menu: the unit that the page, the screen and embeds are made of."""
     heading = html.H2(title, className="panel-title", id=f"{panel_id}-title")
-    menu = panel_menu(panel_id, PANELS[panel_id].title) if menu else None
+    menu = panel_menu(panel_id, PANELS[panel_id].title, links) if menu else None
     return html.Section(dbc.Card([
         dbc.CardHeader([heading, menu] if menu is not None else heading, className="panel-header"),
         dbc.CardBody(body, className="panel-body"),
@@ -110,7 +122,8 @@ def three_meetings_table(rows: list[BranchMeetings], street_names: dict[str, str
     """Held against required per branch, worst first; status in colour and in words.
 
     The table is one block of HTML, not a component per cell: a city's few hundred branches
-    would otherwise be thousands of components, which Dash's renderer takes seconds over."""
+    would otherwise be thousands of components, which Dash's renderer takes seconds over.
+    Every value in it is escaped here."""
     if not rows:
         return empty_note()
     order = {"red": 0, "amber": 1, "green": 2, "none": 3}
@@ -128,8 +141,8 @@ def three_meetings_table(rows: list[BranchMeetings], street_names: dict[str, str
         body.append(f"<tr>{''.join(cells)}</tr>")
     table = (f'<table class="table table-sm meetings-table"><caption>已开/应开次数(统计期间内)</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
-    return html.Div(dcc.Markdown(table, dangerously_allow_html=True, className="meetings-html"),
-                    className="table-scroll", tabIndex="0")
+    # assets/html-block.js puts the markup in place
+    return html.Div(html.Div(className="meetings-html", **{HTML_BLOCK: table}), className="table-scroll", tabIndex="0")
 
 
 def latest_activities_list(rows: list[ActivityRow]) -> html.Div:

@@ -1,4 +1,4 @@
-"""总览 (``/``): the staff page. Built from the query string alone; callbacks fill the data."""
+"""总览 (``/``): the staff page, built from what ``callbacks.overview.overview_content`` gives it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.indicators.filters import FilterError
-from dashboard.query import ALL_BRANCHES, FIRST_YEAR, FilterArgs, parse_query
+from dashboard.query import ALL_BRANCHES, FIRST_YEAR, FilterArgs
 from layouts import ids
 from layouts.components import APP_TITLE, BUREAU, graph, kpi_row, nav, panel
 
@@ -55,64 +54,78 @@ def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch
     ]), className="filters mb-3"), role="search", **{"aria-label": "筛选条件"})
 
 
-def header() -> html.Header:
+def header(values: dict) -> html.Header:
     return html.Header(dbc.Row([
         dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=4),
         dbc.Col(nav("/"), md=3),
         dbc.Col(html.Div([
-            html.Span(id=ids.DEMO_MARK),
-            html.Span(id=ids.CONNECTION_MARK),
-            html.Span(id=ids.AS_OF_TEXT, className="header-meta"),
-            html.Span(id=ids.UPDATED_TEXT, className="header-meta"),
+            html.Span(values.get((ids.DEMO_MARK, "children")), id=ids.DEMO_MARK),
+            html.Span(values.get((ids.CONNECTION_MARK, "children")), id=ids.CONNECTION_MARK),
+            html.Span(values.get((ids.AS_OF_TEXT, "children")), id=ids.AS_OF_TEXT, className="header-meta"),
+            html.Span(values.get((ids.UPDATED_TEXT, "children")), id=ids.UPDATED_TEXT, className="header-meta"),
         ], className="header-right"), md=5),
     ], className="align-items-center"), className="page-header")
 
 
-def layout(refresh_seconds: int = 10, street_options: list[dict] | None = None,
-           branch_options: list[dict] | None = None, filter_state: dict | None = None,
-           version: dict | None = None, **query) -> html.Div:
-    """The page for ``/?…``: the query string's keys come as keyword arguments. The controls
-    get their options here, so that the values from the URL are among them from the start."""
+def layout(refresh_seconds: int = 10, content: dict | None = None, search: str = "") -> html.Div:
+    """The page for ``/?…`` (``search``), filled with ``content`` (see
+    ``callbacks.overview.overview_content``): the filter state, the controls' options, each
+    panel's value keyed by (component id, property) and each panel's 嵌入/导出 links. With
+    no content (the store could not be read) the panels wait for the change check."""
     today = dt.date.today()
-    try:
-        args = parse_query({k: v for k, v in query.items()})
-    except FilterError:
-        args = FilterArgs()  # the sync callback shows the reason
+    content = content or {}
+    args = content.get("args") or FilterArgs()
+    values, links = content.get("values", {}), content.get("links", {})
+
+    def value(component_id: str, prop: str = "children", default=None):  # noqa: ANN001, ANN202
+        return values.get((component_id, prop), default)
+
+    def chart(panel_id: str, component_id: str, height: int):  # noqa: ANN202
+        return graph(component_id, height, **({"figure": value(component_id, "figure")}
+                                               if (component_id, "figure") in values else {}))
+
     return html.Div([
-        dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.FILTER_STATE, data=filter_state),
-        dcc.Store(id=ids.VERSION, data=version),
+        # search given: the URL component must not announce the page's own query string as a change
+        dcc.Location(id=ids.URL, refresh=False, search=search or ""),
+        dcc.Store(id=ids.FILTER_STATE, data=content.get("state")),
+        dcc.Store(id=ids.VERSION, data=content.get("version")),
         dcc.Interval(id=ids.POLL, interval=refresh_seconds * 1000),
-        header(),
+        header(values),
         html.Main([
-            filters(args, today, street_options or [], branch_options or []),
-            html.Div(id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
-            html.P(id=ids.SCOPE_TEXT, className="scope-text"),
-            html.Section(kpi_row(), **{"aria-label": "主要指标"}),
+            filters(args, today, content.get("street_options", []), content.get("branch_options", [])),
+            html.Div(value(ids.MESSAGE), id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
+            html.P(value(ids.SCOPE_TEXT), id=ids.SCOPE_TEXT, className="scope-text"),
+            html.Section(kpi_row(values, links), **{"aria-label": "主要指标"}),
             dbc.Row([
                 dbc.Col(panel("map", "阵地分布图", [
-                    graph(ids.MAP, 470),
+                    chart("map", ids.MAP, 470),
                     html.P("点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。", className="panel-hint"),
-                ]), lg=7, className="mb-3"),
+                ], links=links.get("map")), lg=7, className="mb-3"),
                 dbc.Col(panel("four-in-one", "“四位一体”覆盖(党的建设·老年教育·文体活动·志愿服务)",
-                              graph(ids.FOUR_IN_ONE, 500)), lg=5, className="mb-3"),
+                              chart("four-in-one", ids.FOUR_IN_ONE, 500), links=links.get("four-in-one")),
+                        lg=5, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
-                dbc.Col(panel("sites-by-street", "各街道阵地类型(点击柱形筛选街道)", graph(ids.SITES_BY_STREET, 380)),
+                dbc.Col(panel("sites-by-street", "各街道阵地类型(点击柱形筛选街道)",
+                              chart("sites-by-street", ids.SITES_BY_STREET, 380), links=links.get("sites-by-street")),
                         lg=6, className="mb-3"),
-                dbc.Col(panel("activities-by-month", "各月活动场次(按类别)", graph(ids.ACTIVITIES_BY_MONTH, 380)),
-                        lg=6, className="mb-3"),
+                dbc.Col(panel("activities-by-month", "各月活动场次(按类别)",
+                              chart("activities-by-month", ids.ACTIVITIES_BY_MONTH, 380),
+                              links=links.get("activities-by-month")), lg=6, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
-                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", graph(ids.VOLUNTEERS_BY_TEAM, 380)),
-                        lg=4, className="mb-3"),
-                dbc.Col(panel("member-structure", "党员结构", graph(ids.MEMBER_STRUCTURE, 380)), lg=4, className="mb-3"),
-                dbc.Col(panel("latest-activities", "最新活动", html.Div(id=ids.LATEST_ACTIVITIES, className="list-box", tabIndex="0")),
-                        lg=4, className="mb-3"),
+                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", chart("volunteers-by-team", ids.VOLUNTEERS_BY_TEAM, 380),
+                              links=links.get("volunteers-by-team")), lg=4, className="mb-3"),
+                dbc.Col(panel("member-structure", "党员结构", chart("member-structure", ids.MEMBER_STRUCTURE, 380),
+                              links=links.get("member-structure")), lg=4, className="mb-3"),
+                dbc.Col(panel("latest-activities", "最新活动",
+                              html.Div(value(ids.LATEST_ACTIVITIES), id=ids.LATEST_ACTIVITIES, className="list-box",
+                                       tabIndex="0"), links=links.get("latest-activities")), lg=4, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
                 dbc.Col(panel("three-meetings", "“三会一课”落实情况(支部党员大会、党课按季度,支委会、党小组会按月)",
-                              html.Div(id=ids.THREE_MEETINGS)), className="mb-3"),
+                              html.Div(value(ids.THREE_MEETINGS), id=ids.THREE_MEETINGS),
+                              links=links.get("three-meetings")), className="mb-3"),
             ]),
         ], className="page-main"),
         html.Footer([

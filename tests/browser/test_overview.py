@@ -41,6 +41,27 @@ def test_kpis_for_one_street_and_one_branch_equal_the_cli(page, server, demo_sto
     assert "明水街道老干部党支部" in page.text_content("#header-scope") if page.query_selector("#header-scope") else True
 
 
+def test_the_three_meetings_table_lists_each_branch_and_follows_the_filter(page, server, demo_store):
+    from dashboard.indicators import resolve_filter
+    from dashboard.indicators.three_meetings import three_meetings
+
+    def expected(streets: tuple[str, ...]) -> list[str]:
+        with demo_store.engine.connect() as c:
+            return sorted(r.name for r in three_meetings(c, resolve_filter(c, streets=streets)))
+
+    def shown() -> list[str]:
+        return sorted(page.eval_on_selector_all("#panel-three-meetings tbody tr td:first-child",
+                                                "cells => cells.map(c => c.textContent)"))
+
+    open_page(page, server)
+    assert shown() == expected(())
+    assert page.locator("#panel-three-meetings .status").count() == len(expected(()))
+    page.get_by_label("明水街道", exact=True).check()
+    page.wait_for_function("() => document.querySelectorAll('#panel-three-meetings tbody tr').length == %d"
+                           % len(expected(("370114001000",))))
+    assert shown() == expected(("370114001000",))
+
+
 def test_url_round_trip_restores_the_view_and_back_forward_step(page, server, demo_store):
     open_page(page, server, "?street=370114002000&period=2025")
     assert page.is_checked('#filter-street input[value="370114002000"]')

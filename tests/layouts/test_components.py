@@ -9,7 +9,7 @@ from layouts import components as C
 from layouts.overview import layout
 
 
-def find(component, component_id: str):  # noqa: ANN001, ANN201
+def find(component, component_id):  # noqa: ANN001, ANN201
     if getattr(component, "id", None) == component_id:
         return component
     children = getattr(component, "children", None)
@@ -36,6 +36,11 @@ def test_delta_says_the_direction_in_symbols_and_words():
     assert C.number(1234567) == "1,234,567"
 
 
+def html_of(block) -> str:  # noqa: ANN001
+    """The markup a server-built HTML block carries (assets/html-block.js puts it in place)."""
+    return block.children.to_plotly_json()["props"][C.HTML_BLOCK]
+
+
 def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
     def row(name, held):  # noqa: ANN001, ANN202
         req = {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4}
@@ -43,7 +48,7 @@ def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
     good = row("好支部", {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4})
     bad = row("差支部", {"支部党员大会": 1, "支委会": 5, "党小组会": 12, "党课": 4})
     table = C.three_meetings_table([good, bad], {"370114001000": "明水街道"})
-    markup = table.children.children
+    markup = html_of(table)
     rows = markup.split("<tr>")[2:]  # after the header row
     assert "差支部" in rows[0] and "未达标" in rows[0] and "<td title=\"已开1次,应开4次,落实1个周期\">1/4</td>" in rows[0]
     assert "好支部" in rows[1] and ">达标<" in rows[1]
@@ -54,7 +59,7 @@ def test_branch_names_are_escaped_in_the_table():
     row = BranchMeetings(1, "<b>支部</b>", "建制型", "x", {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
                          {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
                          {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")})
-    assert "&lt;b&gt;支部&lt;/b&gt;" in C.three_meetings_table([row], {}).children.children
+    assert "&lt;b&gt;支部&lt;/b&gt;" in html_of(C.three_meetings_table([row], {}))
 
 
 def test_empty_lists_say_no_data():
@@ -63,8 +68,28 @@ def test_empty_lists_say_no_data():
 
 
 def test_every_filter_control_has_a_visible_label():
-    page = layout(street_options=[{"label": "明水街道(街道)", "value": "370114001000"}], street=["370114001000"])
+    from dashboard.query import FilterArgs
+
+    page = layout(content={"street_options": [{"label": "明水街道(街道)", "value": "370114001000"}],
+                           "args": FilterArgs(streets=("370114001000",))}, search="?street=370114001000")
     for control in ("filter-branch", "filter-period", "filter-from", "filter-to", "filter-as-of"):
         assert find(page, f"{control}-label").htmlFor == control
     streets = find(page, "filter-street")  # checkboxes, each labelled by its street, in a fieldset
     assert streets.value == ["370114001000"] and streets.options[0]["label"] == "明水街道(街道)"
+
+
+def test_the_page_arrives_with_its_panels_filled_in():
+    """Nothing waits for a callback on arrival: the layout carries each panel's value."""
+    from dashboard.panels import KPIS
+    from layouts import ids
+
+    values = {(ids.kpi(k.key), "children"): str(i) for i, k in enumerate(KPIS)}
+    values[(ids.MAP, "figure")] = {"data": [], "layout": {"title": {"text": "地图"}}}
+    values[(ids.SCOPE_TEXT, "children")] = "范围:全区"
+    page = layout(content={"values": values, "links": {"map": {"url": "http://h/embed/map", "code": "<iframe>",
+                                                                  "png": "/export/map.png", "svg": "/export/map.svg"}}})
+    assert [find(page, ids.kpi(k.key)).children for k in KPIS] == [str(i) for i in range(len(KPIS))]
+    assert find(page, ids.MAP).figure["layout"]["title"]["text"] == "地图"
+    assert find(page, ids.SCOPE_TEXT).children == "范围:全区"
+    assert find(page, {"type": ids.MENU_URL, "panel": "map"}).children == "http://h/embed/map"
+    assert find(page, ids.URL).search == ""  # set, so the URL component announces no change on arrival
