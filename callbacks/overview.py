@@ -163,8 +163,9 @@ def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map
     if step.state == state:
         return [*step.controls, url, *keep(OUTPUTS[len(CONTROL_OUTPUTS) + 1:])]
     new_streets = _streets_of(step.state)
+    # the streets stay the same until the store changes; the branches follow the chosen streets
     options = (keep(OPTION_OUTPUTS) if new_streets is not None and new_streets == _streets_of(state)
-               else filter_choices(new_streets or []))
+               else [no_update, filter_choices(new_streets or [])[1]])
     menus = menu_links(step.state, [m["panel"] for m in menu_ids], request.host_url) or same_menus
     return [*step.controls, url, step.state, *options, *menus,
             *overview_view(service(), step.state, version, runtime().settings.map_tiles)]
