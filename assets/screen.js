@@ -41,6 +41,9 @@
   }
 
   function poll() {
+    // a screen that runs for days would otherwise keep a timing entry per request until the
+    // browser's buffer is full; nothing on the screen reads them
+    if (performance.clearResourceTimings) { performance.clearResourceTimings(); }
     fetch("/api/version", {cache: "no-store"}).then(function (r) {
       if (!r.ok) { throw new Error("store " + r.status); }
       return r.json();

@@ -40,23 +40,35 @@ SOURCES: dict[str, Callable[[Store, Filter], Any]] = {
 
 
 class _LocalCache:
+    """At most ``max_entries`` results, and only of the newest two store versions: a screen
+    that runs for days sees thousands of versions, and an older one is never asked for again
+    (the previous one is kept for pages that have not polled yet)."""
+
     def __init__(self, max_entries: int = 1024):
-        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._data: OrderedDict[str, tuple[int, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_entries = max_entries
+        self._newest = -1
 
     def get(self, key: str) -> Any:
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
-                return self._data[key]
+                return self._data[key][1]
         return None
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: Any, version: int) -> None:
         with self._lock:
-            self._data[key] = value
+            if version > self._newest:
+                self._newest = version
+                for old in [k for k, (v, _) in self._data.items() if v < version - 1]:
+                    del self._data[old]
+            self._data[key] = (version, value)
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 class _RedisCache:
@@ -71,7 +83,7 @@ class _RedisCache:
         raw = self.client.get(key)
         return None if raw is None else pickle.loads(raw)
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: Any, version: int) -> None:  # noqa: ARG002 - the key holds it; entries expire
         self.client.set(key, pickle.dumps(value), ex=3600)
 
 
@@ -91,7 +103,7 @@ class DataService:
         if hit is None:
             with self.store.engine.connect() as conn:
                 hit = panels.streets(conn)
-            self.cache.set(key, hit)
+            self.cache.set(key, hit, version)
         return hit
 
     def get(self, name: str, f: Filter, version: int | None = None) -> Any:
@@ -104,5 +116,5 @@ class DataService:
             return hit
         value = SOURCES[name](self.store, f)
         self.computed += 1
-        self.cache.set(key, value)
+        self.cache.set(key, value, version)
         return value

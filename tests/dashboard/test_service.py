@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from sqlalchemy import insert
 
@@ -27,6 +28,30 @@ def test_a_change_bumps_the_version_and_only_then_is_anything_recomputed(store):
     assert v1.version > v0 and v1.changed_at is not None
     svc.get("kpis", f)
     assert svc.computed == 2
+
+
+def test_the_process_cache_keeps_only_the_newest_two_versions(store):
+    """A wall screen sees a new version every few minutes for days; the server must not grow with them."""
+    svc = DataService(store)
+    f = Filter.district(dt.date(2024, 6, 30))
+    for _ in range(4):
+        svc.get("kpis", f)
+        svc.get("four_in_one", f)
+        _add_street_version(store)
+    svc.get("kpis", f)
+    # two results of the version before, one of the newest; none of the three older versions
+    assert len(svc.cache) == 3
+    assert svc.get("kpis", f) is svc.get("kpis", f) and svc.computed == 9
+
+
+_STREET_NUMBERS = itertools.count(1)
+
+
+def _add_street_version(store) -> None:  # noqa: ANN001
+    """Any change makes a new store version."""
+    n = next(_STREET_NUMBERS)
+    with store.engine.begin() as c:
+        c.execute(insert(Street).values(code=f"3701149{n:02d}000", name=f"测试街道{n}", kind="街道", lon=117.5, lat=36.7))
 
 
 def test_redis_cache_is_shared_between_services(store, redis_url):
