@@ -156,7 +156,7 @@ def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") 
                          "hovertemplate": "%{x}<br>" + category + ":%{y}场<extra></extra>"})
     # room under the months for plotly to slant them when they do not fit side by side
     return {"data": data, "layout": base_layout(
-        theme, barmode="stack", legend={"font": {"size": 11}}, margin={"l": 64, "b": 64},
+        theme, barmode="stack", legend={"font": {"size": 11}}, margin={"l": 64, "b": 64, "r": 48},
         yaxis={"title": {"text": "活动场次"}}, xaxis={"type": "category"})}
 
 
