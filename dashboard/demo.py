@@ -349,6 +349,9 @@ class _Gen:
                      attendees=(), headcount=None, hours=2.0) -> None:
         if day > self.as_of:
             return
+        # one sign-in per person: a roster can list someone twice (a second membership in the
+        # same branch or team overlapping the first), which at --scale 10 it did
+        attendees = tuple(dict.fromkeys(attendees))
         aid = len(self.activities) + 1
         recorded = day >= DIGITAL_SIGN_IN
         self.activities.append({

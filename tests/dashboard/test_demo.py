@@ -70,3 +70,15 @@ def test_no_record_ends_before_it_begins():
                               ("organisations", "founded_on", "dissolved_on"), ("sites", "opened_on", "closed_on")):
         bad = [r for r in rows[table] if r[end] is not None and r[end] <= r[start]]
         assert bad == [], f"{table}: {bad[:3]}"
+
+
+def test_a_person_listed_twice_signs_in_once():
+    import random
+
+    from dashboard import geo
+    from dashboard.demo import DIGITAL_SIGN_IN, _Gen
+
+    g = _Gen(rules=DemoRules(as_of=dt.date(2024, 6, 30)), rng=random.Random(1), streets=list(geo.townships()))
+    g.add_activity(DIGITAL_SIGN_IN, "支委会", "测试支委会", "370114001000", attendees=[7, 8, 7])
+    assert [p["person_id"] for p in g.participations] == [7, 8]
+    assert g.activities[0]["participants"] == 2
