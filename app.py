@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     def overview_page(search: str = "") -> html.Div:
         version = version_record()
-        content = overview_content(search, version, request.host_url if has_request_context() else "")
+        content = overview_content(search, version)
         return overview.layout(refresh_seconds=settings.refresh_seconds, content=content, search=search)
 
     def version_record() -> dict | None:

@@ -1,4 +1,4 @@
-"""Callbacks of ``/embed/<panel-id>``, and the links of the staff page's 嵌入/导出 menus."""
+"""Callbacks of ``/embed/<panel-id>``."""
 from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
@@ -43,15 +43,3 @@ def embed_view(svc, state: dict, version: int) -> tuple:  # noqa: ANN001
     if panel.id == "three-meetings":
         return no_update, C.three_meetings_table(svc.get("three_meetings", f, version), names), caption
     return no_update, C.latest_activities_list(svc.get("latest_activities", f, version)), caption
-
-
-def panel_links(base: str, panel_id: str, query: str) -> dict[str, str]:
-    """The embed URL, its <iframe> code and the image export links of a panel for a filter."""
-    embed = f"{base}/embed/{panel_id}{query}"
-    title = PANELS[panel_id].title
-    return {
-        "url": embed,
-        "code": f'<iframe src="{embed}" title="{title}" width="800" height="480" style="border:0"></iframe>',
-        "png": f"/export/{panel_id}.png{query}",
-        "svg": f"/export/{panel_id}.svg{query}",
-    }

@@ -6,16 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, no_update
-from flask import request
+from dash import Input, Output, State, callback, ctx, no_update
 
 from callbacks.context import filter_from_state, runtime, service
-from callbacks.embed import panel_links
 from callbacks.refresh import poll_version
 from dashboard import figures
 from dashboard.indicators import FilterError
 from dashboard.indicators.panels import branch_options as branch_rows, streets as street_rows
-from dashboard.panels import KPIS, PANELS
+from dashboard.panels import KPIS
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
 from layouts import components as C
 from layouts import ids
@@ -26,10 +24,6 @@ CONTROL_OUTPUTS = [
     Output(ids.RANGE_END, "disabled"), Output(ids.AS_OF, "value"),
 ]
 OPTION_OUTPUTS = [Output(ids.STREET, "options"), Output(ids.BRANCH, "options")]
-MENU_OUTPUTS = [
-    Output({"type": ids.MENU_URL, "panel": ALL}, "children"), Output({"type": ids.MENU_CODE, "panel": ALL}, "children"),
-    Output({"type": ids.MENU_PNG, "panel": ALL}, "href"), Output({"type": ids.MENU_SVG, "panel": ALL}, "href"),
-]
 PANEL_OUTPUTS = [
     *[Output(ids.kpi(k.key), "children") for k in KPIS],
     *[Output(ids.kpi_delta(k.key), "children") for k in KPIS],
@@ -42,7 +36,7 @@ PANEL_OUTPUTS = [
     Output(ids.CONNECTION_MARK, "children"), Output(ids.SCOPE_TEXT, "children"), Output(ids.MESSAGE, "children"),
 ]
 OUTPUTS = [*CONTROL_OUTPUTS, Output(ids.URL, "search"), Output(ids.FILTER_STATE, "data"), *OPTION_OUTPUTS,
-           *MENU_OUTPUTS, *PANEL_OUTPUTS]
+           *PANEL_OUTPUTS]
 
 
 @dataclass(frozen=True)
@@ -132,19 +126,13 @@ def _streets_of(state: dict | None) -> tuple[str, ...] | None:
     Input(ids.RANGE_START, "value"), Input(ids.RANGE_END, "value"), Input(ids.AS_OF, "value"),
     Input(ids.RESET, "n_clicks"), Input(ids.MAP, "clickData"), Input(ids.SITES_BY_STREET, "clickData"),
     Input(ids.VERSION, "data"),
-    State(ids.FILTER_STATE, "data"), State({"type": ids.MENU_URL, "panel": ALL}, "id"),
+    State(ids.FILTER_STATE, "data"),
     prevent_initial_call=True,
 )
-def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, version, state,
-                 menu_ids):  # noqa: ANN001
+def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, version, state):  # noqa: ANN001
     """Every output of the page in one response; ``no_update`` wherever nothing changed."""
+    keep = lambda outputs: [no_update] * len(outputs)  # noqa: E731
     trigger = ctx.triggered_id
-    same_menus = [[no_update] * len(menu_ids)] * len(MENU_OUTPUTS)  # wildcard outputs take a list each
-
-    def keep(outputs: list) -> list:
-        """no_update for each of ``outputs`` (a slice of OUTPUTS)."""
-        return [same_menus[0] if o in MENU_OUTPUTS else no_update for o in outputs]
-
     if trigger == ids.VERSION:
         if not version or not state:
             return keep(OUTPUTS)
@@ -155,7 +143,7 @@ def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map
             return [*keep(OUTPUTS[: -len(PANEL_OUTPUTS)]), *panels]
         # new data: the same filter's panels, and options that may have gained a branch
         return [*keep(CONTROL_OUTPUTS), no_update, no_update, *filter_choices(_streets_of(state) or []),
-                *same_menus, *overview_view(service(), state, version, runtime().settings.map_tiles)]
+                *overview_view(service(), state, version, runtime().settings.map_tiles)]
     step = next_step(trigger, search, [streets, branch, period, start, end, as_of], map_click, bar_click)
     if step is None:
         return keep(OUTPUTS)
@@ -166,8 +154,7 @@ def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map
     # the streets stay the same until the store changes; the branches follow the chosen streets
     options = (keep(OPTION_OUTPUTS) if new_streets is not None and new_streets == _streets_of(state)
                else [no_update, filter_choices(new_streets or [])[1]])
-    menus = menu_links(step.state, [m["panel"] for m in menu_ids], request.host_url) or same_menus
-    return [*step.controls, url, step.state, *options, *menus,
+    return [*step.controls, url, step.state, *options,
             *overview_view(service(), step.state, version, runtime().settings.map_tiles)]
 
 
@@ -187,15 +174,6 @@ def filter_choices(streets: list[str] | tuple[str, ...]) -> tuple[list[dict], li
     branch_opts = [{"label": "全部党组织", "value": ALL_BRANCHES}] + [
         {"label": f"{b.name}({b.kind})", "value": str(b.id)} for b in branches]
     return street_opts, branch_opts
-
-
-def menu_links(state: dict, panel_ids: list[str], host_url: str) -> list:
-    """The 嵌入/导出 menus' four outputs for a filter; none while the filter is wrong (the menus keep the last good links)."""
-    if state.get("error"):
-        return []
-    base = host_url.rstrip("/")
-    links = [panel_links(base, p, state.get("query") or "") for p in panel_ids]
-    return [[x["url"] for x in links], [x["code"] for x in links], [x["png"] for x in links], [x["svg"] for x in links]]
 
 
 def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> list:  # noqa: ANN001
@@ -234,10 +212,10 @@ def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> 
     ]
 
 
-def overview_content(search: str | None, version: dict | None, host_url: str) -> dict:
+def overview_content(search: str | None, version: dict | None) -> dict:
     """What the page's layout is filled with on arrival, so that nothing waits for a callback:
-    the filter state, the controls' options, each panel's value keyed by (component id,
-    property), and each panel's 嵌入/导出 links keyed by panel id."""
+    the filter state, the controls' options and each panel's value keyed by (component id,
+    property)."""
     try:
         args = url_args(search, strict=True)
         state = {"query": args.to_query(), "error": None}
@@ -247,7 +225,5 @@ def overview_content(search: str | None, version: dict | None, host_url: str) ->
     streets, branches = filter_choices(args.streets)
     view = overview_view(service(), state, version, runtime().settings.map_tiles)
     values = {(o.component_id, o.component_property): v for o, v in zip(PANEL_OUTPUTS, view) if v is not no_update}
-    links = {} if state["error"] else {
-        p: panel_links(host_url.rstrip("/"), p, state["query"]) for p in PANELS}
     return {"args": args, "state": state, "version": version, "street_options": streets, "branch_options": branches,
-            "values": values, "links": links}
+            "values": values}

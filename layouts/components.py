@@ -35,45 +35,46 @@ def delta(now: int, ago: int) -> tuple[str, str]:
     return "— 与上年同期持平", "kpi-delta flat"
 
 
-def panel_menu(panel_id: str, title: str, links: dict[str, str] | None = None) -> html.Div:
-    """嵌入/导出: the embed link and <iframe> code to copy, and PNG/SVG of the panel as filtered
-    (``links``: url, code, png, svg for the page's filter)."""
+def panel_menu(panel_id: str, title: str) -> html.Details:
+    """嵌入/导出: the embed link and <iframe> code to copy, and PNG/SVG of the panel as filtered.
+    assets/panel-menu.js fills in the links from the page's URL when the menu opens, so they
+    always follow the filter without a callback."""
     button_id = f"menu-{panel_id}"
-    links = links or {"png": f"/export/{panel_id}.png", "svg": f"/export/{panel_id}.svg"}
 
-    def copy_field(kind: str, label: str, text: str | None) -> html.Div:
-        field_id = {"type": kind, "panel": panel_id}
-        label_id = f"{kind}-{panel_id}-label"
+    def copy_field(field_id: str, label: str) -> html.Div:
+        label_id = f"{field_id}-label"
         return html.Div([
             html.Div(label, id=label_id, className="menu-label"),
             html.Div([
-                html.Code(text, id=field_id, className="menu-code", **{"aria-labelledby": label_id}),
+                html.Code(id=field_id, className="menu-code", **{"aria-labelledby": label_id}),
                 dcc.Clipboard(target_id=field_id, title=f"复制{label}", className="menu-copy"),
             ], className="d-flex gap-1 align-items-start"),
         ], className="mb-2")
 
-    return html.Div([
-        dbc.Button("嵌入/导出", id=button_id, size="sm", color="light", className="menu-button",
-                   title=f"嵌入或导出“{title}”"),
-        dbc.Popover(dbc.PopoverBody([
-            copy_field(ids.MENU_URL, "嵌入链接", links.get("url")),
-            copy_field(ids.MENU_CODE, "iframe 代码", links.get("code")),
+    # a native disclosure (<details>), not a popover: <summary> is a button to keyboards and
+    # screen readers as it is, and nothing runs until it opens
+    return html.Details([
+        html.Summary("嵌入/导出", id=button_id, className="menu-button btn btn-sm btn-light",
+                     title=f"嵌入或导出“{title}”"),
+        html.Div([
+            copy_field(ids.menu_url(panel_id), "嵌入链接"),
+            copy_field(ids.menu_code(panel_id), "iframe 代码"),
             html.Div([
-                html.A("下载 PNG", id={"type": ids.MENU_PNG, "panel": panel_id}, href=links["png"],
-                       className="btn btn-sm btn-outline-secondary", download=f"{panel_id}.png"),
-                html.A("下载 SVG", id={"type": ids.MENU_SVG, "panel": panel_id}, href=links["svg"],
-                       className="btn btn-sm btn-outline-secondary", download=f"{panel_id}.svg"),
+                html.A("下载 PNG", id=ids.menu_png(panel_id), href=f"/export/{panel_id}.png",
+                       className="btn btn-sm btn-outline-secondary menu-png", download=f"{panel_id}.png"),
+                html.A("下载 SVG", id=ids.menu_svg(panel_id), href=f"/export/{panel_id}.svg",
+                       className="btn btn-sm btn-outline-secondary menu-svg", download=f"{panel_id}.svg"),
             ], className="d-flex gap-2"),
-        ]), target=button_id, trigger="legacy", placement="bottom-end", className="panel-menu"),
-    ], className="panel-menu-wrap")
+        ], className="panel-menu", role="group", **{"aria-label": f"嵌入或导出“{title}”"}),
+    ], className="panel-menu-wrap", **{"data-panel": panel_id, "data-title": title})
 
 
 def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: str = "kpi-delta", note: str = "",
-             menu: bool = False, links: dict[str, str] | None = None) -> html.Div:
+             menu: bool = False) -> html.Div:
     title = html.H2(kpi.title, className="kpi-title", id=f"{ids.kpi(kpi.key)}-title")
     return html.Div(dbc.Card(
         dbc.CardBody([
-            html.Div([title, panel_menu(f"kpi-{kpi.key}", kpi.title, links)], className="kpi-head") if menu else title,
+            html.Div([title, panel_menu(f"kpi-{kpi.key}", kpi.title)], className="kpi-head") if menu else title,
             html.Div([
                 html.Span(value, id=ids.kpi(kpi.key), className="kpi-value"),
                 html.Span(kpi.unit, className="kpi-unit"),
@@ -85,24 +86,23 @@ def kpi_card(kpi: Kpi, value: str = "…", delta_text: str = "", delta_class: st
     ), role="group", className="h-100", **{"aria-labelledby": f"{ids.kpi(kpi.key)}-title"})
 
 
-def kpi_row(values: dict | None = None, links: dict[str, dict] | None = None) -> dbc.Row:
+def kpi_row(values: dict | None = None) -> dbc.Row:
     """The KPI cards, filled from ``values`` ({(component id, property): value}) where given."""
-    values, links = values or {}, links or {}
+    values = values or {}
 
     def card(k: Kpi) -> html.Div:
         return kpi_card(k, values.get((ids.kpi(k.key), "children"), "…"),
                         values.get((ids.kpi_delta(k.key), "children"), ""),
                         values.get((ids.kpi_delta(k.key), "className"), "kpi-delta"),
-                        values.get((ids.kpi_note(k.key), "children"), ""), menu=True, links=links.get(f"kpi-{k.key}"))
+                        values.get((ids.kpi_note(k.key), "children"), ""), menu=True)
 
     return dbc.Row([dbc.Col(card(k), xs=6, md=3, xxl=True, className="mb-3") for k in KPIS], className="g-3")
 
 
-def panel(panel_id: str, title: str, body, *, menu: bool = True, className: str = "",  # noqa: ANN001
-          links: dict[str, str] | None = None) -> html.Section:
+def panel(panel_id: str, title: str, body, *, menu: bool = True, className: str = "") -> html.Section:  # noqa: ANN001
     """A titled panel with its 嵌入/导出 menu: the unit that the page, the screen and embeds are made of."""
     heading = html.H2(title, className="panel-title", id=f"{panel_id}-title")
-    menu = panel_menu(panel_id, PANELS[panel_id].title, links) if menu else None
+    menu = panel_menu(panel_id, PANELS[panel_id].title) if menu else None
     return html.Section(dbc.Card([
         dbc.CardHeader([heading, menu] if menu is not None else heading, className="panel-header"),
         dbc.CardBody(body, className="panel-body"),

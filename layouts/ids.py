@@ -42,8 +42,18 @@ def kpi_delta(key: str) -> str:
 def kpi_note(key: str) -> str:
     return f"kpi-{key}-note"
 
-# the 嵌入/导出 menu of each panel (pattern-matching ids: {"type": …, "panel": panel id})
-MENU_URL = "menu-embed-url"
-MENU_CODE = "menu-embed-code"
-MENU_PNG = "menu-export-png"
-MENU_SVG = "menu-export-svg"
+# the 嵌入/导出 menu of each panel (assets/panel-menu.js fills them in)
+def menu_url(panel_id: str) -> str:
+    return f"menu-{panel_id}-url"
+
+
+def menu_code(panel_id: str) -> str:
+    return f"menu-{panel_id}-code"
+
+
+def menu_png(panel_id: str) -> str:
+    return f"menu-{panel_id}-png"
+
+
+def menu_svg(panel_id: str) -> str:
+    return f"menu-{panel_id}-svg"

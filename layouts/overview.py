@@ -70,12 +70,12 @@ def header(values: dict) -> html.Header:
 def layout(refresh_seconds: int = 10, content: dict | None = None, search: str = "") -> html.Div:
     """The page for ``/?…`` (``search``), filled with ``content`` (see
     ``callbacks.overview.overview_content``): the filter state, the controls' options, each
-    panel's value keyed by (component id, property) and each panel's 嵌入/导出 links. With
+    panel's value keyed by (component id, property). With
     no content (the store could not be read) the panels wait for the change check."""
     today = dt.date.today()
     content = content or {}
     args = content.get("args") or FilterArgs()
-    values, links = content.get("values", {}), content.get("links", {})
+    values = content.get("values", {})
 
     def value(component_id: str, prop: str = "children", default=None):  # noqa: ANN001, ANN202
         return values.get((component_id, prop), default)
@@ -95,37 +95,33 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
             filters(args, today, content.get("street_options", []), content.get("branch_options", [])),
             html.Div(value(ids.MESSAGE), id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
             html.P(value(ids.SCOPE_TEXT), id=ids.SCOPE_TEXT, className="scope-text"),
-            html.Section(kpi_row(values, links), **{"aria-label": "主要指标"}),
+            html.Section(kpi_row(values), **{"aria-label": "主要指标"}),
             dbc.Row([
                 dbc.Col(panel("map", "阵地分布图", [
                     chart("map", ids.MAP, 470),
                     html.P("点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。", className="panel-hint"),
-                ], links=links.get("map")), lg=7, className="mb-3"),
+                ]), lg=7, className="mb-3"),
                 dbc.Col(panel("four-in-one", "“四位一体”覆盖(党的建设·老年教育·文体活动·志愿服务)",
-                              chart("four-in-one", ids.FOUR_IN_ONE, 500), links=links.get("four-in-one")),
+                              chart("four-in-one", ids.FOUR_IN_ONE, 500)),
                         lg=5, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
                 dbc.Col(panel("sites-by-street", "各街道阵地类型(点击柱形筛选街道)",
-                              chart("sites-by-street", ids.SITES_BY_STREET, 380), links=links.get("sites-by-street")),
+                              chart("sites-by-street", ids.SITES_BY_STREET, 380)),
                         lg=6, className="mb-3"),
                 dbc.Col(panel("activities-by-month", "各月活动场次(按类别)",
-                              chart("activities-by-month", ids.ACTIVITIES_BY_MONTH, 380),
-                              links=links.get("activities-by-month")), lg=6, className="mb-3"),
+                              chart("activities-by-month", ids.ACTIVITIES_BY_MONTH, 380)), lg=6, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
-                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", chart("volunteers-by-team", ids.VOLUNTEERS_BY_TEAM, 380),
-                              links=links.get("volunteers-by-team")), lg=4, className="mb-3"),
-                dbc.Col(panel("member-structure", "党员结构", chart("member-structure", ids.MEMBER_STRUCTURE, 380),
-                              links=links.get("member-structure")), lg=4, className="mb-3"),
+                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", chart("volunteers-by-team", ids.VOLUNTEERS_BY_TEAM, 380)), lg=4, className="mb-3"),
+                dbc.Col(panel("member-structure", "党员结构", chart("member-structure", ids.MEMBER_STRUCTURE, 380)), lg=4, className="mb-3"),
                 dbc.Col(panel("latest-activities", "最新活动",
                               html.Div(value(ids.LATEST_ACTIVITIES), id=ids.LATEST_ACTIVITIES, className="list-box",
-                                       tabIndex="0"), links=links.get("latest-activities")), lg=4, className="mb-3"),
+                                       tabIndex="0")), lg=4, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
                 dbc.Col(panel("three-meetings", "“三会一课”落实情况(支部党员大会、党课按季度,支委会、党小组会按月)",
-                              html.Div(value(ids.THREE_MEETINGS), id=ids.THREE_MEETINGS),
-                              links=links.get("three-meetings")), className="mb-3"),
+                              html.Div(value(ids.THREE_MEETINGS), id=ids.THREE_MEETINGS)), className="mb-3"),
             ]),
         ], className="page-main"),
         html.Footer([

@@ -36,10 +36,16 @@ def test_the_panel_menu_gives_links_for_the_current_filter(page, server):
     page.goto(f"{server.url}/?street=370114002000")
     wait_for_panels(page)
     page.click("#menu-map")
-    link = page.locator('[id*="menu-embed-url"][id*="\\"map\\""]')
+    link = page.locator("#menu-map-url")
     link.wait_for()
-    page.wait_for_function("() => [...document.querySelectorAll('.menu-code')].some(e => e.textContent.includes('/embed/map?street=370114002000'))")
     assert link.text_content() == f"{server.url}/embed/map?street=370114002000"
-    code = page.locator('[id*="menu-embed-code"][id*="\\"map\\""]').text_content()
+    code = page.locator("#menu-map-code").text_content()
     assert code.startswith("<iframe src=") and 'title="阵地分布图"' in code
-    assert page.get_attribute('[id*="menu-export-png"][id*="\\"map\\""]', "href") == "/export/map.png?street=370114002000"
+    assert page.get_attribute("#menu-map-png", "href") == "/export/map.png?street=370114002000"
+    # after a filter change the menu, opened again, follows it
+    page.click("#menu-map")
+    page.get_by_label("明水街道", exact=True).check()
+    page.wait_for_function("() => location.search.includes('370114001000')")
+    page.click("#menu-map")
+    assert "street=370114001000" in page.locator("#menu-map-url").text_content()
+    assert "street=370114001000" in page.get_attribute("#menu-map-svg", "href")

@@ -86,10 +86,9 @@ def test_the_page_arrives_with_its_panels_filled_in():
     values = {(ids.kpi(k.key), "children"): str(i) for i, k in enumerate(KPIS)}
     values[(ids.MAP, "figure")] = {"data": [], "layout": {"title": {"text": "地图"}}}
     values[(ids.SCOPE_TEXT, "children")] = "范围:全区"
-    page = layout(content={"values": values, "links": {"map": {"url": "http://h/embed/map", "code": "<iframe>",
-                                                                  "png": "/export/map.png", "svg": "/export/map.svg"}}})
+    page = layout(content={"values": values})
     assert [find(page, ids.kpi(k.key)).children for k in KPIS] == [str(i) for i in range(len(KPIS))]
     assert find(page, ids.MAP).figure["layout"]["title"]["text"] == "地图"
     assert find(page, ids.SCOPE_TEXT).children == "范围:全区"
-    assert find(page, {"type": ids.MENU_URL, "panel": "map"}).children == "http://h/embed/map"
+    assert find(page, ids.menu_png("map")).href == "/export/map.png"
     assert find(page, ids.URL).search == ""  # set, so the URL component announces no change on arrival
