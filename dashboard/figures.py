@@ -88,7 +88,7 @@ def label_px(labels, size: int) -> int:  # noqa: ANN001
     return round(max((width(x) for x in labels), default=0))
 
 
-def base_layout(theme: str, *, show_legend: bool = True, height: int | None = None, axes: int = 1, **extra) -> dict:
+def base_layout(theme: str, *, show_legend: bool = True, axes: int = 1, **extra) -> dict:
     """The theme's layout: fonts, colours, margins and ``axes`` pairs of styled x/y axes, with ``extra`` merged on top."""
     t = THEMES[theme]
     layout = {
@@ -103,8 +103,6 @@ def base_layout(theme: str, *, show_legend: bool = True, height: int | None = No
         suffix = "" if i == 1 else str(i)
         layout[f"xaxis{suffix}"] = axis_style(theme)
         layout[f"yaxis{suffix}"] = axis_style(theme)
-    if height:
-        layout["height"] = height
     return merge(layout, extra)
 
 

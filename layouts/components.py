@@ -57,12 +57,12 @@ def panel_menu(panel_id: str, title: str) -> html.Details:
         html.Summary("嵌入/导出", id=button_id, className="menu-button btn btn-sm btn-light",
                      title=f"嵌入或导出“{title}”"),
         html.Div([
-            copy_field(ids.menu_url(panel_id), "嵌入链接"),
-            copy_field(ids.menu_code(panel_id), "iframe 代码"),
+            copy_field(ids.menu_field(panel_id, "url"), "嵌入链接"),
+            copy_field(ids.menu_field(panel_id, "code"), "iframe 代码"),
             html.Div([
-                html.A("下载 PNG", id=ids.menu_png(panel_id), href=f"/export/{panel_id}.png",
+                html.A("下载 PNG", id=ids.menu_field(panel_id, "png"), href=f"/export/{panel_id}.png",
                        className="btn btn-sm btn-outline-secondary menu-png", download=f"{panel_id}.png"),
-                html.A("下载 SVG", id=ids.menu_svg(panel_id), href=f"/export/{panel_id}.svg",
+                html.A("下载 SVG", id=ids.menu_field(panel_id, "svg"), href=f"/export/{panel_id}.svg",
                        className="btn btn-sm btn-outline-secondary menu-svg", download=f"{panel_id}.svg"),
             ], className="d-flex gap-2"),
         ], className="panel-menu", role="group", **{"aria-label": f"嵌入或导出“{title}”"}),

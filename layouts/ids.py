@@ -42,18 +42,8 @@ def kpi_delta(key: str) -> str:
 def kpi_note(key: str) -> str:
     return f"kpi-{key}-note"
 
-# the 嵌入/导出 menu of each panel (assets/panel-menu.js fills them in)
-def menu_url(panel_id: str) -> str:
-    return f"menu-{panel_id}-url"
 
-
-def menu_code(panel_id: str) -> str:
-    return f"menu-{panel_id}-code"
-
-
-def menu_png(panel_id: str) -> str:
-    return f"menu-{panel_id}-png"
-
-
-def menu_svg(panel_id: str) -> str:
-    return f"menu-{panel_id}-svg"
+def menu_field(panel_id: str, part: str) -> str:
+    """A part of a panel's 嵌入/导出 menu: ``url``, ``code``, ``png`` or ``svg``
+    (assets/panel-menu.js finds them by the same pattern)."""
+    return f"menu-{panel_id}-{part}"

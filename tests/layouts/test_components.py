@@ -90,5 +90,5 @@ def test_the_page_arrives_with_its_panels_filled_in():
     assert [find(page, ids.kpi(k.key)).children for k in KPIS] == [str(i) for i in range(len(KPIS))]
     assert find(page, ids.MAP).figure["layout"]["title"]["text"] == "地图"
     assert find(page, ids.SCOPE_TEXT).children == "范围:全区"
-    assert find(page, ids.menu_png("map")).href == "/export/map.png"
+    assert find(page, ids.menu_field("map", "png")).href == "/export/map.png"
     assert find(page, ids.URL).search == ""  # set, so the URL component announces no change on arrival
