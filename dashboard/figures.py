@@ -152,9 +152,11 @@ def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") 
             data.append({"type": "bar", "name": category, "x": months, "y": [counts.get(m, 0) for m in months],
                          "marker": {"color": CATEGORY_COLOURS[category]},
                          "hovertemplate": "%{x}<br>" + category + ":%{y}场<extra></extra>"})
-    # room under the months for plotly to slant them when they do not fit side by side
+    # room under the months for plotly to turn them (up to upright) when they do not fit side by side
+    size = font_size(theme)
     return {"data": data, "layout": base_layout(
-        theme, barmode="stack", legend={"font": {"size": 11}}, margin={"l": 64, "b": 64, "r": 48},
+        theme, barmode="stack", legend={"font": {"size": 11}},
+        margin={"l": 64, "b": max(64, label_px(months, size) + size), "r": 48},
         yaxis={"title": {"text": "活动场次"}}, xaxis={"type": "category"})}
 
 
