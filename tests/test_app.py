@@ -42,3 +42,16 @@ def test_static_bundles_are_compressed_and_cached_for_long(client):
 
 def test_the_page_declares_its_language(client):
     assert b'<html lang="zh-CN">' in client.get("/").data
+
+
+def test_the_page_skips_the_old_browser_polyfill_but_keeps_dashs_async_runtime(client):
+    """@babel/polyfill slows today's browsers (~0.2 s of every first render); Dash's lazy
+    components still need ``regeneratorRuntime``, from our own asset, before dash-renderer."""
+    import re
+
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert not [s for s in scripts if "polyfill" in s]
+    runtime = next(i for i, s in enumerate(scripts) if "regenerator-runtime" in s)
+    assert runtime < next(i for i, s in enumerate(scripts) if "dash_renderer" in s)
+    assert client.get(scripts[runtime]).status_code == 200
