@@ -38,34 +38,32 @@ def delta(now: int, ago: int) -> tuple[str, str]:
 def panel_menu(panel_id: str, title: str) -> html.Details:
     """嵌入/导出: the embed link and <iframe> code to copy, and PNG/SVG of the panel as filtered.
     assets/panel-menu.js fills in the links from the page's URL when the menu opens, so they
-    always follow the filter without a callback."""
-    button_id = f"menu-{panel_id}"
+    always follow the filter without a callback, and its 复制 buttons copy them."""
+    e = html_escape
 
-    def copy_field(field_id: str, label: str) -> html.Div:
-        label_id = f"{field_id}-label"
-        return html.Div([
-            html.Div(label, id=label_id, className="menu-label"),
-            html.Div([
-                html.Code(id=field_id, className="menu-code", **{"aria-labelledby": label_id}),
-                dcc.Clipboard(target_id=field_id, title=f"复制{label}", className="menu-copy"),
-            ], className="d-flex gap-1 align-items-start"),
-        ], className="mb-2")
+    def copy_field(part: str, label: str) -> str:
+        field_id = ids.menu_field(panel_id, part)
+        return (f'<div class="mb-2"><div class="menu-label" id="{field_id}-label">{e(label)}</div>'
+                f'<div class="d-flex gap-1 align-items-start">'
+                f'<code class="menu-code" id="{field_id}" aria-labelledby="{field_id}-label"></code>'
+                f'<button type="button" class="menu-copy" data-copy="{field_id}" aria-label="复制{e(label)}">复制</button>'
+                "</div></div>")
 
-    # a native disclosure (<details>), not a popover: <summary> is a button to keyboards and
-    # screen readers as it is, and nothing runs until it opens
+    def download(part: str) -> str:
+        name = f"{panel_id}.{part}"
+        return (f'<a class="btn btn-sm btn-outline-secondary menu-{part}" id="{ids.menu_field(panel_id, part)}" '
+                f'href="/export/{e(name)}" download="{e(name)}">下载 {part.upper()}</a>')
+
+    # The body is one block of markup, not a dozen components a panel: every component on the
+    # page costs Dash's renderer work on each update, and a page has sixteen of these menus.
+    # A native disclosure (<details>), not a popover: <summary> is a button to keyboards and
+    # screen readers as it is, and nothing runs until it opens.
+    body = (copy_field("url", "嵌入链接") + copy_field("code", "iframe 代码")
+            + f'<div class="d-flex gap-2">{download("png")}{download("svg")}</div>')
     return html.Details([
-        html.Summary("嵌入/导出", id=button_id, className="menu-button btn btn-sm btn-light",
+        html.Summary("嵌入/导出", id=f"menu-{panel_id}", className="menu-button btn btn-sm btn-light",
                      title=f"嵌入或导出“{title}”"),
-        html.Div([
-            copy_field(ids.menu_field(panel_id, "url"), "嵌入链接"),
-            copy_field(ids.menu_field(panel_id, "code"), "iframe 代码"),
-            html.Div([
-                html.A("下载 PNG", id=ids.menu_field(panel_id, "png"), href=f"/export/{panel_id}.png",
-                       className="btn btn-sm btn-outline-secondary menu-png", download=f"{panel_id}.png"),
-                html.A("下载 SVG", id=ids.menu_field(panel_id, "svg"), href=f"/export/{panel_id}.svg",
-                       className="btn btn-sm btn-outline-secondary menu-svg", download=f"{panel_id}.svg"),
-            ], className="d-flex gap-2"),
-        ], className="panel-menu", role="group", **{"aria-label": f"嵌入或导出“{title}”"}),
+        html.Div(className="panel-menu", role="group", **{"aria-label": f"嵌入或导出“{title}”", HTML_BLOCK: body}),
     ], className="panel-menu-wrap", **{"data-panel": panel_id, "data-title": title})
 
 
@@ -148,14 +146,13 @@ def three_meetings_table(rows: list[BranchMeetings], street_names: dict[str, str
 def latest_activities_list(rows: list[ActivityRow]) -> html.Div:
     if not rows:
         return empty_note()
-    return html.Ul([
-        html.Li([
-            html.Time(r.date.isoformat(), dateTime=r.date.isoformat(), className="act-date"),
-            html.Span(r.category, className="act-cat"),
-            html.Span(r.name, className="act-name"),
-            html.Span(f"{r.street_name} · {r.participants}人", className="act-meta"),
-        ]) for r in rows
-    ], className="activity-list")
+    e = html_escape
+    # markup, not four components an item (see panel_menu)
+    items = "".join(
+        f'<li><time class="act-date" datetime="{r.date.isoformat()}">{r.date.isoformat()}</time>'
+        f'<span class="act-cat">{e(r.category)}</span><span class="act-name">{e(r.name)}</span>'
+        f'<span class="act-meta">{e(r.street_name)} · {r.participants}人</span></li>' for r in rows)
+    return html.Div(**{HTML_BLOCK: f'<ul class="activity-list">{items}</ul>'})
 
 
 def demo_mark(is_demo: bool) -> list:

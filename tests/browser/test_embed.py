@@ -49,3 +49,14 @@ def test_the_panel_menu_gives_links_for_the_current_filter(page, server):
     page.click("#menu-map")
     assert "street=370114001000" in page.locator("#menu-map-url").text_content()
     assert "street=370114001000" in page.get_attribute("#menu-map-svg", "href")
+
+
+def test_the_copy_button_copies_the_embed_link(page, server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.goto(f"{server.url}/?street=370114002000")
+    wait_for_panels(page)
+    page.click("#menu-sites-by-street")
+    button = page.get_by_role("button", name="复制嵌入链接")
+    button.click()
+    page.wait_for_function("() => document.querySelector('[data-copy=\"menu-sites-by-street-url\"]').textContent.startsWith('已复制')")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{server.url}/embed/sites-by-street?street=370114002000"

@@ -36,9 +36,47 @@ def test_delta_says_the_direction_in_symbols_and_words():
     assert C.number(1234567) == "1,234,567"
 
 
-def html_of(block) -> str:  # noqa: ANN001
-    """The markup a server-built HTML block carries (assets/html-block.js puts it in place)."""
-    return block.children.to_plotly_json()["props"][C.HTML_BLOCK]
+def html_of(tree) -> str:  # noqa: ANN001
+    """The markup of the first server-built HTML block in a tree (assets/html-block.js puts it
+    in place)."""
+    for node in _walk(tree):
+        markup = node.to_plotly_json()["props"].get(C.HTML_BLOCK)
+        if markup:
+            return markup
+    raise AssertionError("no HTML block")
+
+
+def _walk(node):  # noqa: ANN001, ANN202
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
+
+
+def test_latest_activities_are_listed_newest_first_with_names_escaped():
+    import datetime as dt
+
+    from dashboard.indicators.panels import ActivityRow
+
+    rows = [ActivityRow(dt.date(2026, 11, 20), "志愿服务", "<i>清扫</i>", "明水街道", 12),
+            ActivityRow(dt.date(2026, 11, 2), "老年教育", "书法课", "双山街道", 30)]
+    markup = html_of(C.latest_activities_list(rows))
+    assert markup.index("2026-11-20") < markup.index("2026-11-02")
+    assert "&lt;i&gt;清扫&lt;/i&gt;" in markup and "<i>" not in markup
+    assert '<time class="act-date" datetime="2026-11-02">' in markup and "双山街道 · 30人" in markup
+
+
+def test_a_panel_menu_offers_the_embed_code_and_downloads_with_labelled_copy_buttons():
+    import re
+
+    menu = C.panel_menu("map", "阵地分布图")
+    markup = html_of(menu)
+    assert 'id="menu-map-png" href="/export/map.png"' in markup and 'href="/export/map.svg"' in markup
+    copied = re.findall(r'data-copy="([^"]+)"', markup)
+    assert copied == ["menu-map-url", "menu-map-code"]
+    assert all(f'<code class="menu-code" id="{c}" aria-labelledby="{c}-label">' in markup for c in copied)
+    assert 'aria-label="复制嵌入链接">复制</button>' in markup
 
 
 def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
@@ -90,5 +128,6 @@ def test_the_page_arrives_with_its_panels_filled_in():
     assert [find(page, ids.kpi(k.key)).children for k in KPIS] == [str(i) for i in range(len(KPIS))]
     assert find(page, ids.MAP).figure["layout"]["title"]["text"] == "地图"
     assert find(page, ids.SCOPE_TEXT).children == "范围:全区"
-    assert find(page, ids.menu_field("map", "png")).href == "/export/map.png"
+    map_menu = next(n for n in _walk(page) if n.to_plotly_json()["props"].get("data-panel") == "map")
+    assert 'href="/export/map.png"' in html_of(map_menu)
     assert find(page, ids.URL).search == ""  # set, so the URL component announces no change on arrival
