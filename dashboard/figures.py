@@ -118,6 +118,11 @@ def empty(theme: str = "light", text: str = EMPTY_TEXT) -> Figure:
                                               xaxis={"visible": False}, yaxis={"visible": False})}
 
 
+def count_axis(largest: int) -> dict:
+    """An axis of whole counts: no 0.5 ticks when the largest value is small."""
+    return {"rangemode": "tozero", "tickformat": ",d", **({"dtick": 1} if largest <= 5 else {})}
+
+
 def sites_by_street(rows: list[tuple[str, str, str, int]], theme: str = "light") -> Figure:
     """Stacked bars: sites by type for each street. customdata carries the street code."""
     if not rows:
@@ -138,7 +143,12 @@ def sites_by_street(rows: list[tuple[str, str, str, int]], theme: str = "light")
     size = font_size(theme)
     return {"data": data, "layout": base_layout(
         theme, barmode="stack", clickmode="event", margin={"l": 64, "b": round(label_px(names, size) * 0.75) + size + 8},
-        yaxis={"title": {"text": "站点数(处)"}, "rangemode": "tozero"}, xaxis={"tickangle": -45})}
+        yaxis={"title": {"text": "站点数(处)"}, **count_axis(max(_stack_totals(data), default=0))},
+        xaxis={"tickangle": -45})}
+
+
+def _stack_totals(data: list[dict]) -> list[int]:
+    return [sum(col) for col in zip(*(trace["y"] for trace in data))]
 
 
 def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") -> Figure:
@@ -157,7 +167,8 @@ def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") 
     return {"data": data, "layout": base_layout(
         theme, barmode="stack", legend={"font": {"size": 11}},
         margin={"l": 64, "b": max(64, label_px(months, size) + size), "r": 48},
-        yaxis={"title": {"text": "活动场次"}}, xaxis={"type": "category"})}
+        yaxis={"title": {"text": "活动场次"}, **count_axis(max(_stack_totals(data), default=0))},
+        xaxis={"type": "category"})}
 
 
 def volunteers_by_team(rows: list[tuple[str, int]], theme: str = "light", top: int = 15) -> Figure:
@@ -171,7 +182,7 @@ def volunteers_by_team(rows: list[tuple[str, int]], theme: str = "light", top: i
     size = font_size(theme)
     return {"data": [bar], "layout": base_layout(
         theme, show_legend=False, margin={"l": label_px(bar["y"], size) + 16, "r": 40, "b": 2 * size + 24},
-        xaxis={"title": {"text": "志愿者(人)"}, "rangemode": "tozero"})}
+        xaxis={"title": {"text": "志愿者(人)"}, **count_axis(max(counts))})}
 
 
 def member_structure(ms: MemberStructure, theme: str = "light") -> Figure:
@@ -179,21 +190,28 @@ def member_structure(ms: MemberStructure, theme: str = "light") -> Figure:
     if sum(ms.by_gender.values()) == 0:
         return empty(theme)
     t = THEMES[theme]
-    parts = (("干部类别", ms.by_cadre_type, t.accent), ("年龄段", ms.by_age_band, "#0072B2"),
+    # the ages go on the axis without 岁 (the title carries the unit) so that they fit upright
+    ages = {label.removesuffix("岁"): n for label, n in ms.by_age_band.items()}
+    parts = (("干部类别", ms.by_cadre_type, t.accent), ("年龄段(岁)", ages, "#0072B2"),
              ("性别", ms.by_gender, "#009E73"))
-    gap, width = 0.1, (1 - 0.1 * 2) / 3
+    # each chart as wide as its number of bars, so that the four age bands get room too
+    gap = 0.08
+    span = (1 - gap * (len(parts) - 1)) / sum(len(counts) for _, counts, _ in parts)
     data, titles, axes = [], [], {}
+    left = 0.0
     for i, (title, counts, colour) in enumerate(parts, start=1):
         suffix = "" if i == 1 else str(i)
-        left = (width + gap) * (i - 1)
+        width = span * len(counts)
         data.append({"type": "bar", "x": list(counts), "y": list(counts.values()), "marker": {"color": colour},
                      "text": list(counts.values()), "textposition": "outside", "cliponaxis": False,
-                     "hovertemplate": "%{x}:%{y}人<extra></extra>", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
-        axes[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}"}
+                     "hovertemplate": f"{title}:%{{x}}:%{{y}}人<extra></extra>", "xaxis": f"x{suffix}",
+                     "yaxis": f"y{suffix}"})
+        axes[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}", "tickangle": 0}
         axes[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "rangemode": "tozero", "showticklabels": False}
         titles.append({"text": title, "x": left + width / 2, "y": 1.0, "xref": "paper", "yref": "paper",
                        "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                        "font": {"size": 14 if theme == "light" else 18, "color": t.text, "family": FONT_FAMILY}})
+        left += width + gap
     return {"data": data, "layout": base_layout(theme, show_legend=False, axes=3, margin={"t": 40, "l": 16},
                                                 annotations=titles, **axes)}
 

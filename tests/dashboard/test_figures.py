@@ -98,7 +98,21 @@ def test_every_builder_makes_a_valid_plotly_figure(theme):
 def test_member_structure_titles_each_of_its_three_charts():
     from dashboard.indicators.panels import MemberStructure
 
-    fig = figure(figures.member_structure(MemberStructure({"退休": 3}, {"60-69岁": 3}, {"男": 2, "女": 1})))
-    assert [a.text for a in fig.layout.annotations] == ["干部类别", "年龄段", "性别"]
+    fig = figure(figures.member_structure(MemberStructure(
+        {"离休": 1, "退休": 3}, {"≤64岁": 0, "65–74岁": 3, "75–84岁": 0, "≥85岁": 0}, {"男": 2, "女": 1})))
+    assert [a.text for a in fig.layout.annotations] == ["干部类别", "年龄段(岁)", "性别"]
     assert [t.xaxis for t in fig.data] == ["x", "x2", "x3"]
     assert fig.layout.xaxis3.domain[1] == pytest.approx(1.0)
+    # the four age bands get twice the width of the two-bar charts, so their labels stay upright
+    width = lambda d: d[1] - d[0]  # noqa: E731
+    assert width(fig.layout.xaxis2.domain) == pytest.approx(2 * width(fig.layout.xaxis.domain))
+    assert list(fig.data[1].x) == ["≤64", "65–74", "75–84", "≥85"] and fig.layout.xaxis2.tickangle == 0
+
+
+def test_small_counts_get_whole_number_ticks():
+    """Three sites in a street: the axis reads 0, 1, 2, 3, never 2.5 sites."""
+    fig = figure(figures.sites_by_street([("370114002000", "双山街道", "关心下一代教育基地", 1),
+                                          ("370114002000", "双山街道", "芳华剧场", 2)]))
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
+    big = figure(figures.sites_by_street([("370114002000", "双山街道", "芳华剧场", 40)]))
+    assert big.layout.yaxis.dtick is None  # plotly spaces the ticks of larger counts itself
