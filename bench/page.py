@@ -6,7 +6,8 @@ Prints the medians of ``--runs`` runs of:
 - the time from navigation until every panel has rendered (cold server cache on the first run);
 - the bytes transferred on a first visit (empty browser cache) and on a repeat visit;
 - the time from choosing a street in the filter (the checkbox's change event) until every
-  panel has updated, and the server's own time in those callbacks (its Server-Timing headers).
+  panel has updated and every chart has redrawn, both read by the page's own clock, and the
+  server's own time in those callbacks (its Server-Timing headers).
 
 Targets at scale 1: first render ≤ 1.5 s; ≤ 1.0 MB first visit, ≤ 100 KB repeat visit;
 a filter change applied in ≤ 300 ms. At scale 10: a filter change in ≤ 600 ms.
@@ -78,17 +79,29 @@ def filter_change(browser, url: str, street: str) -> tuple[float, float]:  # noq
 
     page.on("response", on_response)
     box = page.get_by_label(street, exact=True)
-    # the clock starts at the checkbox's change event, as the user's click lands: Playwright's
-    # check() first spends ~100 ms of its own making sure the box is visible and still
-    page.evaluate("""() => document.addEventListener('change', e => { window.__changed = e.timeStamp; },
-                                                   {capture: true, once: true})""")
+    # Both ends of the interval are read by the page's own clock: the start at the checkbox's
+    # change event, as the user's click lands (Playwright's check() first spends ~100 ms making
+    # sure the box is visible and still); the end in the first animation frame in which the
+    # header names the street, no callback is pending and every chart has redrawn since the
+    # change (plotly_afterplot). Reading performance.now() from Python after the wait would add
+    # Playwright's own round trips, ~50 ms here, to what the user sees.
+    page.evaluate("""() => {
+        window.__drawn = new Set();
+        document.querySelectorAll('.js-plotly-plot').forEach(gd => gd.on('plotly_afterplot', () => window.__drawn.add(gd)));
+        document.addEventListener('change', e => { window.__changed = e.timeStamp; }, {capture: true, once: true});
+    }""")
     box.check()
     page.wait_for_function(
-        """street => document.querySelector('#header-scope').textContent.includes(street)
-            && !document.querySelector('[data-dash-is-loading="true"]')""",
-        arg=street, timeout=30_000)
+        """street => {
+            const done = document.querySelector('#header-scope').textContent.includes(street)
+                && !document.querySelector('[data-dash-is-loading="true"]')
+                && [...document.querySelectorAll('.js-plotly-plot')].every(gd => window.__drawn.has(gd));
+            if (done && !window.__done) window.__done = performance.now();
+            return done;
+        }""",
+        arg=street, polling="raf", timeout=30_000)
     wait_for_panels(page, timeout=30_000)
-    elapsed = page.evaluate("performance.now() - window.__changed")
+    elapsed = page.evaluate("window.__done - window.__changed")
     context.close()
     return elapsed, sum(server_ms)
 
@@ -126,10 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         store.dispose()
     change_target = 300 if args.scale <= 1 else 600
     med = statistics.median
+    # the render and bytes targets are set at scale 1; at other scales the figures are printed alone
+    at1 = args.scale <= 1
     print()
-    print(f"first full render   {med(renders):7.2f} s    target ≤ 1.5 s    {mark(med(renders) <= 1.5)}")
-    print(f"first visit         {med(firsts) / 1e6:7.3f} MB   target ≤ 1.0 MB   {mark(med(firsts) <= 1e6)}")
-    print(f"repeat visit        {med(repeats) / 1e3:7.1f} KB   target ≤ 100 KB   {mark(med(repeats) <= 1e5)}")
+    print(f"first full render   {med(renders):7.2f} s    " + (f"target ≤ 1.5 s    {mark(med(renders) <= 1.5)}" if at1 else "(target at scale 1)"))
+    print(f"first visit         {med(firsts) / 1e6:7.3f} MB   " + (f"target ≤ 1.0 MB   {mark(med(firsts) <= 1e6)}" if at1 else "(target at scale 1)"))
+    print(f"repeat visit        {med(repeats) / 1e3:7.1f} KB   " + (f"target ≤ 100 KB   {mark(med(repeats) <= 1e5)}" if at1 else "(target at scale 1)"))
     print(f"filter change       {med(changes):7.0f} ms   target ≤ {change_target} ms   {mark(med(changes) <= change_target)}")
     print(f"  server's own time {med(server_times):7.0f} ms   (sum of the callbacks' Server-Timing)")
     return 0
