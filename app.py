@@ -199,8 +199,10 @@ def _add_http_rules(app: Dash, settings: Settings) -> None:
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
             response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        # assets carry their modification time (?m=…): safe to cache for a year
-        if path.startswith("/assets/") and request.args.get("m") and response.status_code == 200:
+        # assets carry their modification time (?m=…) and the favicon Dash's version (?v=…): safe
+        # to cache for a year (the browser asked for the favicon again at every filter change)
+        versioned = (path.startswith("/assets/") and request.args.get("m")) or (path == "/_favicon.ico" and request.args.get("v"))
+        if versioned and response.status_code == 200:
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 

@@ -40,6 +40,10 @@ def test_static_bundles_are_compressed_and_cached_for_long(client):
     assert len(r.data) < 500_000  # 1.1 MB raw
 
 
+def test_the_favicon_is_cached_for_long(client):
+    assert "max-age=31536000" in client.get("/_favicon.ico?v=4.4.1").headers["Cache-Control"]
+
+
 def test_the_page_declares_its_language(client):
     assert b'<html lang="zh-CN">' in client.get("/").data
 
