@@ -20,12 +20,8 @@
     set("svg", function (el) { el.setAttribute("href", "/export/" + panel + ".svg" + query); });
   }
 
-  function copyText(text) {
-    // the Clipboard API exists only on https and localhost; an intranet server on plain
-    // http gets the older execCommand route, from a selected off-screen textarea
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
+  function legacyCopy(text) {
+    var focused = document.activeElement;
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
@@ -36,25 +32,48 @@
     var ok = false;
     try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
     document.body.removeChild(area);
+    // select() took the focus: give it back, so that keyboard users keep their place
+    if (focused && focused.focus) { focused.focus(); }
     return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
+  function copyText(text) {
+    // the Clipboard API exists only on https and localhost, and may be refused; an intranet
+    // server on plain http gets the older execCommand route
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return legacyCopy(text); });
+    }
+    return legacyCopy(text);
+  }
+
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("button[data-copy]");
+    var button = event.target instanceof Element && event.target.closest("button[data-copy]");
     if (!button) { return; }
     var source = document.getElementById(button.getAttribute("data-copy"));
-    if (!source) { return; }
-    var done = function (text) {
-      button.textContent = text;
-      setTimeout(function () { button.textContent = "复制"; }, 1500);
+    var menu = button.closest(".panel-menu");
+    if (!source || !menu) { return; }
+    var word = button.querySelector(".menu-copy-text");
+    var status = menu.querySelector("[role=status]");
+    var name = button.querySelector(".visually-hidden").textContent;
+    var show = function (text, announce, ms) {
+      word.textContent = text;
+      status.textContent = announce;
+      clearTimeout(button.__zqReset);
+      button.__zqReset = setTimeout(function () { word.textContent = "复制"; status.textContent = ""; }, ms);
     };
-    copyText(source.textContent).then(function () { done("已复制"); }, function () { done("复制失败,请手动选择"); });
+    copyText(source.textContent).then(function () {
+      show("已复制", "已复制" + name, 1500);
+    }, function () {
+      // the text is selected instead, for Ctrl+C
+      window.getSelection().selectAllChildren(source);
+      show("复制失败", "复制失败:" + name + "已选中,请按 Ctrl+C 复制", 6000);
+    });
   });
 
   // filled as the summary is clicked (Enter and Space click it too), before the menu opens:
   // the toggle event comes a task later, after the empty menu could already be read
   document.addEventListener("click", function (event) {
-    var summary = event.target.closest && event.target.closest("details.panel-menu-wrap > summary");
+    var summary = event.target instanceof Element && event.target.closest("details.panel-menu-wrap > summary");
     if (summary && !summary.parentNode.open) { fill(summary.parentNode); }
   }, true);
 

@@ -82,12 +82,15 @@ def filter_change(browser, url: str, street: str) -> tuple[float, float]:  # noq
     # Both ends of the interval are read by the page's own clock: the start at the checkbox's
     # change event, as the user's click lands (Playwright's check() first spends ~100 ms making
     # sure the box is visible and still); the end in the first animation frame in which the
-    # header names the street, no callback is pending and every chart has redrawn since the
-    # change (plotly_afterplot). Reading performance.now() from Python after the wait would add
-    # Playwright's own round trips, ~50 ms here, to what the user sees.
+    # header names the street, no callback is pending and every chart has finished a
+    # Plotly.react since the change (plotly_react: it comes once the drawing is done, and also
+    # for a figure that did not change). Reading performance.now() from Python after the wait
+    # would add Playwright's own round trips, ~50 ms here, to what the user sees.
     page.evaluate("""() => {
         window.__drawn = new Set();
-        document.querySelectorAll('.js-plotly-plot').forEach(gd => gd.on('plotly_afterplot', () => window.__drawn.add(gd)));
+        document.querySelectorAll('.js-plotly-plot').forEach(gd => gd.on('plotly_react', () => {
+            if (window.__changed) window.__drawn.add(gd);
+        }));
         document.addEventListener('change', e => { window.__changed = e.timeStamp; }, {capture: true, once: true});
     }""")
     box.check()

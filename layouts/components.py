@@ -42,24 +42,27 @@ def panel_menu(panel_id: str, title: str) -> html.Details:
     e = html_escape
 
     def copy_field(part: str, label: str) -> str:
-        field_id = ids.menu_field(panel_id, part)
+        field_id = e(ids.menu_field(panel_id, part))
+        # the visible word 复制 starts the button's accessible name; the status line says (to
+        # screen readers too) whether the copy worked
         return (f'<div class="mb-2"><div class="menu-label" id="{field_id}-label">{e(label)}</div>'
                 f'<div class="d-flex gap-1 align-items-start">'
                 f'<code class="menu-code" id="{field_id}" aria-labelledby="{field_id}-label"></code>'
-                f'<button type="button" class="menu-copy" data-copy="{field_id}" aria-label="复制{e(label)}">复制</button>'
-                "</div></div>")
+                f'<button type="button" class="menu-copy" data-copy="{field_id}"><span class="menu-copy-text">复制</span>'
+                f'<span class="visually-hidden">{e(label)}</span></button></div></div>')
 
     def download(part: str) -> str:
-        name = f"{panel_id}.{part}"
-        return (f'<a class="btn btn-sm btn-outline-secondary menu-{part}" id="{ids.menu_field(panel_id, part)}" '
-                f'href="/export/{e(name)}" download="{e(name)}">下载 {part.upper()}</a>')
+        name = e(f"{panel_id}.{part}")
+        return (f'<a class="btn btn-sm btn-outline-secondary menu-{e(part)}" id="{e(ids.menu_field(panel_id, part))}" '
+                f'href="/export/{name}" download="{name}">下载 {e(part.upper())}</a>')
 
     # The body is one block of markup, not a dozen components a panel: every component on the
     # page costs Dash's renderer work on each update, and a page has sixteen of these menus.
     # A native disclosure (<details>), not a popover: <summary> is a button to keyboards and
     # screen readers as it is, and nothing runs until it opens.
     body = (copy_field("url", "嵌入链接") + copy_field("code", "iframe 代码")
-            + f'<div class="d-flex gap-2">{download("png")}{download("svg")}</div>')
+            + f'<div class="d-flex gap-2">{download("png")}{download("svg")}</div>'
+            + '<div class="visually-hidden" role="status"></div>')
     return html.Details([
         html.Summary("嵌入/导出", id=f"menu-{panel_id}", className="menu-button btn btn-sm btn-light",
                      title=f"嵌入或导出“{title}”"),

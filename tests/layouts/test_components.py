@@ -76,7 +76,9 @@ def test_a_panel_menu_offers_the_embed_code_and_downloads_with_labelled_copy_but
     copied = re.findall(r'data-copy="([^"]+)"', markup)
     assert copied == ["menu-map-url", "menu-map-code"]
     assert all(f'<code class="menu-code" id="{c}" aria-labelledby="{c}-label">' in markup for c in copied)
-    assert 'aria-label="复制嵌入链接">复制</button>' in markup
+    # the visible word starts the accessible name; results are announced in a status line
+    assert '<span class="menu-copy-text">复制</span><span class="visually-hidden">嵌入链接</span></button>' in markup
+    assert 'role="status"' in markup
 
 
 def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
