@@ -21,6 +21,7 @@ from callbacks.context import EXTENSION, Runtime
 from callbacks.overview import overview_content  # importing registers the page's callbacks
 from callbacks.data import data_page, register_routes as register_data_routes  # the /data page (台账导入)
 from dashboard.demo import DemoRules, seed
+from dashboard.http_bundles import register as register_gzip_bundles
 from dashboard.http_export import register as register_export
 from dashboard.query import parse_qs_kwargs
 from dashboard.service import DataService
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
 def _add_http_rules(app: Dash, settings: Settings) -> None:
     server = app.server
+    register_gzip_bundles(server)
     register_data_routes(server)  # /data/template.xlsx, /data/export.xlsx
 
     @server.route("/_glyphs/<path:fontstack>/<glyph_range>.pbf")
