@@ -72,10 +72,27 @@
 
   // filled as the summary is clicked (Enter and Space click it too), before the menu opens:
   // the toggle event comes a task later, after the empty menu could already be read
+  // A click elsewhere closes an open menu, as a popover would; Escape closes it and puts the
+  // focus back on its button.
   document.addEventListener("click", function (event) {
-    var summary = event.target instanceof Element && event.target.closest("details.panel-menu-wrap > summary");
+    var target = event.target instanceof Element ? event.target : null;
+    var summary = target && target.closest("details.panel-menu-wrap > summary");
     if (summary && !summary.parentNode.open) { fill(summary.parentNode); }
+    var inside = target && target.closest("details.panel-menu-wrap");
+    document.querySelectorAll("details.panel-menu-wrap[open]").forEach(function (menu) {
+      if (menu !== inside) { menu.open = false; }
+    });
   }, true);
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var menu = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest("details.panel-menu-wrap[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
 
   // toggle does not bubble: listen in the capture phase
   document.addEventListener("toggle", function (event) {

@@ -80,3 +80,18 @@ def test_without_the_clipboard_api_the_copy_still_works_and_keeps_the_focus(page
     assert page.evaluate("document.activeElement.getAttribute('data-copy')") == "menu-map-code"
     page.evaluate("() => delete navigator.clipboard")
     assert page.evaluate("navigator.clipboard.readText()").startswith(f'<iframe src="{server.url}/embed/map"')
+
+
+def test_a_panel_menu_closes_on_a_click_elsewhere_and_on_escape(page, server):
+    page.goto(f"{server.url}/")
+    wait_for_panels(page)
+    menu = page.locator("details[data-panel=kpi-volunteers]")
+    page.click("#menu-kpi-volunteers")
+    expect(menu).to_have_attribute("open", "")
+    page.click("h1")
+    expect(menu).not_to_have_attribute("open", "")
+    page.click("#menu-kpi-volunteers")
+    page.get_by_role("button", name=re.compile(r"^复制\s*嵌入链接$")).focus()
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.id") == "menu-kpi-volunteers"
