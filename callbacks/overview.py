@@ -144,18 +144,35 @@ def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map
         # new data: the same filter's panels, and options that may have gained a branch
         return [*keep(CONTROL_OUTPUTS), no_update, no_update, *filter_choices(_streets_of(state) or []),
                 *overview_view(service(), state, version, runtime().settings.map_tiles)]
-    step = next_step(trigger, search, [streets, branch, period, start, end, as_of], map_click, bar_click)
+    current = [streets, branch, period, start, end, as_of]
+    step = next_step(trigger, search, current, map_click, bar_click)
     if step is None:
         return keep(OUTPUTS)
     url = no_update if step.url is None else step.url
+    controls = changed_controls(step.controls, current)
     if step.state == state:
-        return [*step.controls, url, *keep(OUTPUTS[len(CONTROL_OUTPUTS) + 1:])]
+        return [*controls, url, *keep(OUTPUTS[len(CONTROL_OUTPUTS) + 1:])]
     new_streets = _streets_of(step.state)
     # the streets stay the same until the store changes; the branches follow the chosen streets
     options = (keep(OPTION_OUTPUTS) if new_streets is not None and new_streets == _streets_of(state)
                else [no_update, filter_choices(new_streets or [])[1]])
-    return [*step.controls, url, step.state, *options,
+    return [*controls, url, step.state, *options,
             *overview_view(service(), step.state, version, runtime().settings.map_tiles)]
+
+
+def changed_controls(controls: list, current: list) -> list:
+    """The control outputs, with ``no_update`` where the browser already shows that value: each
+    prop sent back costs the renderer a re-render of its component. ``controls`` is in
+    CONTROL_OUTPUTS order; ``current`` holds the controls' values as the callback received them
+    (streets, branch, period, start, end, as-of). The range fields' ``disabled`` follows the
+    period, so it changes only with it."""
+    streets, branch, period, start, end, disabled_start, disabled_end, as_of = controls
+    now_streets, now_branch, now_period, now_start, now_end, now_as_of = current
+    same = lambda new, old: no_update if new == old else new  # noqa: E731
+    period_same = period == now_period
+    return [same(streets, list(now_streets or [])), same(branch, now_branch), same(period, now_period),
+            same(start, now_start), same(end, now_end), no_update if period_same else disabled_start,
+            no_update if period_same else disabled_end, same(as_of, now_as_of)]
 
 
 @callback(Output(ids.VERSION, "data"), Input(ids.POLL, "n_intervals"), State(ids.VERSION, "data"),

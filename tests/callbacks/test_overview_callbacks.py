@@ -65,3 +65,20 @@ def test_a_wrong_filter_gives_a_message_and_empty_panels(app):
         out = cb.overview_view(cb.service(), {"query": "?street=火星街道", "error": None}, version, None)
     assert out[0] == "—"
     assert "未知的街道" in out[-1].children
+
+
+def test_only_the_controls_that_change_are_sent_back():
+    """Choosing a street sends back the cleared branch, not the values the browser already shows."""
+    from dash import no_update
+
+    from callbacks.overview import changed_controls
+
+    controls = [["370114001000"], "all", "12m", None, None, True, True, None]
+    current = [["370114001000"], "42", "12m", None, None, None]
+    out = changed_controls(controls, current)
+    assert out[1] == "all"
+    assert [o for i, o in enumerate(out) if i != 1] == [no_update] * 7
+    # a new period also sets whether the range fields can be edited
+    custom = changed_controls([[], "all", "custom", "2026-01-01", "2026-06-30", False, False, None],
+                              [[], "all", "12m", None, None, None])
+    assert custom[2:7] == ["custom", "2026-01-01", "2026-06-30", False, False]
