@@ -34,10 +34,15 @@ log = logging.getLogger("dashboard")
 ROUTER_LOCATION = "router-location"
 ROUTER_CONTENT = "router-content"
 
+# The two preloads ask for the page's layout and callbacks from the head, while the scripts
+# load; Dash's renderer later asks for the same URLs (GET, same-origin credentials) and the
+# browser hands it these responses, so the layout does not wait for the scripts to run.
 INDEX = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 {%metas%}
+<link rel="preload" href="/_dash-layout" as="fetch" crossorigin="anonymous">
+<link rel="preload" href="/_dash-dependencies" as="fetch" crossorigin="anonymous">
 <title>{%title%}</title>
 {%favicon%}
 {%css%}

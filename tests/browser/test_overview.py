@@ -163,3 +163,26 @@ def test_layout_fits_without_horizontal_scrolling(chromium, server, artifacts, w
         assert p.foreign_requests(server.url) == []
     finally:
         p.close()
+
+
+@pytest.mark.parametrize("path", ["/?street=370114002000", "/screen"])
+def test_the_page_asks_for_its_layout_once_while_its_scripts_load(chromium, server, path):
+    """The layout is preloaded from the page's head and the renderer takes that response, so
+    the page does not wait for its scripts before asking (nor ask twice)."""
+    p = Page(chromium, 1920, 1080)
+    # the big screen clears the browser's timing buffer at each poll: an observer keeps them
+    p.page.add_init_script("""new PerformanceObserver(list => list.getEntries().forEach(
+        e => (window.__timing = window.__timing || {})[e.name.split('?')[0]] = [e.startTime, e.responseEnd]))
+        .observe({type: 'resource', buffered: true})""")
+    try:
+        p.page.goto(f"{server.url}{path}")
+        p.page.wait_for_selector(".js-plotly-plot .main-svg")
+        assert sum(u.endswith("/_dash-layout") for u in p.requests) == 1
+        assert sum(u.endswith("/_dash-dependencies") for u in p.requests) == 1
+        layout_asked, plotly_arrived = p.page.evaluate("""() => {
+            const at = end => Object.entries(window.__timing).find(([name]) => name.endsWith(end))[1];
+            return [at('/_dash-layout')[0], at('/plotly-zq.min.js')[1]];
+        }""")
+        assert layout_asked < plotly_arrived, "the layout was asked for only after the scripts had loaded"
+    finally:
+        p.close()
