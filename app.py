@@ -54,17 +54,19 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-# Dash puts @babel/polyfill (core-js 2) first on every page, for browsers older than any that
-# React 18 and plotly.js 4 run in. In today's Chromium it costs ~0.2 s of the first render and
-# replaces native methods (String.prototype.trim, typed-array helpers) with slower ones that
-# plotly then calls on every draw. Dash's own code needs only its regenerator runtime, which
-# assets/vendor/regenerator-runtime.min.js provides.
-POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\n?')
+# Scripts Dash puts on every page that this app does without:
+# - @babel/polyfill (core-js 2), for browsers older than any that React 18 and plotly.js 4 run
+#   in. In today's Chromium it costs ~0.2 s of the first render and replaces native methods
+#   (String.prototype.trim, typed-array helpers) with slower ones that plotly then calls on
+#   every draw. Dash's own code needs only its regenerator runtime, which
+#   assets/vendor/regenerator-runtime.min.js provides.
+# - dash_table's loader: no page has a DataTable.
+UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/(?:deps/polyfill@|dash_table/bundle\.)[^"]*"></script>\n?')
 
 
 class DashboardDash(Dash):
     def interpolate_index(self, **kwargs: str) -> str:
-        kwargs["scripts"] = POLYFILL_SCRIPT.sub("", kwargs.get("scripts", ""))
+        kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs.get("scripts", ""))
         return super().interpolate_index(**kwargs)
 
 
