@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,16 @@ from indicators import open_store  # noqa: E402  (bench/indicators.py: seeded st
 from support import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_panels  # noqa: E402
 
 STREETS = ["明水街道", "双山街道", "埠村街道", "圣井街道", "绣惠街道"]
+
+
+def reference_seconds() -> float:
+    """A fixed piece of CPU work (10M steps of a Python loop), timed: a shared machine's speed
+    can swing by half within an hour, so the figures are printed with this to compare runs by."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
 
 
 def mark(ok: bool) -> str:
@@ -119,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
     store, where = open_store(args.db, DemoRules(as_of=args.as_of, scale=args.scale), reseed=False)
     print(f"bench/page.py --scale {args.scale} --db {args.db}: store {where}, as of {args.as_of}, {args.runs} runs")
+    reference = [reference_seconds()]
     server = Server(store.url, refresh=3600).start()  # no polling noise during the measurements
     try:
         from playwright.sync_api import sync_playwright
@@ -140,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         store.dispose()
+    reference.append(reference_seconds())
     change_target = 300 if args.scale <= 1 else 600
     med = statistics.median
     # the render and bytes targets are set at scale 1; at other scales the figures are printed alone
@@ -150,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"repeat visit        {med(repeats) / 1e3:7.1f} KB   " + (f"target ≤ 100 KB   {mark(med(repeats) <= 1e5)}" if at1 else "(target at scale 1)"))
     print(f"filter change       {med(changes):7.0f} ms   target ≤ {change_target} ms   {mark(med(changes) <= change_target)}")
     print(f"  server's own time {med(server_times):7.0f} ms   (sum of the callbacks' Server-Timing)")
+    print(f"machine reference   {reference[0]:.2f} s before, {reference[1]:.2f} s after (a fixed Python loop; "
+          "compare runs only at similar values)")
     return 0
 
 
