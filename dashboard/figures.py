@@ -235,8 +235,8 @@ def four_in_one(matrix: dict[str, dict[str, bool]], theme: str = "light") -> Fig
     size = font_size(theme)
     return {"data": [heat], "layout": base_layout(
         theme, show_legend=False, margin={"l": label_px(streets, size) + 12, "t": size + 16, "b": 8},
-        xaxis={"side": "top", "showgrid": False},
-        yaxis={"showgrid": False, "domain": [max(0.0, 1 - len(streets) / 18), 1]})}
+        xaxis={"side": "top", "showgrid": False, "ticks": ""},
+        yaxis={"showgrid": False, "ticks": "", "domain": [max(0.0, 1 - len(streets) / 18), 1]})}
 
 
 def map_style(theme: str = "light", tiles: str | None = None) -> dict:

@@ -65,6 +65,8 @@ def test_map_with_configured_tiles_draws_them_under_the_sites():
 def test_four_in_one_marks_cells_in_words_not_colour_alone():
     fig = figure(figures.four_in_one({"明水街道": {"党的建设": True, "老年教育": False, "文体活动": True, "志愿服务": False}}))
     assert list(fig.data[0].text[0]) == ["✓ 已覆盖", "— 未覆盖", "✓ 已覆盖", "— 未覆盖"]
+    # a table of words: no tick marks beside the street and area names
+    assert fig.layout.xaxis.ticks == fig.layout.yaxis.ticks == ""
 
 
 def test_dark_theme_uses_light_text_on_a_transparent_canvas():
