@@ -80,7 +80,7 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
     def value(component_id: str, prop: str = "children", default=None):  # noqa: ANN001, ANN202
         return values.get((component_id, prop), default)
 
-    def chart(panel_id: str, component_id: str, height: int):  # noqa: ANN202
+    def chart(component_id: str, height: int):  # noqa: ANN202
         return graph(component_id, height, **({"figure": value(component_id, "figure")}
                                                if (component_id, "figure") in values else {}))
 
@@ -98,23 +98,23 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
             html.Section(kpi_row(values), **{"aria-label": "主要指标"}),
             dbc.Row([
                 dbc.Col(panel("map", "阵地分布图", [
-                    chart("map", ids.MAP, 470),
+                    chart(ids.MAP, 470),
                     html.P("点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。", className="panel-hint"),
                 ]), lg=7, className="mb-3"),
                 dbc.Col(panel("four-in-one", "“四位一体”覆盖(党的建设·老年教育·文体活动·志愿服务)",
-                              chart("four-in-one", ids.FOUR_IN_ONE, 500)),
+                              chart(ids.FOUR_IN_ONE, 500)),
                         lg=5, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
                 dbc.Col(panel("sites-by-street", "各街道阵地类型(点击柱形筛选街道)",
-                              chart("sites-by-street", ids.SITES_BY_STREET, 380)),
+                              chart(ids.SITES_BY_STREET, 380)),
                         lg=6, className="mb-3"),
                 dbc.Col(panel("activities-by-month", "各月活动场次(按类别)",
-                              chart("activities-by-month", ids.ACTIVITIES_BY_MONTH, 380)), lg=6, className="mb-3"),
+                              chart(ids.ACTIVITIES_BY_MONTH, 380)), lg=6, className="mb-3"),
             ], className="g-3"),
             dbc.Row([
-                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", chart("volunteers-by-team", ids.VOLUNTEERS_BY_TEAM, 380)), lg=4, className="mb-3"),
-                dbc.Col(panel("member-structure", "党员结构", chart("member-structure", ids.MEMBER_STRUCTURE, 380)), lg=4, className="mb-3"),
+                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", chart(ids.VOLUNTEERS_BY_TEAM, 380)), lg=4, className="mb-3"),
+                dbc.Col(panel("member-structure", "党员结构", chart(ids.MEMBER_STRUCTURE, 380)), lg=4, className="mb-3"),
                 dbc.Col(panel("latest-activities", "最新活动",
                               html.Div(value(ids.LATEST_ACTIVITIES), id=ids.LATEST_ACTIVITIES, className="list-box",
                                        tabIndex="0")), lg=4, className="mb-3"),
