@@ -20,6 +20,13 @@
     set("svg", function (el) { el.setAttribute("href", "/export/" + panel + ".svg" + query); });
   }
 
+  // one menu open at a time, as with a popover
+  function closeAllBut(keep) {
+    document.querySelectorAll("details.panel-menu-wrap[open]").forEach(function (menu) {
+      if (menu !== keep) { menu.open = false; }
+    });
+  }
+
   function legacyCopy(text) {
     var focused = document.activeElement;
     var area = document.createElement("textarea");
@@ -78,10 +85,7 @@
     var target = event.target instanceof Element ? event.target : null;
     var summary = target && target.closest("details.panel-menu-wrap > summary");
     if (summary && !summary.parentNode.open) { fill(summary.parentNode); }
-    var inside = target && target.closest("details.panel-menu-wrap");
-    document.querySelectorAll("details.panel-menu-wrap[open]").forEach(function (menu) {
-      if (menu !== inside) { menu.open = false; }
-    });
+    closeAllBut(target && target.closest("details.panel-menu-wrap"));
   }, true);
 
   document.addEventListener("keydown", function (event) {
@@ -99,10 +103,7 @@
     var menu = event.target;
     if (menu.open && menu.classList && menu.classList.contains("panel-menu-wrap")) {
       fill(menu);
-      // one menu open at a time, as with a popover
-      document.querySelectorAll("details.panel-menu-wrap[open]").forEach(function (other) {
-        if (other !== menu) { other.open = false; }
-      });
+      closeAllBut(menu);
     }
   }, true);
 })();
