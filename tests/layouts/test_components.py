@@ -10,15 +10,7 @@ from layouts.overview import layout
 
 
 def find(component, component_id):  # noqa: ANN001, ANN201
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children] if children is not None else []:
-        if hasattr(child, "children") or hasattr(child, "id"):
-            hit = find(child, component_id)
-            if hit is not None:
-                return hit
-    return None
+    return next((node for node in _walk(component) if getattr(node, "id", None) == component_id), None)
 
 
 def test_kpi_card_holds_the_number_alone_under_its_id():
