@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask, Response, g, has_request_context, request
 
-import callbacks.embed  # noqa: F401  (registers the embed pages' and panel menus' callbacks)
+import callbacks.embed
 import callbacks.screen  # noqa: F401  (registers the big screen's callbacks)
 from callbacks.context import EXTENSION, Runtime
+from callbacks.data import data_page  # the /data page (台账导入)
+from callbacks.data import register_routes as register_data_routes
 from callbacks.overview import overview_content  # importing registers the page's callbacks
-from callbacks.data import data_page, register_routes as register_data_routes  # the /data page (台账导入)
 from dashboard.demo import DemoRules, seed
 from dashboard.http_bundles import register as register_gzip_bundles
 from dashboard.http_export import register as register_export
@@ -124,7 +125,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         "/data": data_page,
         "/screen": lambda **q: screen.layout(refresh_seconds=settings.refresh_seconds, **q),
     }
-    def page_for(path: str, search: str):  # noqa: ANN202
+    def page_for(path: str, search: str):
         if path.startswith("/embed/"):
             return embed.layout(path.removeprefix("/embed/"), settings.refresh_seconds, **parse_qs_kwargs(search))
         if path == "/":
@@ -147,7 +148,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
                   State(ROUTER_LOCATION, "search"), prevent_initial_call=True)
-    def route(pathname, search):  # noqa: ANN001, ANN202
+    def route(pathname, search):
         """Only when the layout could not tell the page (no referrer): then the router's URL
         component starts without a path and announces it. Links between pages are plain
         links, so each page load brings its page with the layout, and filter changes (the

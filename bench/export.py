@@ -21,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from indicators import AS_OF, DEMO_SEED, open_store  # noqa: E402  (bench/indicators.py: seeded stores, reused)
+
 from dashboard import briefing, export  # noqa: E402
 from dashboard.demo import DemoRules  # noqa: E402
 from dashboard.indicators import Filter  # noqa: E402
 from dashboard.service import DataService  # noqa: E402
-from indicators import AS_OF, DEMO_SEED, open_store  # noqa: E402  (bench/indicators.py: seeded stores, reused)
 
 TARGETS = {"bar chart PNG": 0.3, "map PNG": 1.5, "chart SVG": 0.3, "briefing PDF": 5.0}
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import geo  # noqa: E402
-from dashboard.ledger import check, import_files  # noqa: E402
-from dashboard.ledger.xlsxwrite import write_xlsx  # noqa: E402
-from dashboard.store import Store  # noqa: E402
+from dashboard import geo
+from dashboard.ledger import check, import_files
+from dashboard.ledger.xlsxwrite import write_xlsx
+from dashboard.store import Store
 
 
 def peak_mb() -> float:

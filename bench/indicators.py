@@ -61,8 +61,12 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from dashboard import vocab  # noqa: E402
 from dashboard.demo import DemoRules, seed  # noqa: E402
-from dashboard.indicators import Filter, kpis, resolve_filter  # noqa: E402
-from dashboard.indicators import kpi  # noqa: E402
+from dashboard.indicators import (  # noqa: E402
+    Filter,
+    kpi,
+    kpis,
+    resolve_filter,
+)
 from dashboard.indicators.filters import shift_year  # noqa: E402
 from dashboard.indicators.kpi import figures  # noqa: E402
 from dashboard.schema import Membership, Organisation  # noqa: E402
@@ -198,13 +202,13 @@ class Sql:
         self.params: list = []
         self.dates_as_text = dates_as_text
 
-    def p(self, value) -> str:  # noqa: ANN001
+    def p(self, value) -> str:
         if isinstance(value, dt.date) and self.dates_as_text:
             value = value.isoformat()  # SQLite keeps dates as 'YYYY-MM-DD' text
         self.params.append(value)
         return "?"
 
-    def in_(self, column: str, values) -> str:  # noqa: ANN001
+    def in_(self, column: str, values) -> str:
         return f"{column} IN ({', '.join(self.p(v) for v in values)})"
 
 
@@ -308,7 +312,7 @@ def compile_floor(build: Callable, f: Filter, dialect: str) -> tuple[str, tuple]
     return sql, tuple(q.params)
 
 
-def run_raw(raw, sql: str, params: tuple) -> list:  # noqa: ANN001
+def run_raw(raw, sql: str, params: tuple) -> list:
     cur = raw.cursor()
     try:
         cur.execute(sql, params)
@@ -317,7 +321,7 @@ def run_raw(raw, sql: str, params: tuple) -> list:  # noqa: ANN001
         cur.close()
 
 
-def normalise(rows) -> list[tuple]:  # noqa: ANN001
+def normalise(rows) -> list[tuple]:
     """Rows as sorted tuples of plain ints/strings, so both sides compare equal when they agree."""
     out = []
     for row in rows:
@@ -377,8 +381,8 @@ def bench_filter(store: Store, label: str, f: Filter, runs: int, target_ms: floa
             gc.collect()
             ours_t, floor_t = [], []
             for _ in range(runs):
-                ours_t.append(timed(lambda: kpi.run(conn, stmt, f)))
-                floor_t.append(timed(lambda: run_raw(raw, sql, params)))
+                ours_t.append(timed(lambda stmt=stmt: kpi.run(conn, stmt, f)))
+                floor_t.append(timed(lambda sql=sql, params=params: run_raw(raw, sql, params)))
             med, fmed = statistics.median(ours_t), statistics.median(floor_t)
             ratio = med / fmed if fmed > 0 else float("inf")
             note = mismatched.get(name, "")
@@ -440,7 +444,7 @@ def print_table(rows: list[Row]) -> None:
 
 # -- the filters -------------------------------------------------------------------------------
 
-def biggest_branch(conn, as_of: dt.date) -> tuple[int, str, int]:  # noqa: ANN001
+def biggest_branch(conn, as_of: dt.date) -> tuple[int, str, int]:
     """The 党支部 with the most members in force on the as-of day: (id, name, members)."""
     n = func.count(func.distinct(Membership.person_id)).label("n")
     return conn.execute(

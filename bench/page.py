@@ -25,9 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
-from dashboard.demo import DemoRules  # noqa: E402
 from indicators import open_store  # noqa: E402  (bench/indicators.py: seeded stores, reused)
 from support import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_panels  # noqa: E402
+
+from dashboard.demo import DemoRules  # noqa: E402
 
 STREETS = ["明水街道", "双山街道", "埠村街道", "圣井街道", "绣惠街道"]
 
@@ -46,7 +47,7 @@ def mark(ok: bool) -> str:
     return "OK" if ok else "<<< OVER TARGET"
 
 
-def transferred(cdp) -> dict:  # noqa: ANN001
+def transferred(cdp) -> dict:
     """Bytes on the wire (after compression), counted by the browser."""
     total = {"bytes": 0}
     cdp.send("Network.enable")
@@ -54,7 +55,7 @@ def transferred(cdp) -> dict:  # noqa: ANN001
     return total
 
 
-def first_render(browser, url: str) -> tuple[float, int, int]:  # noqa: ANN001
+def first_render(browser, url: str) -> tuple[float, int, int]:
     """(seconds to every panel, bytes on a first visit, bytes on a repeat visit)."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
@@ -73,7 +74,7 @@ def first_render(browser, url: str) -> tuple[float, int, int]:  # noqa: ANN001
     return seconds, first, repeat
 
 
-def filter_change(browser, url: str, street: str) -> tuple[float, float]:  # noqa: ANN001
+def filter_change(browser, url: str, street: str) -> tuple[float, float]:
     """(ms from choosing the street until every panel shows it, ms the server spent)."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
@@ -82,7 +83,7 @@ def filter_change(browser, url: str, street: str) -> tuple[float, float]:  # noq
     page.wait_for_timeout(500)
     server_ms: list[float] = []
 
-    def on_response(response):  # noqa: ANN001, ANN202
+    def on_response(response):
         if "_dash-update-component" in response.url:
             timing = response.headers.get("server-timing", "")
             if "dur=" in timing:
@@ -160,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"first full render   {med(renders):7.2f} s    " + (f"target ≤ 1.5 s    {mark(med(renders) <= 1.5)}" if at1 else "(target at scale 1)"))
     print(f"first visit         {med(firsts) / 1e6:7.3f} MB   " + (f"target ≤ 1.0 MB   {mark(med(firsts) <= 1e6)}" if at1 else "(target at scale 1)"))
-    print(f"repeat visit        {med(repeats) / 1e3:7.1f} KB   " + (f"target ≤ 100 KB   {mark(med(repeats) <= 1e5)}" if at1 else "(target at scale 1)"))
+    print(f"repeat visit        {med(repeats) / 1e3:7.1f} KB   "
+          + (f"target ≤ 100 KB   {mark(med(repeats) <= 1e5)}" if at1 else "(target at scale 1)"))
     print(f"filter change       {med(changes):7.0f} ms   target ≤ {change_target} ms   {mark(med(changes) <= change_target)}")
     print(f"  server's own time {med(server_times):7.0f} ms   (sum of the callbacks' Server-Timing)")
     print(f"machine reference   {reference[0]:.2f} s before, {reference[1]:.2f} s after (a fixed Python loop; "

@@ -36,11 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
 
 from sqlalchemy import func, insert, select  # noqa: E402
+from support import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 
 from dashboard.demo import DemoRules, seed  # noqa: E402
 from dashboard.schema import Activity  # noqa: E402
 from dashboard.store import Store  # noqa: E402
-from support import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 
@@ -52,13 +52,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def browser_memory(cdp) -> tuple[float, int]:  # noqa: ANN001
+def browser_memory(cdp) -> tuple[float, int]:
     cdp.send("HeapProfiler.collectGarbage")
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     return metrics["JSHeapUsedSize"] / 1e6, int(metrics["Nodes"])
 
 
-def heap_by_kind(cdp) -> dict[str, int]:  # noqa: ANN001
+def heap_by_kind(cdp) -> dict[str, int]:
     """Bytes in a heap snapshot (after a forced garbage collection): V8's compiled code, and the rest."""
     chunks: list[str] = []
 
@@ -87,7 +87,7 @@ def add_activity(store: Store) -> None:
             name="大屏压测活动", street_code="370114001000", participants=10, hours=2.0))
 
 
-def shown_activities(page) -> int:  # noqa: ANN001
+def shown_activities(page) -> int:
     return int(page.get_attribute("#kpi-activities", "data-value") or 0)
 
 
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     delays: list[float] = []
 
-    def soak(page, minutes: float) -> list[float]:  # noqa: ANN001
+    def soak(page, minutes: float) -> list[float]:
         """Rotation runs by itself; add a data change each simulated minute and time how long it takes to show."""
         taken: list[float] = []
         end = time.time() + minutes * 60 / args.speed

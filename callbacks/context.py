@@ -26,7 +26,7 @@ def service() -> DataService:
     return runtime().service
 
 
-def filter_from_state(svc: DataService, state: dict):  # noqa: ANN201
+def filter_from_state(svc: DataService, state: dict):
     """The Filter a page's stored filter state stands for, or (None, the Chinese reason why not)."""
     from dashboard.indicators import FilterError
     from dashboard.query import parse_query, resolve

@@ -25,8 +25,15 @@ from flask import Flask, Response, send_file
 
 from callbacks.context import EXTENSION, runtime, service
 from dashboard.ledger import (
-    LedgerApplyError, LedgerValidationError, Limits, Preview, apply, build_template, check,
-    export_workbook, import_log,
+    LedgerApplyError,
+    LedgerValidationError,
+    Limits,
+    Preview,
+    apply,
+    build_template,
+    check,
+    export_workbook,
+    import_log,
 )
 from dashboard.settings import Settings
 from layouts import data as L
@@ -55,7 +62,7 @@ class PendingPreviews:
     A confirm holds the entry's lock while it applies; a second confirm of the same token (a
     double click) waits for it and gets the same answer, so a preview is never applied twice."""
 
-    def __init__(self, ttl: float = PREVIEW_TTL, max_entries: int = MAX_PENDING, clock=time.monotonic):  # noqa: ANN001
+    def __init__(self, ttl: float = PREVIEW_TTL, max_entries: int = MAX_PENDING, clock=time.monotonic):
         self.ttl, self.max_entries, self.clock = ttl, max_entries, clock
         self._items: dict[str, Pending] = {}
         self._lock = threading.Lock()
@@ -100,7 +107,7 @@ def import_limits() -> Limits:
     return Limits(max_bytes=Settings.from_env().import_max_mb * 1024 * 1024)
 
 
-def decode_uploads(contents, filenames) -> list[tuple[str, bytes]]:  # noqa: ANN001
+def decode_uploads(contents, filenames) -> list[tuple[str, bytes]]:
     """dcc.Upload's data URLs to (file name, bytes). An empty or unreadable upload becomes b""
     (the ledger then says the file is empty) rather than an exception."""
     if contents is None:
@@ -121,7 +128,7 @@ def decode_uploads(contents, filenames) -> list[tuple[str, bytes]]:  # noqa: ANN
 
 
 # outputs of every action, in this order: preview, message, token, confirm disabled, cancel disabled, log version
-def on_upload(contents, filenames, token: dict | None):  # noqa: ANN001, ANN201
+def on_upload(contents, filenames, token: dict | None):
     """Check the uploaded files against the store; keep a passing preview for the confirm."""
     files = decode_uploads(contents, filenames)
     if not files:
@@ -129,7 +136,7 @@ def on_upload(contents, filenames, token: dict | None):  # noqa: ANN001, ANN201
     PENDING.drop((token or {}).get("token"))
     try:
         preview = check(service().store, files, limits=import_limits())
-    except Exception:  # noqa: BLE001 - the store failing must not take the page down
+    except Exception:
         log.exception("ledger check failed")
         return (None, L.message("无法读取看板数据库,未做检查。请稍后重试;如仍不行,请联系管理员。", "danger"),
                 None, True, True, no_update)
@@ -150,7 +157,7 @@ def on_upload(contents, filenames, token: dict | None):  # noqa: ANN001, ANN201
     return view, L.message(text, "info"), {"token": new_token}, False, False, no_update
 
 
-def on_confirm(token: dict | None, log_version: int | None):  # noqa: ANN201
+def on_confirm(token: dict | None, log_version: int | None):
     """Apply the kept preview (the ledger re-checks it inside the transaction), once."""
     entry = PENDING.get((token or {}).get("token"))
     if entry is None:
@@ -176,7 +183,7 @@ def _apply(preview: Preview, bump: int) -> tuple:
     except LedgerApplyError as exc:  # the files were fine, the store was not: the user may try again
         return (no_update, L.message(f"导入失败:{exc}。请稍后再点“确认导入”重试。", "danger"),
                 no_update, False, False, bump)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("ledger apply failed")
         return (no_update, L.message("导入失败:看板数据库出错,未写入任何数据。请稍后重新上传。", "danger"),
                 None, True, True, bump)
@@ -192,7 +199,7 @@ def _apply(preview: Preview, bump: int) -> tuple:
     return None, L.message(text, color), None, True, True, bump
 
 
-def on_cancel(token: dict | None):  # noqa: ANN201
+def on_cancel(token: dict | None):
     PENDING.drop((token or {}).get("token"))
     return None, L.message("已取消,未写入任何数据。", "secondary"), None, True, True, no_update
 
@@ -205,7 +212,7 @@ def on_cancel(token: dict | None):  # noqa: ANN201
     prevent_initial_call=True,
     running=[(Output(ids.UPLOAD, "disabled"), True, False)],  # no second upload while one is being checked
 )
-def data_action(contents, _confirm, _cancel, filenames, token, log_version):  # noqa: ANN001, ANN201
+def data_action(contents, _confirm, _cancel, filenames, token, log_version):
     trigger = ctx.triggered_id
     if trigger == ids.CONFIRM:
         return on_confirm(token, log_version)
@@ -215,16 +222,16 @@ def data_action(contents, _confirm, _cancel, filenames, token, log_version):  # 
 
 
 @callback(Output(ids.LOG, "children"), Input(ids.LOG_VERSION, "data"))
-def show_log(_version):  # noqa: ANN001, ANN201
+def show_log(_version):
     try:
         entries = import_log(service().store, limit=LOG_ROWS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("import log unreadable")
         return L.empty_note("暂时无法读取导入记录")
     return L.log_table(entries)
 
 
-def data_page(**query):  # noqa: ANN003, ANN201
+def data_page(**query):
     """The layout for ``/data`` with this server's settings (called by the router)."""
     limits = import_limits()
     return L.layout(max_mb=max(1, limits.max_bytes // (1024 * 1024)),
@@ -257,7 +264,7 @@ def register_routes(server: Flask) -> None:
         store = server.extensions[EXTENSION].service.store
         try:
             content = export_workbook(store)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("export failed")
             return Response("无法读取看板数据库,导出失败,请稍后重试。", status=503, mimetype="text/plain; charset=utf-8")
         stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"

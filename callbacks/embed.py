@@ -12,19 +12,19 @@ from layouts import embed as E
 
 
 @callback(Output(E.VERSION, "data"), Input(E.POLL, "n_intervals"), State(E.VERSION, "data"))
-def poll_embed(_n, current):  # noqa: ANN001
+def poll_embed(_n, current):
     return poll_version(current)
 
 
 @callback(Output(E.GRAPH, "figure"), Output(E.BODY, "children"), Output(E.CAPTION, "children"),
           Input(E.VERSION, "data"), State(E.STATE, "data"))
-def render_embed(version, state):  # noqa: ANN001
+def render_embed(version, state):
     if not version or not state:
         return no_update, no_update, no_update
     return embed_view(service(), state, version["version"])
 
 
-def embed_view(svc, state: dict, version: int) -> tuple:  # noqa: ANN001
+def embed_view(svc, state: dict, version: int) -> tuple:
     """(figure, body, caption) of one panel for a filter state."""
     panel = PANELS[state["panel"]]
     f, error = filter_from_state(svc, state)

@@ -12,7 +12,8 @@ from callbacks.context import filter_from_state, runtime, service
 from callbacks.refresh import poll_version
 from dashboard import figures
 from dashboard.indicators import FilterError
-from dashboard.indicators.panels import branch_options as branch_rows, streets as street_rows
+from dashboard.indicators.panels import branch_options as branch_rows
+from dashboard.indicators.panels import streets as street_rows
 from dashboard.panels import KPIS
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
 from layouts import components as C
@@ -64,7 +65,7 @@ def _clicked_street(click: dict | None) -> str | None:
     return (data[0] if isinstance(data, list) else data) or None
 
 
-def next_step(trigger, search, controls: list, map_click, bar_click) -> Step | None:  # noqa: ANN001
+def next_step(trigger, search, controls: list, map_click, bar_click) -> Step | None:
     """One source of truth, the URL: controls and clicks write it; Back/Forward and shared
     links read it. None when the trigger changes nothing."""
     if trigger == ids.URL:
@@ -129,7 +130,7 @@ def _streets_of(state: dict | None) -> tuple[str, ...] | None:
     State(ids.FILTER_STATE, "data"),
     prevent_initial_call=True,
 )
-def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, version, state):  # noqa: ANN001
+def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, version, state):
     """Every output of the page in one response; ``no_update`` wherever nothing changed."""
     keep = lambda outputs: [no_update] * len(outputs)  # noqa: E731
     trigger = ctx.triggered_id
@@ -177,7 +178,7 @@ def changed_controls(controls: list, current: list) -> list:
 
 @callback(Output(ids.VERSION, "data"), Input(ids.POLL, "n_intervals"), State(ids.VERSION, "data"),
           prevent_initial_call=True)
-def poll(_n, current):  # noqa: ANN001
+def poll(_n, current):
     return poll_version(current)
 
 
@@ -193,7 +194,7 @@ def filter_choices(streets: list[str] | tuple[str, ...]) -> tuple[list[dict], li
     return street_opts, branch_opts
 
 
-def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> list:  # noqa: ANN001
+def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> list:
     """All panel outputs for a filter state, in PANEL_OUTPUTS order."""
     n = len(KPIS)
     if not version:

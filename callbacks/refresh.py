@@ -6,7 +6,7 @@ from dash import no_update
 from callbacks.context import service
 
 
-def poll_version(current: dict | None):  # noqa: ANN201
+def poll_version(current: dict | None):
     """The new version record, or ``no_update`` when nothing changed (so no panel is rebuilt).
     When the store cannot be reached, the last record is kept and marked ``ok: False``."""
     try:

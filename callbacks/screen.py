@@ -37,7 +37,7 @@ def only_changed(figs: dict, shown: dict | None) -> tuple[list, dict]:
     return out, shown
 
 
-def ticker(activities, honours) -> html.Ul:  # noqa: ANN001
+def ticker(activities, honours) -> html.Ul:
     items = [html.Li([html.Span(a.category, className="tick-kind"), f"{a.date:%m-%d} {a.name}({a.street_name})"])
              for a in activities]
     items += [html.Li([html.Span("荣誉", className="tick-kind"), f"{day:%Y年%-m月} {recipient} 获评“{title}”"])
@@ -49,7 +49,7 @@ def ticker(activities, honours) -> html.Ul:  # noqa: ANN001
 
 
 @callback(*OUTPUTS, Input(S.VERSION, "data"), State(S.FILTER, "data"), State(S.SHOWN, "data"))
-def render_screen(version, state, shown):  # noqa: ANN001
+def render_screen(version, state, shown):
     if not version or not state:
         return [no_update] * len(OUTPUTS)
     svc = service()

@@ -119,7 +119,7 @@ def summary(now: Figures, f: Filter, where: str = "全区", year_ago: Figures | 
     return out
 
 
-def meetings_by_status(rows: Sequence) -> dict[str, int]:  # noqa: ANN001
+def meetings_by_status(rows: Sequence) -> dict[str, int]:
     return dict(Counter(r.status for r in rows))
 
 
@@ -165,7 +165,7 @@ class Briefing:
     demo: bool
 
 
-def gather(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> Briefing:  # noqa: ANN001
+def gather(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> Briefing:
     from dashboard.export import _is_demo, street_names
     from layouts.components import scope_text
 
@@ -253,7 +253,7 @@ def briefing_html(b: Briefing, chart_svgs: dict[str, str]) -> str:
 </main></body></html>"""
 
 
-def chart_images(b: Briefing, svc, fmt: str, preset: str, version: int | None = None) -> dict[str, bytes]:  # noqa: ANN001
+def chart_images(b: Briefing, svc, fmt: str, preset: str, version: int | None = None) -> dict[str, bytes]:
     from dashboard import export
 
     size = export.size_for(preset)
@@ -264,7 +264,7 @@ def chart_images(b: Briefing, svc, fmt: str, preset: str, version: int | None = 
     return out
 
 
-def build_html(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> str:  # noqa: ANN001
+def build_html(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> str:
     b = gather(svc, f, charts, version)
     svgs = {pid: data.decode("utf-8") for pid, data in chart_images(b, svc, "svg", "a4", version).items()}
     return briefing_html(b, svgs)
@@ -311,11 +311,11 @@ def _print_pdf(page_html: str, executable: str | None) -> bytes:
         raise
 
 
-def build_pdf(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> bytes:  # noqa: ANN001
+def build_pdf(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> bytes:
     return html_to_pdf(build_html(svc, f, charts, version))
 
 
-def build_pptx(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> bytes:  # noqa: ANN001
+def build_pptx(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: int | None = None) -> bytes:
     """16:9 slides: a title slide, a KPI slide, one slide per chart (PNG from the renderer)."""
     import io
 
@@ -329,7 +329,7 @@ def build_pptx(svc, f: Filter, charts: Sequence[str] = DEFAULT_CHARTS, version: 
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     red, grey = RGBColor(0xB3, 0x26, 0x1E), RGBColor(0x4B, 0x55, 0x63)
 
-    def text(slide, left, top, width, height, lines, size, colour=None, bold=False):  # noqa: ANN001, ANN202
+    def text(slide, left, top, width, height, lines, size, colour=None, bold=False):
         box = slide.shapes.add_textbox(left, top, width, height)
         frame = box.text_frame
         frame.word_wrap = True

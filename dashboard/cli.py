@@ -75,7 +75,7 @@ def _command_modules() -> list:
 COMMAND_MODULES: list[str] = ["dashboard.ledger.commands", "dashboard.export_commands"]
 
 
-def _store(settings: Settings):  # noqa: ANN202
+def _store(settings: Settings):
     from dashboard.store import Store
 
     return Store(settings.database_url)
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     return 2
 
 
-def _indicators(store, args) -> int:  # noqa: ANN001
+def _indicators(store, args) -> int:
     from dashboard.indicators import FilterError, kpis, resolve_filter
 
     if (args.start is None) != (args.end is None):

@@ -27,8 +27,21 @@ from sqlalchemy import delete
 
 from dashboard import geo, vocab
 from dashboard.schema import (
-    Activity, Base, Honour, Membership, NewsletterIssue, OralHistoryInterview, Organisation,
-    Participation, Person, Problem, Site, StoreMeta, Street, VolunteerMembership, VolunteerTeam,
+    Activity,
+    Base,
+    Honour,
+    Membership,
+    NewsletterIssue,
+    OralHistoryInterview,
+    Organisation,
+    Participation,
+    Person,
+    Problem,
+    Site,
+    StoreMeta,
+    Street,
+    VolunteerMembership,
+    VolunteerTeam,
 )
 from dashboard.store import Store, bulk_insert
 
@@ -37,7 +50,8 @@ HISTORY_START = dt.date(2013, 1, 1)
 REPORT_DAY = dt.date(2020, 7, 1)
 DIGITAL_SIGN_IN = dt.date(2019, 1, 1)
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"
+            "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段")
 GIVEN = "甲乙丙丁戊己庚辛壬癸"
 COMMUNITY_WORDS = (
     "东苑", "西关", "南湖", "北园", "新华", "和平", "幸福", "文化", "泉城", "绣江", "百脉",
@@ -239,7 +253,7 @@ class _Gen:
         mingshui = self.street("明水街道")
         self.add_site(vocab.SANATORIUM, mingshui, dt.date(2005, 1, 1), label="章丘区老干部干休所")
         self.add_site(vocab.ACTIVITY_CENTRE, mingshui, dt.date(2008, 1, 1), label="章丘区老干部活动中心")
-        for i in range(n):
+        for _ in range(n):
             # 一室一校一站 as of the report: 6 standardised shared rooms, 13 co-built open rooms and
             # classrooms, 5 theatres, 19 education bases
             for town in pick(6):
@@ -364,7 +378,7 @@ class _Gen:
             self.participations.extend({"activity_id": aid, "person_id": pid} for pid in attendees)
 
     def members_on(self, org_id: int, day: dt.date) -> list[int]:
-        return [pid for pid, j, l in self.roster.get(org_id, ()) if j <= day and (l is None or l > day)]
+        return [pid for pid, joined, left in self.roster.get(org_id, ()) if joined <= day and (left is None or left > day)]
 
     def build_meetings(self) -> None:
         rng = self.rng
@@ -419,7 +433,7 @@ class _Gen:
             return [s for s in sites_of(site_type) if s["opened_on"] <= day and (s["closed_on"] is None or s["closed_on"] > day)]
 
         def team_members(team: dict, day: dt.date) -> list[int]:
-            return [pid for pid, j, l in team_roster.get(team["id"], ()) if j <= day and (l is None or l > day)]
+            return [pid for pid, joined, left in team_roster.get(team["id"], ()) if joined <= day and (left is None or left > day)]
 
         def count(window_end: dt.date, report: tuple[int, int], growth: float) -> int:
             years_from_report = window_end.year - 2020
@@ -581,7 +595,7 @@ def seed(store: Store, rules: DemoRules) -> dict[str, int]:
         conn.execute(tables["store_meta"].insert(), [{"key": "demo", "value": json.dumps({
             "as_of": rules.as_of.isoformat(), "scale": rules.scale, "seed": rules.seed,
             "generator": GENERATOR_VERSION,
-            "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         })}])
         if conn.dialect.name == "postgresql":
             for name in ("organisations", "people", "memberships", "sites", "volunteer_teams",

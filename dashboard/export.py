@@ -67,7 +67,7 @@ PRESETS = {
 DEFAULT_PRESET = "slide"
 
 
-def _number(name: str, raw, kind):  # noqa: ANN001, ANN202
+def _number(name: str, raw, kind):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     try:
@@ -80,7 +80,7 @@ def _number(name: str, raw, kind):  # noqa: ANN001, ANN202
     return value
 
 
-def size_for(preset: str | None = None, width=None, height=None, scale=None) -> Size:  # noqa: ANN001
+def size_for(preset: str | None = None, width=None, height=None, scale=None) -> Size:
     """The image size from a preset and/or explicit width, height (CSS px) and scale (pixel
     density). Strings are accepted (HTTP query values). Raises :class:`ExportError`."""
     if preset not in (None, ""):
@@ -127,12 +127,12 @@ def check_panel(panel_id: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # figures
 
-def street_names(svc, version: int | None = None) -> dict[str, str]:  # noqa: ANN001
+def street_names(svc, version: int | None = None) -> dict[str, str]:
     v = version if version is not None else svc.version().version
     return {s.code: s.name for s in svc.streets(v)}
 
 
-def panel_figure(panel_id: str, svc, f: Filter, version: int | None = None, theme: str = "light",  # noqa: ANN001
+def panel_figure(panel_id: str, svc, f: Filter, version: int | None = None, theme: str = "light",
                  *, max_rows: int | None = None) -> go.Figure:
     """The figure of any panel in :data:`dashboard.panels.PANELS`, without a caption.
     Charts come from :func:`dashboard.figures.chart` (the map as its offline SVG drawing);
@@ -153,7 +153,7 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
-def kpi_figure(key: str, k, theme: str = "light") -> go.Figure:  # noqa: ANN001
+def kpi_figure(key: str, k, theme: str = "light") -> go.Figure:
     """A KPI card as a figure: the big number with its unit, the change against a year before
     (arrow and words), the year-ago value and the card's small print."""
     from layouts.components import delta, kpi_note
@@ -223,7 +223,7 @@ def meetings_figure(rows: list[BranchMeetings], names: dict[str, str], theme: st
     return fig
 
 
-def activities_figure(rows: list, theme: str = "light") -> go.Figure:  # noqa: ANN001
+def activities_figure(rows: list, theme: str = "light") -> go.Figure:
     if not rows:
         return go.Figure(figures.empty(theme))
     columns = [[r.date.isoformat() for r in rows], [r.category for r in rows], [r.name for r in rows],
@@ -242,7 +242,7 @@ def caption(panel_id: str, f: Filter, names: dict[str, str]) -> tuple[str, str]:
     return PANELS[panel_id].title, scope_text(f, names)
 
 
-def _effective(fig: go.Figure, get):  # noqa: ANN001, ANN202
+def _effective(fig: go.Figure, get):
     """A layout value as plotly will use it: the figure's own, else its template's."""
     value = get(fig.layout)
     if value is None and fig.layout.template is not None:
@@ -303,7 +303,7 @@ def _table_rows_that_fit(size: Size) -> int:
     return max(3, free // 28)
 
 
-def export_figure(panel_id: str, svc, f: Filter, version: int | None = None, theme: str = "light",  # noqa: ANN001
+def export_figure(panel_id: str, svc, f: Filter, version: int | None = None, theme: str = "light",
                   size: Size | None = None) -> go.Figure:
     """The panel's figure with its caption, laid out for ``size`` (default: the slide preset)."""
     size = size or PRESETS[DEFAULT_PRESET]
@@ -314,15 +314,15 @@ def export_figure(panel_id: str, svc, f: Filter, version: int | None = None, the
     return decorate(fig, panel_id, f, street_names(svc, version), size, theme, demo=demo)
 
 
-def _is_demo(svc) -> bool:  # noqa: ANN001
+def _is_demo(svc) -> bool:
     try:
         return svc.store.demo_info() is not None
     except Exception:  # noqa: BLE001 - the mark is a courtesy; no store meta means no mark
         return False
 
 
-def export_panel(panel_id: str, svc, f: Filter, fmt: str = "png", *, preset: str | None = None,  # noqa: ANN001
-                 width=None, height=None, scale=None, theme: str = "light",  # noqa: ANN001
+def export_panel(panel_id: str, svc, f: Filter, fmt: str = "png", *, preset: str | None = None,
+                 width=None, height=None, scale=None, theme: str = "light",
                  version: int | None = None) -> bytes:
     """PNG or SVG bytes of a panel for a resolved filter. Raises :class:`ExportError` for bad
     arguments and :class:`RenderUnavailable` when this machine cannot render correctly."""
@@ -414,7 +414,7 @@ class Renderer:
         self._kaleido = None
         self.started_in: float | None = None
 
-    def start(self) -> "Renderer":
+    def start(self) -> Renderer:
         with self._lock:
             if self._kaleido is not None:
                 return self
@@ -427,7 +427,7 @@ class Renderer:
             loop = asyncio.new_event_loop()
             threading.Thread(target=loop.run_forever, name="kaleido-loop", daemon=True).start()
 
-            async def open_browser():  # noqa: ANN202
+            async def open_browser():
                 k = kaleido.Kaleido(n=self.tabs, timeout=self.timeout, mathjax=False,
                                     **({"path": path} if path else {}))
                 await k.open()

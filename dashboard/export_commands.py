@@ -9,7 +9,7 @@ from pathlib import Path
 from dashboard.cli import add_filter_arguments
 
 
-def register(sub) -> None:  # noqa: ANN001
+def register(sub) -> None:
     p = sub.add_parser("panels", help="list the panel ids with their Chinese titles")
     p.add_argument("--json", action="store_true", help="one JSON array of {id, title, kind}")
     p.set_defaults(handler=_panels)
@@ -39,7 +39,7 @@ def _fail(prog: str, message: str, code: int = 2) -> int:
     return code
 
 
-def _panels(args, store) -> int:  # noqa: ANN001, ARG001
+def _panels(args, store) -> int:  # noqa: ARG001
     from dashboard.panels import PANELS
 
     items = [{"id": p.id, "title": p.title, "kind": p.kind} for p in PANELS.values()]
@@ -51,7 +51,7 @@ def _panels(args, store) -> int:  # noqa: ANN001, ARG001
     return 0
 
 
-def _resolve(args, store):  # noqa: ANN001, ANN202
+def _resolve(args, store):
     from dashboard.indicators import FilterError, resolve_filter
 
     if (args.start is None) != (args.end is None):
@@ -61,14 +61,14 @@ def _resolve(args, store):  # noqa: ANN001, ANN202
                               start=args.start, end=args.end, period=args.period)
 
 
-def _format(args, allowed: tuple[str, ...]) -> str:  # noqa: ANN001
+def _format(args, allowed: tuple[str, ...]) -> str:
     if args.format:
         return args.format
     suffix = Path(args.out).suffix.lower().lstrip(".")
     return suffix if suffix in allowed else allowed[0]
 
 
-def _export(args, store) -> int:  # noqa: ANN001
+def _export(args, store) -> int:
     from dashboard import export
     from dashboard.indicators import FilterError
     from dashboard.service import DataService
@@ -88,7 +88,7 @@ def _export(args, store) -> int:  # noqa: ANN001
     return 0
 
 
-def _briefing(args, store) -> int:  # noqa: ANN001
+def _briefing(args, store) -> int:
     from dashboard import briefing, export
     from dashboard.indicators import FilterError
     from dashboard.service import DataService

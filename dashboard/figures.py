@@ -80,7 +80,7 @@ def font_size(theme: str) -> int:
     return 13 if theme == "light" else 16
 
 
-def label_px(labels, size: int) -> int:  # noqa: ANN001
+def label_px(labels, size: int) -> int:
     """About how wide the longest label draws, in px: a CJK character is as wide as the font
     size, a Latin letter or digit about 0.6 of it. Used for margins instead of automargin."""
     def width(text: str) -> float:
@@ -348,7 +348,7 @@ def _tiled_site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str, 
     return {"data": data, "layout": layout}
 
 
-def chart(panel_id: str, svc, f, version: int | None = None, theme: str = "light",  # noqa: ANN001
+def chart(panel_id: str, svc, f, version: int | None = None, theme: str = "light",
           tiles: str | None = None) -> Figure:
     """The figure of a chart panel (see ``dashboard.panels.CHARTS``) for a filter, via the data service."""
     if panel_id == "map":

@@ -27,7 +27,7 @@ def _text(message: str, status: int) -> Response:
                     headers={"Cache-Control": "no-store"})
 
 
-def _filter(svc: DataService):  # noqa: ANN202
+def _filter(svc: DataService):
     args = parse_query(request.query_string.decode("utf-8", "replace"))
     with svc.store.engine.connect() as conn:
         return resolve(conn, args)
@@ -60,7 +60,7 @@ def register(server: Flask, get_service: Callable[[], DataService]) -> None:
         except export.RenderUnavailable as exc:
             log.error("export unavailable: %s", exc)
             return _text(str(exc), 503)
-        except Exception:  # noqa: BLE001 - the reason goes to the log, the user gets a sentence
+        except Exception:
             log.exception("export of %s failed", name)
             return _text("导出失败:渲染图片时出错,请稍后再试", 503)
         return Response(data, mimetype=MIME[fmt], headers={
@@ -82,7 +82,7 @@ def register(server: Flask, get_service: Callable[[], DataService]) -> None:
         except export.RenderUnavailable as exc:
             log.error("briefing unavailable: %s", exc)
             return _text(str(exc), 503)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("briefing failed")
             return _text("简报生成失败,请稍后再试", 503)
         return Response(page, mimetype="text/html", content_type="text/html; charset=utf-8",

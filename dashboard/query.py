@@ -91,9 +91,9 @@ def resolve(conn: Connection, args: FilterArgs, today: dt.date | None = None) ->
                           start=start, end=end, period=period)
 
 
-def args_from_controls(streets, branch, period, start, end, as_of) -> FilterArgs:  # noqa: ANN001
+def args_from_controls(streets, branch, period, start, end, as_of) -> FilterArgs:
     """The staff page's controls as :class:`FilterArgs` (dates come as ISO strings or None)."""
-    def day(value):  # noqa: ANN001, ANN202
+    def day(value):
         return dt.date.fromisoformat(value[:10]) if value else None
 
     period = period or "12m"

@@ -12,8 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from dashboard.indicators import Filter, kpis
-from dashboard.indicators import panels
+from dashboard.indicators import Filter, kpis, panels
 from dashboard.indicators.three_meetings import three_meetings
 from dashboard.store import Store, StoreVersion
 

@@ -34,7 +34,7 @@ class Settings:
     export_tabs: int = 1
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         origins = tuple(o for o in env.get("DASHBOARD_EMBED_ORIGINS", "").split() if o)
         return cls(

@@ -52,7 +52,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
@@ -78,7 +78,7 @@ class Store:
     def session(self) -> Session:
         return self.sessions()
 
-    def _alembic_config(self, conn) -> Config:  # noqa: ANN001
+    def _alembic_config(self, conn) -> Config:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = conn
@@ -134,7 +134,7 @@ class Store:
         self.engine.dispose()
 
 
-def bulk_insert(conn, table, rows: list[dict]) -> None:  # noqa: ANN001
+def bulk_insert(conn, table, rows: list[dict]) -> None:
     """Insert many rows fast: COPY on PostgreSQL, one executemany on SQLite."""
     if not rows:
         return

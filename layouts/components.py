@@ -7,10 +7,10 @@ from html import escape as html_escape
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import vocab
 from dashboard.indicators.panels import ActivityRow
 from dashboard.indicators.three_meetings import BranchMeetings
 from dashboard.panels import KPIS, PANELS, Kpi
-from dashboard import vocab
 from layouts import ids
 
 BUREAU = "章丘区委老干部局"
@@ -100,7 +100,7 @@ def kpi_row(values: dict | None = None) -> dbc.Row:
     return dbc.Row([dbc.Col(card(k), xs=6, md=3, xxl=True, className="mb-3") for k in KPIS], className="g-3")
 
 
-def panel(panel_id: str, title: str, body, *, menu: bool = True, className: str = "") -> html.Section:  # noqa: ANN001
+def panel(panel_id: str, title: str, body, *, menu: bool = True, className: str = "") -> html.Section:
     """A titled panel with its 嵌入/导出 menu: the unit that the page, the screen and embeds are made of."""
     heading = html.H2(title, className="panel-title", id=f"{panel_id}-title")
     menu = panel_menu(panel_id, PANELS[panel_id].title) if menu else None
@@ -166,7 +166,7 @@ def updated_text(changed_at: dt.datetime | None) -> str:
     """'数据更新于 …' in the server's local time, like every other day shown (the store keeps UTC)."""
     if changed_at is None:
         return "数据更新于 —"
-    local = changed_at.replace(tzinfo=dt.timezone.utc).astimezone()
+    local = changed_at.replace(tzinfo=dt.UTC).astimezone()
     return f"数据更新于 {local:%Y-%m-%d %H:%M}"
 
 
@@ -181,7 +181,7 @@ def connection_mark(ok: bool) -> list:
     return [] if ok else [html.Span("连接中断", className="connection-mark", title="暂时无法读取数据,显示的是最近一次的数据")]
 
 
-def kpi_note(key: str, k) -> str:  # noqa: ANN001
+def kpi_note(key: str, k) -> str:
     """The small print under a KPI card's number."""
     now = k.now
     if key == "active_branches":
@@ -193,7 +193,7 @@ def kpi_note(key: str, k) -> str:  # noqa: ANN001
     return ""
 
 
-def scope_text(f, street_names: dict[str, str]) -> str:  # noqa: ANN001
+def scope_text(f, street_names: dict[str, str]) -> str:
     """The filter in words: used under the header, in embed captions and exports."""
     if f.branch_name:
         where = f.branch_name

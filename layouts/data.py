@@ -33,7 +33,7 @@ def header() -> html.Header:
     ], className="align-items-center"), className="page-header")
 
 
-def panel(panel_id: str, title: str, body, className: str = "") -> html.Section:  # noqa: ANN001
+def panel(panel_id: str, title: str, body, className: str = "") -> html.Section:
     """A titled card like the other pages' panels (no 嵌入/导出 menu: nothing here is a chart)."""
     return html.Section(dbc.Card([
         dbc.CardHeader(html.H2(title, className="panel-title", id=f"{panel_id}-title"), className="panel-header"),
@@ -109,16 +109,16 @@ def layout(max_mb: int = 20, refresh_seconds: int = 10, **_query) -> html.Div:  
 
 # --- the preview ------------------------------------------------------------------------------
 
-def _th(text: str, **kw) -> html.Th:  # noqa: ANN003
+def _th(text: str, **kw) -> html.Th:
     return html.Th(text, scope="col", **kw)
 
 
 def counts_table(sheets: Mapping[str, object], will_apply: bool = True) -> html.Div:
     """Rows new/changed/closed/unchanged per sheet (SheetCounts or dicts), with a total row."""
-    def get(c, key):  # noqa: ANN001, ANN202
+    def get(c, key):
         return c[key] if isinstance(c, Mapping) else getattr(c, key)
 
-    def cell(c, key):  # noqa: ANN001, ANN202
+    def cell(c, key):
         n = get(c, key)
         return html.Td(f"{n:,}", className=f"count-{key}" if n else "count-zero")
 
@@ -171,7 +171,7 @@ def files_line(files: Iterable) -> html.P:
     return html.P("已检查的文件:" + ";".join(items) if items else "没有可读的文件", className="data-files")
 
 
-def preview_view(preview, will_apply: bool = True) -> html.Section:  # noqa: ANN001
+def preview_view(preview, will_apply: bool = True) -> html.Section:
     """The counts and the problems of a checked (or re-checked) preview."""
     parts = [html.H2("预览", className="panel-title", id="data-preview-title"), files_line(preview.files)]
     if preview.sheets:
@@ -207,7 +207,7 @@ def local_time(at: dt.datetime | None) -> str:
     if at is None:
         return "—"
     if at.tzinfo is None:
-        at = at.replace(tzinfo=dt.timezone.utc)
+        at = at.replace(tzinfo=dt.UTC)
     return f"{at.astimezone():%Y-%m-%d %H:%M:%S}"
 
 

@@ -17,7 +17,7 @@ def period_options(today: dt.date) -> list[dict]:
             *years, {"label": "自定义起止日", "value": "custom"}]
 
 
-def _labelled(label: str, control, control_id: str, width: dict) -> dbc.Col:  # noqa: ANN001
+def _labelled(label: str, control, control_id: str, width: dict) -> dbc.Col:
     return dbc.Col([html.Label(label, htmlFor=control_id, className="filter-label", id=f"{control_id}-label"),
                     control], **width, className="mb-2")
 
@@ -77,10 +77,10 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
     args = content.get("args") or FilterArgs()
     values = content.get("values", {})
 
-    def value(component_id: str, prop: str = "children", default=None):  # noqa: ANN001, ANN202
+    def value(component_id: str, prop: str = "children", default=None):
         return values.get((component_id, prop), default)
 
-    def chart(component_id: str, height: int):  # noqa: ANN202
+    def chart(component_id: str, height: int):
         return graph(component_id, height, **({"figure": value(component_id, "figure")}
                                                if (component_id, "figure") in values else {}))
 

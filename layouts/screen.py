@@ -21,7 +21,7 @@ SIZES = {"side": (560, 600), "map": (720, 600)}
 DEFAULT_ROTATE = 20
 
 
-def rotate_seconds(raw) -> int:  # noqa: ANN001
+def rotate_seconds(raw) -> int:
     try:
         return max(0, min(3600, int(raw)))
     except (TypeError, ValueError):
@@ -34,7 +34,7 @@ def _graph(graph_id: str, size: tuple[int, int]) -> dcc.Graph:
                      style={"width": f"{width}px", "height": f"{height}px"})
 
 
-def _panel(title: str, body, panel_id: str) -> html.Section:  # noqa: ANN001
+def _panel(title: str, body, panel_id: str) -> html.Section:
     return html.Section([html.H2(title, className="screen-panel-title", id=f"{panel_id}-title"), body],
                         className="screen-panel", id=panel_id, **{"aria-labelledby": f"{panel_id}-title"})
 

@@ -37,7 +37,7 @@ BACKENDS = [
 ]
 
 
-def make_store(backend: str, tmp_path) -> Iterator[Store]:  # noqa: ANN001
+def make_store(backend: str, tmp_path) -> Iterator[Store]:
     if backend == "postgresql":
         if not POSTGRES_URL:
             pytest.skip("PostgreSQL tests need DASHBOARD_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
@@ -51,7 +51,7 @@ def make_store(backend: str, tmp_path) -> Iterator[Store]:  # noqa: ANN001
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request, tmp_path) -> Iterator[Store]:  # noqa: ANN001
+def store(request, tmp_path) -> Iterator[Store]:
     """An empty, migrated store on each backend."""
     for s in make_store(request.param, tmp_path):
         s.migrate()
@@ -59,7 +59,7 @@ def store(request, tmp_path) -> Iterator[Store]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def report_store(request, tmp_path_factory) -> Iterator[Store]:  # noqa: ANN001
+def report_store(request, tmp_path_factory) -> Iterator[Store]:
     """The demo data as of the report day (2020-07-01), built once per backend."""
     import datetime as dt
 
@@ -76,7 +76,7 @@ REQUIRE_SERVICES = os.environ.get("DASHBOARD_TEST_REQUIRE_SERVICES") == "1"
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):  # noqa: ANN001, ARG001
+def pytest_runtest_makereport(item, call):
     """In CI (DASHBOARD_TEST_REQUIRE_SERVICES=1) a skip for a missing service is a failure."""
     outcome = yield
     report = outcome.get_result()

@@ -7,7 +7,7 @@ from dashboard.settings import Settings
 
 
 @pytest.fixture
-def client(report_store):  # noqa: ANN001
+def client(report_store):
     from app import create_app
 
     app = create_app(Settings(database_url=report_store.url, embed_origins=("https://oa.zhangqiu.example",)),

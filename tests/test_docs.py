@@ -20,7 +20,7 @@ def test_every_command_in_the_readme_exists():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = set(re.findall(r"python -m dashboard ([a-z][a-z-]+)", readme))
     parser = build_parser()
-    known = set(next(a for a in parser._actions if a.dest == "command").choices)  # noqa: SLF001
+    known = set(next(a for a in parser._actions if a.dest == "command").choices)
     assert commands and commands <= known, commands - known
 
 

@@ -50,11 +50,11 @@ class Filter:
             return (self.branch_street,)
         return self.streets
 
-    def year_ago(self) -> "Filter":
+    def year_ago(self) -> Filter:
         return replace(self, as_of=shift_year(self.as_of), start=shift_year(self.start), end=shift_year(self.end))
 
     @classmethod
-    def district(cls, as_of: dt.date | None = None) -> "Filter":
+    def district(cls, as_of: dt.date | None = None) -> Filter:
         as_of = as_of or dt.date.today()
         start, end = default_period(as_of)
         return cls(as_of=as_of, start=start, end=end)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,8 +15,16 @@ from sqlalchemy.sql import ColumnElement, Select
 from dashboard import vocab
 from dashboard.indicators.filters import Filter
 from dashboard.schema import (
-    Activity, Membership, NewsletterIssue, OralHistoryInterview, Organisation, Participation,
-    Problem, Site, VolunteerMembership, VolunteerTeam,
+    Activity,
+    Membership,
+    NewsletterIssue,
+    OralHistoryInterview,
+    Organisation,
+    Participation,
+    Problem,
+    Site,
+    VolunteerMembership,
+    VolunteerTeam,
 )
 
 

@@ -11,7 +11,15 @@ from dashboard import vocab
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import _active_orgs, _site_scope, _team_scope, activity_scope, in_force
 from dashboard.schema import (
-    Activity, Honour, Membership, Organisation, Person, Site, Street, VolunteerMembership, VolunteerTeam,
+    Activity,
+    Honour,
+    Membership,
+    Organisation,
+    Person,
+    Site,
+    Street,
+    VolunteerMembership,
+    VolunteerTeam,
 )
 
 

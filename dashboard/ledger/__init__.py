@@ -14,8 +14,18 @@ from dashboard.ledger.plan import SheetCounts
 from dashboard.ledger.problems import Problem
 from dashboard.ledger.reader import DEFAULT_MAX_BYTES, Limits
 from dashboard.ledger.service import (
-    APPLIED, FAILED, REJECTED, UNCHANGED, LedgerApplyError, LedgerError, LedgerValidationError, Preview,
-    apply, check, import_files, import_log,
+    APPLIED,
+    FAILED,
+    REJECTED,
+    UNCHANGED,
+    LedgerApplyError,
+    LedgerError,
+    LedgerValidationError,
+    Preview,
+    apply,
+    check,
+    import_files,
+    import_log,
 )
 from dashboard.ledger.workbook import build_template, export_workbook
 

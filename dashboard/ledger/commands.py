@@ -13,7 +13,7 @@ DEFAULT_TEMPLATE = "data/templates/ledger-template.xlsx"
 class Progress:
     """Progress on stderr, shown only once an operation has run for more than ``after`` seconds."""
 
-    def __init__(self, stream=None, after: float = 2.0, every: float = 0.5):  # noqa: ANN001
+    def __init__(self, stream=None, after: float = 2.0, every: float = 0.5):
         self.stream = stream or sys.stderr
         self.after, self.every = after, every
         self.started = time.monotonic()
@@ -51,7 +51,7 @@ def _max_mb(text: str) -> int:
     return value
 
 
-def register(subparsers) -> None:  # noqa: ANN001
+def register(subparsers) -> None:
     default_mb = Settings.from_env().import_max_mb
     p = subparsers.add_parser("import", help="import ledger workbooks (.xlsx) or CSV files: check, preview, apply")
     p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx workbook(s), or CSV files named after their sheet")
@@ -69,7 +69,7 @@ def register(subparsers) -> None:  # noqa: ANN001
     t.set_defaults(handler=template_command)
 
 
-def import_command(args, store) -> int:  # noqa: ANN001
+def import_command(args, store) -> int:
     import json
 
     from dashboard.ledger import LedgerApplyError, LedgerValidationError, Limits, import_files
@@ -95,7 +95,7 @@ def import_command(args, store) -> int:  # noqa: ANN001
     return 0 if preview.ok else 2
 
 
-def _print_preview(preview, dry_run: bool) -> None:  # noqa: ANN001
+def _print_preview(preview, dry_run: bool) -> None:
     for f in preview.files:
         print(f"文件 {f.name}  {f.size} 字节  sha256 {f.sha256[:16]}…")
     if preview.sheets:
@@ -114,7 +114,7 @@ def _print_preview(preview, dry_run: bool) -> None:  # noqa: ANN001
         print(f"已导入:{preview.changes} 行变化,用时 {preview.seconds:.1f} 秒(导入记录 #{preview.log_id})。")
 
 
-def export_command(args, store) -> int:  # noqa: ANN001
+def export_command(args, store) -> int:
     from dashboard.ledger import export_workbook
 
     progress = Progress()
@@ -129,7 +129,7 @@ def export_command(args, store) -> int:  # noqa: ANN001
     return 0
 
 
-def template_command(args, store) -> int:  # noqa: ANN001, ARG001
+def template_command(args, store) -> int:  # noqa: ARG001
     from pathlib import Path
 
     from dashboard.ledger import build_template

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from dashboard.ledger.contract import (
-    ACTIVITY, ORG, PERSON, REF, REF_NOUN, SHEETS, SITE, STREET, TEAM, Sheet,
+    ACTIVITY,
+    ORG,
+    PERSON,
+    REF,
+    REF_NOUN,
+    SHEETS,
+    SITE,
+    STREET,
+    TEAM,
+    Sheet,
 )
 from dashboard.ledger.problems import Problems
 from dashboard.ledger.reader import INVALID, Row, SheetData
@@ -106,7 +115,7 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, progress=None) -> list[SheetPlan]:  # noqa: ANN001
+def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, progress=None) -> list[SheetPlan]:
     """Check references, duplicates and cycles; diff against the store. Problems go to ``problems``."""
     by_sheet: dict[str, list[SheetData]] = {}
     for s in sheets:

@@ -49,7 +49,7 @@ class Problems:
         self.errors = 0
         self.notices = 0
 
-    def add(self, level: str, message: str, *, file=None, sheet=None, row=None, column=None) -> None:  # noqa: ANN001
+    def add(self, level: str, message: str, *, file=None, sheet=None, row=None, column=None) -> None:
         if level == ERROR:
             self.errors += 1
             kept = self.errors
@@ -59,10 +59,10 @@ class Problems:
         if kept <= self.limit:
             self.items.append(Problem(level, message, file, sheet, row, column))
 
-    def error(self, message: str, **where) -> None:  # noqa: ANN003
+    def error(self, message: str, **where) -> None:
         self.add(ERROR, message, **where)
 
-    def notice(self, message: str, **where) -> None:  # noqa: ANN003
+    def notice(self, message: str, **where) -> None:
         self.add(NOTICE, message, **where)
 
     @property

@@ -16,8 +16,22 @@ from pathlib import PurePath
 from dashboard import geo
 from dashboard.ledger import values as V
 from dashboard.ledger.contract import (
-    BOOL, BY_NAME, CHOICE, CODE, COORDSYS, DATE, FLOAT, INT, LAT, LON, REF, SHEETS, SILENT_SHEETS,
-    TEXT, Col, Sheet,
+    BOOL,
+    BY_NAME,
+    CHOICE,
+    CODE,
+    COORDSYS,
+    DATE,
+    FLOAT,
+    INT,
+    LAT,
+    LON,
+    REF,
+    SHEETS,
+    SILENT_SHEETS,
+    TEXT,
+    Col,
+    Sheet,
 )
 from dashboard.ledger.problems import Problems
 
@@ -138,7 +152,7 @@ def _ranges(numbers: list[int]) -> str:
 class _SheetReader:
     """Turns the raw rows of one sheet (an iterator of (row number, tuple)) into typed rows."""
 
-    def __init__(self, spec: Sheet, file: str, problems: Problems, progress=None):  # noqa: ANN001
+    def __init__(self, spec: Sheet, file: str, problems: Problems, progress=None):
         self.spec, self.file, self.problems, self.progress = spec, file, problems, progress
         self.data = SheetData(spec, file)
         self.columns: dict[int, Col] = {}
@@ -179,7 +193,7 @@ class _SheetReader:
         self.data.fields = {c.field for c in self.columns.values()}
         return True
 
-    def read(self, rows, facts: _XmlFacts | None = None) -> SheetData | None:  # noqa: ANN001
+    def read(self, rows, facts: _XmlFacts | None = None) -> SheetData | None:
         for num, cells in rows:
             if self.header_row is None:
                 if num > HEADER_SCAN_ROWS:
@@ -312,7 +326,7 @@ def file_info(name: str, data: bytes) -> FileInfo:
     return FileInfo(name, len(data), hashlib.sha256(data).hexdigest())
 
 
-def read_files(files, limits: Limits, problems: Problems, progress=None) -> tuple[list[SheetData], list[FileInfo]]:  # noqa: ANN001
+def read_files(files, limits: Limits, problems: Problems, progress=None) -> tuple[list[SheetData], list[FileInfo]]:
     """Read every (file name, bytes); problems go to ``problems``; never raises on bad input."""
     out: list[SheetData] = []
     infos: list[FileInfo] = []
@@ -321,14 +335,14 @@ def read_files(files, limits: Limits, problems: Problems, progress=None) -> tupl
         infos.append(file_info(name, data))
         try:
             out.extend(_read_one(name, data, limits, problems, progress))
-        except Exception as exc:  # a broken file must never take the app down
+        except Exception as exc:  # noqa: BLE001 - a broken file must never take the app down
             problems.error(f"无法读取该文件({type(exc).__name__}),请用 Excel 打开后另存为 .xlsx 再试", file=name)
     if not out and not problems.errors:
         problems.error(f"未找到任何台账工作表(应为:{'、'.join(s.name for s in SHEETS)})")
     return out, infos
 
 
-def _read_one(name: str, data: bytes, limits: Limits, problems: Problems, progress) -> list[SheetData]:  # noqa: ANN001
+def _read_one(name: str, data: bytes, limits: Limits, problems: Problems, progress) -> list[SheetData]:
     where = {"file": name}
     if len(data) > limits.max_bytes:
         problems.error(
@@ -356,7 +370,7 @@ def _read_one(name: str, data: bytes, limits: Limits, problems: Problems, progre
     return []
 
 
-def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progress) -> list[SheetData]:  # noqa: ANN001
+def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progress) -> list[SheetData]:
     import warnings
 
     import openpyxl
@@ -407,7 +421,7 @@ def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progr
     return out
 
 
-def _trust_dimensions(ws) -> bool:  # noqa: ANN001
+def _trust_dimensions(ws) -> bool:
     """Whether the sheet's own <dimension> tag can be used (some writers leave it at A1)."""
     try:
         return (ws._max_row or 0) > 1 or (ws._max_column or 0) > 1
@@ -428,7 +442,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return data.decode("gb18030"), "GB18030"
 
 
-def _read_csv(name: str, data: bytes, problems: Problems, progress) -> list[SheetData]:  # noqa: ANN001
+def _read_csv(name: str, data: bytes, problems: Problems, progress) -> list[SheetData]:
     where = {"file": name}
     stem = PurePath(name).stem.strip()
     spec = BY_NAME.get(stem) or next((s for s in SHEETS if stem.endswith(s.name) or stem.startswith(s.name)), None)

@@ -31,7 +31,7 @@ class LedgerError(Exception):
 class LedgerValidationError(LedgerError):
     """The files have problems (see ``preview.problems``); nothing was written."""
 
-    def __init__(self, preview: "Preview"):
+    def __init__(self, preview: Preview):
         self.preview = preview
         first = next((str(p) for p in preview.problems if p.is_error), "")
         super().__init__(f"{preview.errors} 个问题,未导入任何数据。{first}")
@@ -85,7 +85,7 @@ class Preview:
 ProgressFn = "Callable[[str, int, int | None], None]"
 
 
-def _load_files(files, limits: Limits, problems: Problems) -> list[tuple[str, bytes]]:  # noqa: ANN001
+def _load_files(files, limits: Limits, problems: Problems) -> list[tuple[str, bytes]]:
     """(name, bytes) pass through; (name, Path) or a Path are read unless too large."""
     out = []
     for item in files:
@@ -108,7 +108,7 @@ def _load_files(files, limits: Limits, problems: Problems) -> list[tuple[str, by
     return out
 
 
-def _parse(files, limits: Limits | None, progress) -> tuple[list[SheetData], list[FileInfo], Problems]:  # noqa: ANN001
+def _parse(files, limits: Limits | None, progress) -> tuple[list[SheetData], list[FileInfo], Problems]:
     limits = limits or Limits()
     problems = Problems(limits.max_problems)
     loaded = _load_files(files, limits, problems)
@@ -118,7 +118,7 @@ def _parse(files, limits: Limits | None, progress) -> tuple[list[SheetData], lis
     return data, infos, problems
 
 
-def _preview(data, infos, problems: Problems, plans: list[SheetPlan], started: float) -> Preview:  # noqa: ANN001
+def _preview(data, infos, problems: Problems, plans: list[SheetPlan], started: float) -> Preview:
     return Preview(
         files=infos, sheets={p.spec.name: p.counts for p in plans}, problems=list(problems.items),
         errors=problems.errors, notices=problems.notices, omitted=problems.omitted,
@@ -126,7 +126,7 @@ def _preview(data, infos, problems: Problems, plans: list[SheetPlan], started: f
     )
 
 
-def check(store: Store, files, *, limits: Limits | None = None, progress=None) -> Preview:  # noqa: ANN001
+def check(store: Store, files, *, limits: Limits | None = None, progress=None) -> Preview:
     """Read and check files, and diff them against the store. Writes nothing, logs nothing.
 
     ``files``: a list of (file name, bytes), or of paths. Never raises on bad input: the
@@ -140,7 +140,7 @@ def check(store: Store, files, *, limits: Limits | None = None, progress=None) -
     return _preview(data, infos, problems, plans, started)
 
 
-def apply(store: Store, preview: Preview, *, user: str | None = None, progress=None) -> Preview:  # noqa: ANN001
+def apply(store: Store, preview: Preview, *, user: str | None = None, progress=None) -> Preview:
     """Apply a checked preview in one transaction and record it in the audit log.
 
     The checks and the diff are run again inside the transaction, against the store as it is
@@ -182,7 +182,7 @@ def apply(store: Store, preview: Preview, *, user: str | None = None, progress=N
     return result
 
 
-def import_files(store: Store, files, *, dry_run: bool = False, user: str | None = None,  # noqa: ANN001
+def import_files(store: Store, files, *, dry_run: bool = False, user: str | None = None,
                  limits: Limits | None = None, progress=None) -> Preview:
     """Check, then (unless ``dry_run``) apply. Raises LedgerValidationError on problems when applying."""
     preview = check(store, files, limits=limits, progress=progress)
@@ -213,7 +213,7 @@ def _db_values(values: dict, snap: Snapshot, *, with_parent: bool = True) -> dic
     return out
 
 
-def _complete(table, row: dict) -> dict:  # noqa: ANN001
+def _complete(table, row: dict) -> dict:
     """A full row for a bulk insert: every column but an autoincrement id."""
     out = {}
     for c in table.columns:
@@ -223,7 +223,7 @@ def _complete(table, row: dict) -> dict:  # noqa: ANN001
     return out
 
 
-def _execute(conn, plans: list[SheetPlan], progress) -> None:  # noqa: ANN001
+def _execute(conn, plans: list[SheetPlan], progress) -> None:
     snap = Snapshot(conn, set())
     for plan in plans:
         spec, table = plan.spec, T[plan.spec.table]
@@ -256,7 +256,7 @@ def _log_row(preview: Preview, user: str | None, outcome: str, message: str | No
     counts = {name: c.to_json() for name, c in preview.sheets.items()}
     counts["_problems"] = {"errors": preview.errors, "notices": preview.notices}
     return {
-        "at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
         "user_name": user,
         "file_name": ", ".join(f.name for f in preview.files) or "(无文件)",
         "sha256": ",".join(f.sha256 for f in preview.files),
@@ -266,7 +266,7 @@ def _log_row(preview: Preview, user: str | None, outcome: str, message: str | No
     }
 
 
-def _log(conn, preview: Preview, user: str | None, outcome: str, message: str | None) -> int:  # noqa: ANN001
+def _log(conn, preview: Preview, user: str | None, outcome: str, message: str | None) -> int:
     t = ImportLog.__table__
     return conn.execute(t.insert().returning(t.c.id), _log_row(preview, user, outcome, message)).scalar_one()
 

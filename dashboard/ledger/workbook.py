@@ -4,10 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-
 from dashboard import geo
 from dashboard.ledger.contract import (
-    BOOL, CHOICE, COORDSYS, DATE, INSTRUCTIONS_SHEET, REF, SHEETS, STREET, Col, Sheet,
+    BOOL,
+    CHOICE,
+    COORDSYS,
+    DATE,
+    INSTRUCTIONS_SHEET,
+    REF,
+    SHEETS,
+    STREET,
+    Col,
+    Sheet,
 )
 from dashboard.ledger.plan import Snapshot
 from dashboard.store import Store
@@ -23,7 +31,7 @@ def _cell_value(col: Col, value: object) -> object:
     return value
 
 
-def export_workbook(store: Store, out=None, *, progress=None) -> bytes:  # noqa: ANN001
+def export_workbook(store: Store, out=None, *, progress=None) -> bytes:
     """The store's ledger data as a workbook in the import format (export → import is a no-op).
 
     ``out``: a path or binary file to write to as well; the bytes are returned either way."""
@@ -32,7 +40,7 @@ def export_workbook(store: Store, out=None, *, progress=None) -> bytes:  # noqa:
     with store.engine.connect() as conn:
         snap = Snapshot(conn, {s.name for s in SHEETS})
 
-    def rows_of(spec: Sheet):  # noqa: ANN202
+    def rows_of(spec: Sheet):
         yield [c.header for c in spec.cols]
         rows = snap.rows[spec.name]
         for n, key in enumerate(sorted(rows, key=_sort_key), start=1):
@@ -53,7 +61,7 @@ def _sort_key(key: tuple) -> tuple:
     return tuple((x is None, x.isoformat() if isinstance(x, dt.date) else str(x)) for x in key)
 
 
-def _write(out, data: bytes) -> None:  # noqa: ANN001
+def _write(out, data: bytes) -> None:
     if out is None:
         return
     if hasattr(out, "write"):
@@ -93,7 +101,7 @@ GENERAL_RULES = (
 )
 
 
-def build_template(out=None) -> bytes:  # noqa: ANN001
+def build_template(out=None) -> bytes:
     """The empty workbook with an instructions sheet and drop-down lists for the listed values."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment

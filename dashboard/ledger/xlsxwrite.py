@@ -7,9 +7,9 @@ openpyxl) see a normal workbook with a frozen, bold header row and dates formatt
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 import re
 import zipfile
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -73,7 +73,7 @@ _STYLES = (
 )
 
 
-def write_xlsx(target, sheets) -> None:  # noqa: ANN001
+def write_xlsx(target, sheets) -> None:
     """``sheets``: (name, rows iterable with the header row first, column widths, number of rows)."""
     sheets = list(sheets)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:

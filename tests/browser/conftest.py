@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from dashboard.store import Store
 from support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Page, Server, seeded_store
 
+from dashboard.store import Store
 
-def pytest_collection_modifyitems(items):  # noqa: ANN001
+
+def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
@@ -25,13 +25,13 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory, artifacts) -> Store:  # noqa: ARG001
+def demo_store(tmp_path_factory, artifacts) -> Store:
     """Demo data as of today (so that the CLI's defaults and the page's agree)."""
     return seeded_store(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")
-def server(demo_store) -> Iterator[Server]:  # noqa: ANN001
+def server(demo_store) -> Iterator[Server]:
     srv = Server(demo_store.url).start()
     yield srv
     srv.stop()
@@ -50,7 +50,7 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, server) -> Iterator:  # noqa: ANN001
+def page(chromium, server) -> Iterator:
     p = Page(chromium, 1920, 1080)
     yield p.page
     foreign = p.foreign_requests(server.url)

@@ -9,8 +9,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
-
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
@@ -35,8 +33,8 @@ class Server:
                     "DASHBOARD_REFRESH_SECONDS": str(refresh), "PYTHONPATH": str(ROOT), **(extra_env or {})}
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "Server":
-        log = open(ARTIFACTS / f"server-{self.port}.log", "ab")  # noqa: SIM115
+    def start(self) -> Server:
+        log = open(ARTIFACTS / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -57,7 +55,7 @@ class Server:
 class Page:
     """A Playwright page that records every request it makes."""
 
-    def __init__(self, browser, width: int, height: int):  # noqa: ANN001
+    def __init__(self, browser, width: int, height: int):
         self.context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         self.page = self.context.new_page()
         self.requests: list[str] = []
@@ -70,7 +68,7 @@ class Page:
         self.context.close()
 
 
-def wait_for_panels(page, timeout: float = 20_000) -> None:  # noqa: ANN001
+def wait_for_panels(page, timeout: float = 20_000) -> None:
     """Until every KPI shows a number and every graph has drawn."""
     page.wait_for_function(
         """() => {
@@ -84,7 +82,7 @@ def wait_for_panels(page, timeout: float = 20_000) -> None:  # noqa: ANN001
     )
 
 
-def cjk_renders(page) -> bool:  # noqa: ANN001
+def cjk_renders(page) -> bool:
     """True when '党' draws differently from a codepoint no font has (drawn as a box)."""
     return page.evaluate(r"""() => {
         const draw = ch => { const c = document.createElement('canvas'); c.width = c.height = 48;
@@ -94,7 +92,7 @@ def cjk_renders(page) -> bool:  # noqa: ANN001
     }""")
 
 
-def cli_json(store, *args: str) -> dict:  # noqa: ANN001
+def cli_json(store, *args: str) -> dict:
     """``python -m dashboard indicators … --json`` on the store, as a user would run it."""
     import json
 
@@ -104,7 +102,7 @@ def cli_json(store, *args: str) -> dict:  # noqa: ANN001
     return json.loads(out.stdout)
 
 
-def seeded_store(folder: Path):  # noqa: ANN201
+def seeded_store(folder: Path):
     """A SQLite store in ``folder`` with demo data as of today (so the CLI's defaults and the pages' agree)."""
     import datetime as dt
 

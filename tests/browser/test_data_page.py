@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
+from support import ARTIFACTS, Page, Server, cjk_renders, seeded_store, wait_for_panels
 
 from dashboard.ledger import export_workbook, import_log
 from dashboard.schema import VolunteerTeam
 from dashboard.store import Store
-from support import ARTIFACTS, Page, Server, cjk_renders, seeded_store, wait_for_panels
 
 SHOTS = ARTIFACTS / "screenshots"
 TEAM_CSV = "队伍编码,队伍名称,街道编码,服务方向,成立日期\nTEST-TEAM-1,浏览器测试志愿服务队,明水街道,政策宣讲,2020-01-01\n"
@@ -22,14 +22,14 @@ BAD_PEOPLE_CSV = ("人员编码,姓名,性别,出生年份,干部类别,居住�
 
 
 @pytest.fixture(scope="module")
-def data_store(tmp_path_factory, artifacts) -> Iterator[Store]:  # noqa: ARG001
+def data_store(tmp_path_factory, artifacts) -> Iterator[Store]:
     store = seeded_store(tmp_path_factory.mktemp("data-browser"))
     yield store
     store.dispose()
 
 
 @pytest.fixture(scope="module")
-def server(data_store) -> Iterator[Server]:  # noqa: ANN001
+def server(data_store) -> Iterator[Server]:
     """Overrides the session server: this module writes to its store."""
     srv = Server(data_store.url).start()
     yield srv
@@ -54,16 +54,16 @@ def files(data_store, tmp_path_factory) -> dict:
     return paths
 
 
-def open_data(page, server) -> None:  # noqa: ANN001
+def open_data(page, server) -> None:
     page.goto(f"{server.url}/data")
     page.wait_for_selector("#data-log table, #data-log .empty-note")
 
 
-def upload(page, *paths) -> None:  # noqa: ANN001, ANN002
+def upload(page, *paths) -> None:
     page.set_input_files("#data-upload input[type=file]", [str(p) for p in paths])
 
 
-def no_horizontal_scroll(page) -> bool:  # noqa: ANN001
+def no_horizontal_scroll(page) -> bool:
     """Nothing on the page reaches past the window (body hides overflow, so look at the boxes)."""
     return page.evaluate("""() => {
         const w = document.documentElement.clientWidth;

@@ -1,11 +1,9 @@
 """/embed/<panel-id>: one panel alone with its caption, and the 嵌入/导出 menu on /."""
 from __future__ import annotations
 
-
 import re
 
 from playwright.sync_api import expect
-
 from support import cli_json, wait_for_panels
 
 

@@ -6,17 +6,17 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import insert, select
+from support import Page, cjk_renders, cli_json, wait_for_panels
 
 from dashboard.panels import KPIS
 from dashboard.schema import Organisation, Site
-from support import cli_json, Page, cjk_renders, wait_for_panels
 
 
-def page_kpis(page) -> dict[str, int]:  # noqa: ANN001
+def page_kpis(page) -> dict[str, int]:
     return {k.key: int(page.text_content(f"#kpi-{k.key}").replace(",", "")) for k in KPIS}
 
 
-def open_page(page, server, query: str = "") -> None:  # noqa: ANN001
+def open_page(page, server, query: str = "") -> None:
     page.goto(f"{server.url}/{query}")
     wait_for_panels(page)
 
@@ -57,8 +57,8 @@ def test_the_three_meetings_table_lists_each_branch_and_follows_the_filter(page,
     assert shown() == expected(())
     assert page.locator("#panel-three-meetings .status").count() == len(expected(()))
     page.get_by_label("明水街道", exact=True).check()
-    page.wait_for_function("() => document.querySelectorAll('#panel-three-meetings tbody tr').length == %d"
-                           % len(expected(("370114001000",))))
+    page.wait_for_function("() => document.querySelectorAll('#panel-three-meetings tbody tr').length == "
+                           f"{len(expected(('370114001000',)))}")
     assert shown() == expected(("370114001000",))
 
 

@@ -1,28 +1,28 @@
 """The big screen (/screen) at wall-screen sizes, live and resilient."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import insert, select
+from support import Page, Server, cjk_renders, cli_json
 
 from dashboard.panels import KPIS
 from dashboard.schema import Site
-from support import cli_json, Page, Server, cjk_renders
 
 
-def wait_for_screen(page, expected: dict | None = None, timeout: float = 30_000) -> None:  # noqa: ANN001
+def wait_for_screen(page, expected: dict | None = None, timeout: float = 30_000) -> None:
     """Until the KPIs have counted up (to the expected numbers, if given) and the charts drew."""
     page.wait_for_function(
         """expected => {
             const els = [...document.querySelectorAll('.screen-kpi-value')];
             const done = els.length === 8 && els.every(e => e.dataset.value !== '' && e.textContent.replace(/,/g, '') === e.dataset.value);
             const graphs = document.querySelectorAll('.screen-canvas .js-plotly-plot').length >= 5;
-            const match = !expected || Object.entries(expected).every(([k, v]) => document.getElementById('kpi-' + k).textContent.replace(/,/g, '') === String(v));
+            const match = !expected || Object.entries(expected).every(
+                ([k, v]) => document.getElementById('kpi-' + k).textContent.replace(/,/g, '') === String(v));
             return done && graphs && match;
         }""", arg=expected, timeout=timeout)
 
 
-def screen_kpis(page) -> dict[str, int]:  # noqa: ANN001
+def screen_kpis(page) -> dict[str, int]:
     return {k.key: int(page.text_content(f"#kpi-{k.key}").replace(",", "")) for k in KPIS}
 
 

@@ -24,7 +24,7 @@ def test_the_map_draws_the_configured_tiles(chromium, demo_store):
     png = tile_png()
 
     class Tiles(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             served.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
@@ -32,7 +32,7 @@ def test_the_map_draws_the_configured_tiles(chromium, demo_store):
             self.end_headers()
             self.wfile.write(png)
 
-        def log_message(self, *args):  # noqa: ANN002
+        def log_message(self, *args):
             pass
 
     tiles = ThreadingHTTPServer(("127.0.0.1", free_port()), Tiles)

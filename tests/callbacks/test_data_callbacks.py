@@ -38,7 +38,7 @@ def data_store(tmp_path_factory) -> Store:
 
 
 @pytest.fixture(scope="module")
-def app(data_store):  # noqa: ANN001
+def app(data_store):
     from app import create_app
 
     return create_app(Settings(database_url=data_store.url), store=data_store)
@@ -50,7 +50,7 @@ def upload(*files: tuple[str, bytes]) -> tuple[list[str], list[str]]:
     return contents, [name for name, _ in files]
 
 
-def text_of(component) -> str:  # noqa: ANN001
+def text_of(component) -> str:
     """All text in a component tree."""
     if component is None:
         return ""
@@ -61,7 +61,7 @@ def text_of(component) -> str:  # noqa: ANN001
     return text_of(getattr(component, "children", None))
 
 
-def find_all(component, kind) -> list:  # noqa: ANN001
+def find_all(component, kind) -> list:
     out = []
     if isinstance(component, (list, tuple)):
         for c in component:
@@ -139,7 +139,7 @@ def test_a_bad_file_lists_every_problem_with_its_place_and_writes_nothing(app, d
     ("改名的.xlsx", b"%PDF-1.4 this is not a workbook" * 10, "内容不是 Excel 工作簿"),
     ("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600, "密码"),
     ("旧版.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 Excel"),
-    ("说明.csv", "a,b\n1,2\n".encode(), "须以工作表名称命名"),
+    ("说明.csv", b"a,b\n1,2\n", "须以工作表名称命名"),
 ])
 def test_files_that_are_not_what_they_claim_get_the_ledgers_message(app, data_store, name, content, words):
     version = data_store.version().version
@@ -202,7 +202,7 @@ def test_a_store_failure_on_apply_keeps_the_preview_for_a_retry(app, data_store,
     with app.server.app_context():
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-5").encode())), None)
 
-        def broken(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        def broken(*_a, **_k):
             raise LedgerApplyError("数据库写入失败,未导入任何数据(OperationalError: database is locked)")
 
         monkeypatch.setattr(cb, "apply", broken)
@@ -251,7 +251,7 @@ def test_the_page_is_labelled_and_says_what_confirm_does(app):
 
 def test_log_times_are_shown_in_the_servers_local_time():
     at = dt.datetime(2024, 3, 1, 8, 0, 0)
-    expected = at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    expected = at.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     assert L.local_time(at) == expected
     table = L.log_table([{"id": 1, "at": at, "user_name": None, "file_name": "a.xlsx, b.csv", "sha256": "ab" * 32 + "," + "cd" * 32,
                           "counts": {"人员": {"rows": 3, "new": 1, "changed": 1, "unchanged": 1, "closed": 0},

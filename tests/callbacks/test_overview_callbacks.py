@@ -16,7 +16,7 @@ from dashboard.settings import Settings
 
 
 @pytest.fixture
-def app(report_store):  # noqa: ANN001
+def app(report_store):
     from app import create_app
 
     return create_app(Settings(database_url=report_store.url), store=report_store)

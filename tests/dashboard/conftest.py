@@ -25,5 +25,5 @@ def warm_renderer() -> export.Renderer:
 
 
 @pytest.fixture
-def svc(report_store) -> DataService:  # noqa: ANN001
+def svc(report_store) -> DataService:
     return DataService(report_store)

@@ -29,7 +29,7 @@ def district() -> Filter:
     return Filter.district(DAY)
 
 
-def _pixels(png: bytes):  # noqa: ANN202
+def _pixels(png: bytes):
     from PIL import Image
 
     return Image.open(io.BytesIO(png)).convert("RGB")
@@ -155,7 +155,7 @@ def test_a_street_filter_is_named_in_the_caption(warm_renderer, svc, report_stor
 # HTTP
 
 @pytest.fixture
-def client(report_store):  # noqa: ANN001
+def client(report_store):
     from app import create_app
     from callbacks.context import EXTENSION
     from dashboard import http_export

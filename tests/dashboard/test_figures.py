@@ -12,11 +12,11 @@ from dashboard.indicators.panels import MemberStructure, SiteRow, StreetRow
 STREETS = [StreetRow("370114001000", "明水街道", "街道", 117.54, 36.72), StreetRow("370114101000", "垛庄镇", "镇", 117.42, 36.5)]
 
 
-def site(type_: str, street="370114001000") -> SiteRow:  # noqa: ANN001
+def site(type_: str, street="370114001000") -> SiteRow:
     return SiteRow(1, "S1", f"测试{type_}", type_, street, "明水街道", "东苑社区", 117.54, 36.72, True, False, dt.date(2020, 1, 1))
 
 
-def texts(fig) -> list[str]:  # noqa: ANN001
+def texts(fig) -> list[str]:
     return [a.text for a in go.Figure(fig).layout.annotations]
 
 

@@ -10,7 +10,15 @@ from dashboard import vocab
 from dashboard.indicators import Filter, FilterError, kpis, resolve_filter
 from dashboard.indicators.three_meetings import three_meetings
 from dashboard.schema import (
-    Activity, Membership, Organisation, Participation, Person, Site, Street, VolunteerMembership, VolunteerTeam,
+    Activity,
+    Membership,
+    Organisation,
+    Participation,
+    Person,
+    Site,
+    Street,
+    VolunteerMembership,
+    VolunteerTeam,
 )
 
 D = dt.date(2024, 6, 30)

@@ -11,7 +11,7 @@ from dashboard.schema import Street
 from dashboard.service import DataService
 
 
-def _add_street(store) -> None:  # noqa: ANN001
+def _add_street(store) -> None:
     with store.engine.begin() as c:
         c.execute(insert(Street).values(code="370114001000", name="明水街道", kind="街道", lon=117.54, lat=36.72))
 
@@ -47,7 +47,7 @@ def test_the_process_cache_keeps_only_the_newest_two_versions(store):
 _STREET_NUMBERS = itertools.count(1)
 
 
-def _add_street_version(store) -> None:  # noqa: ANN001
+def _add_street_version(store) -> None:
     """Any change makes a new store version."""
     n = next(_STREET_NUMBERS)
     with store.engine.begin() as c:

@@ -9,7 +9,7 @@ from layouts import components as C
 from layouts.overview import layout
 
 
-def find(component, component_id):  # noqa: ANN001, ANN201
+def find(component, component_id):
     return next((node for node in _walk(component) if getattr(node, "id", None) == component_id), None)
 
 
@@ -28,7 +28,7 @@ def test_delta_says_the_direction_in_symbols_and_words():
     assert C.number(1234567) == "1,234,567"
 
 
-def html_of(tree) -> str:  # noqa: ANN001
+def html_of(tree) -> str:
     """The markup of the first server-built HTML block in a tree (assets/html-block.js puts it
     in place)."""
     for node in _walk(tree):
@@ -38,7 +38,7 @@ def html_of(tree) -> str:  # noqa: ANN001
     raise AssertionError("no HTML block")
 
 
-def _walk(node):  # noqa: ANN001, ANN202
+def _walk(node):
     yield node
     children = getattr(node, "children", None)
     for child in children if isinstance(children, list) else [children]:
@@ -74,7 +74,7 @@ def test_a_panel_menu_offers_the_embed_code_and_downloads_with_labelled_copy_but
 
 
 def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
-    def row(name, held):  # noqa: ANN001, ANN202
+    def row(name, held):
         req = {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4}
         return BranchMeetings(1, name, "建制型", "370114001000", held, req, {k: min(held[k], req[k]) for k in req})
     good = row("好支部", {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4})

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ledger_support import base_sheets, to_xlsx
 
 
@@ -12,7 +11,7 @@ def base_xlsx() -> bytes:
 
 
 @pytest.fixture
-def loaded(store, base_xlsx):  # noqa: ANN001
+def loaded(store, base_xlsx):
     """A store holding the base workbook."""
     from dashboard.ledger import import_files
 

@@ -68,7 +68,7 @@ def base_sheets() -> dict[str, list[list]]:
     }
 
 
-def to_xlsx(sheets: dict[str, list[list]], tweak=None) -> bytes:  # noqa: ANN001
+def to_xlsx(sheets: dict[str, list[list]], tweak=None) -> bytes:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
@@ -82,7 +82,7 @@ def to_xlsx(sheets: dict[str, list[list]], tweak=None) -> bytes:  # noqa: ANN001
     return buffer.getvalue()
 
 
-def dump(store) -> dict[str, list]:  # noqa: ANN001
+def dump(store) -> dict[str, list]:
     """Every row of every table but the audit log, sorted: for before/after comparisons."""
     out = {}
     with store.engine.connect() as conn:
@@ -90,7 +90,7 @@ def dump(store) -> dict[str, list]:  # noqa: ANN001
             if table.name == "import_log":
                 continue
             rows = conn.execute(select(table)).all()
-            out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
+            out[table.name] = sorted(tuple(map(repr, r)) for r in rows)
     return out
 
 

@@ -4,27 +4,27 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from dashboard.ledger import REJECTED, LedgerValidationError, Limits, check, import_files, import_log
 from ledger_support import base_sheets, dump, to_xlsx
 
+from dashboard.ledger import REJECTED, LedgerValidationError, Limits, check, import_files, import_log
 
-def _set(sheet: str, row: int, header: str, value):  # noqa: ANN001, ANN202
-    def change(sheets):  # noqa: ANN001, ANN202
+
+def _set(sheet: str, row: int, header: str, value):
+    def change(sheets):
         rows = sheets[sheet]
         rows[row - 1][rows[0].index(header)] = value
     return change
 
 
-def _drop_column(sheet: str, header: str):  # noqa: ANN202
-    def change(sheets):  # noqa: ANN001, ANN202
+def _drop_column(sheet: str, header: str):
+    def change(sheets):
         i = sheets[sheet][0].index(header)
         sheets[sheet] = [r[:i] + r[i + 1:] for r in sheets[sheet]]
     return change
 
 
-def _dup_row(sheet: str, row: int):  # noqa: ANN202
-    def change(sheets):  # noqa: ANN001, ANN202
+def _dup_row(sheet: str, row: int):
+    def change(sheets):
         sheets[sheet].append(list(sheets[sheet][row - 1]))
     return change
 
@@ -52,7 +52,7 @@ CELL_CASES = {
 
 
 @pytest.mark.parametrize("case", list(CELL_CASES))
-def test_bad_cell(loaded, case):  # noqa: ANN001
+def test_bad_cell(loaded, case):
     change, sheet, row, column, words = CELL_CASES[case]
     sheets = base_sheets()
     change(sheets)
@@ -60,11 +60,11 @@ def test_bad_cell(loaded, case):  # noqa: ANN001
     _assert_rejected(loaded, to_xlsx(sheets), sheet, row, column, words)
 
 
-def _merge(wb):  # noqa: ANN001
+def _merge(wb):
     wb["活动"].merge_cells("H2:H3")
 
 
-def _formula(wb):  # noqa: ANN001
+def _formula(wb):
     wb["活动"]["I3"] = "=1+1"
 
 
@@ -72,11 +72,11 @@ def _formula(wb):  # noqa: ANN001
     (_merge, 2, "街道编码", "合并单元格"),
     (_formula, 3, "参与人数", "公式"),
 ])
-def test_merged_cells_and_formulas(loaded, tweak, row, column, words):  # noqa: ANN001
+def test_merged_cells_and_formulas(loaded, tweak, row, column, words):
     _assert_rejected(loaded, to_xlsx(base_sheets(), tweak), "活动", row, column, words)
 
 
-def _assert_rejected(store, data, sheet, row, column, words):  # noqa: ANN001
+def _assert_rejected(store, data, sheet, row, column, words):
     before, version = dump(store), store.version().version
     with pytest.raises(LedgerValidationError) as info:
         import_files(store, [("bad.xlsx", data)])
@@ -114,7 +114,7 @@ def _docx() -> bytes:
 
 
 @pytest.mark.parametrize("case", list(FILE_CASES))
-def test_bad_file(loaded, base_xlsx, case):  # noqa: ANN001
+def test_bad_file(loaded, base_xlsx, case):
     name, data, words = FILE_CASES[case]
     if data is None:
         data = _docx()
@@ -131,13 +131,13 @@ def test_bad_file(loaded, base_xlsx, case):  # noqa: ANN001
     assert dump(loaded) == before
 
 
-def test_size_limit_is_a_parameter(store, base_xlsx):  # noqa: ANN001
+def test_size_limit_is_a_parameter(store, base_xlsx):
     small = Limits(max_bytes=len(base_xlsx) - 1)
     assert not check(store, [("a.xlsx", base_xlsx)], limits=small).ok
     assert check(store, [("a.xlsx", base_xlsx)], limits=Limits(max_bytes=len(base_xlsx))).ok
 
 
-def test_file_on_disk_over_the_limit_is_not_read(store, tmp_path):  # noqa: ANN001
+def test_file_on_disk_over_the_limit_is_not_read(store, tmp_path):
     big = tmp_path / "大.xlsx"
     with open(big, "wb") as fh:
         fh.truncate(50 * 1024 * 1024)
@@ -145,7 +145,7 @@ def test_file_on_disk_over_the_limit_is_not_read(store, tmp_path):  # noqa: ANN0
     assert not preview.ok and "超过上限" in preview.problems[0].message and preview.problems[0].file == "大.xlsx"
 
 
-def test_a_bad_file_among_good_ones_stops_everything(store, base_xlsx):  # noqa: ANN001
+def test_a_bad_file_among_good_ones_stops_everything(store, base_xlsx):
     before = dump(store)
     with pytest.raises(LedgerValidationError):
         import_files(store, [("good.xlsx", base_xlsx), ("bad.xlsx", b"not a workbook")])

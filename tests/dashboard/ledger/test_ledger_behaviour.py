@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ledger_support import MINGSHUI, base_sheets, dump, to_xlsx
 from sqlalchemy import select
 
 from dashboard import geo
 from dashboard.ledger import check, import_files
 from dashboard.ledger.values import as_date
 from dashboard.schema import Membership, Organisation, Person, Site, VolunteerTeam
-from ledger_support import MINGSHUI, base_sheets, dump, to_xlsx
 
 
 def test_date_forms():
@@ -19,7 +19,7 @@ def test_date_forms():
         assert as_date(text) == day, text
 
 
-def test_base_import_values(loaded):  # noqa: ANN001
+def test_base_import_values(loaded):
     with loaded.session() as s:
         zz2 = s.scalars(select(Organisation).where(Organisation.code == "ZZ2")).one()
         zz1 = s.scalars(select(Organisation).where(Organisation.code == "ZZ1")).one()
@@ -37,7 +37,7 @@ def test_base_import_values(loaded):  # noqa: ANN001
         assert rm.joined_on == dt.date(2019, 6, 1)  # Excel serial 43617
 
 
-def test_update_close_and_absence(loaded):  # noqa: ANN001
+def test_update_close_and_absence(loaded):
     sheets = {"组织关系": [base_sheets()["组织关系"][0], ["RY1", "ZZ2", "2014-03-01", "2021-01-01"]],
               "人员": [["人员编码", "姓名", "性别", "出生年份", "干部类别"], ["RY3", "王某丙", "男", 1929, "离休"],
                      ["RY4", "刘某丁", "女", 1960, "退休"]]}
@@ -53,13 +53,13 @@ def test_update_close_and_absence(loaded):  # noqa: ANN001
         assert s.query(Person).count() == 4 and s.query(Membership).count() == 3
 
 
-def test_reference_to_store_rows(loaded):  # noqa: ANN001
+def test_reference_to_store_rows(loaded):
     sheets = {"活动参与": [["活动编码", "人员编码"], ["HD2", "RY2"]]}
     result = import_files(loaded, [("p.xlsx", to_xlsx(sheets))])
     assert result.ok and result.sheets["活动参与"].new == 1
 
 
-def test_csv_in_gbk_and_utf8(store):  # noqa: ANN001
+def test_csv_in_gbk_and_utf8(store):
     sheets = base_sheets()
 
     def csv_bytes(name: str, encoding: str) -> bytes:
@@ -78,8 +78,8 @@ def test_csv_in_gbk_and_utf8(store):  # noqa: ANN001
     assert import_files(store, files).changes == 0 and dump(store) == again
 
 
-def test_hidden_rows_are_imported_with_a_notice(store):  # noqa: ANN001
-    def hide(wb):  # noqa: ANN001
+def test_hidden_rows_are_imported_with_a_notice(store):
+    def hide(wb):
         wb["人员"].row_dimensions[3].hidden = True
 
     result = import_files(store, [("h.xlsx", to_xlsx(base_sheets(), hide))])
@@ -89,13 +89,13 @@ def test_hidden_rows_are_imported_with_a_notice(store):  # noqa: ANN001
     assert result.sheets["人员"].new == 3
 
 
-def test_title_rows_and_empty_rows_and_extra_columns(store):  # noqa: ANN001
+def test_title_rows_and_empty_rows_and_extra_columns(store):
     sheets = base_sheets()
     people = sheets["人员"]
     people[0] = people[0] + ["备注"]
     sheets["人员"] = [["章丘区离退休干部花名册"], []] + people[:2] + [[], [None, "  "]] + people[2:]
 
-    def merge_title(wb):  # noqa: ANN001
+    def merge_title(wb):
         wb["人员"].merge_cells("A1:H1")
 
     result = import_files(store, [("t.xlsx", to_xlsx(sheets, merge_title))])
@@ -104,7 +104,7 @@ def test_title_rows_and_empty_rows_and_extra_columns(store):  # noqa: ANN001
     assert any(p.level == "notice" and "备注" in p.message for p in result.problems)
 
 
-def test_a_renamed_street_is_not_found_by_its_old_name_in_the_same_import(loaded):  # noqa: ANN001
+def test_a_renamed_street_is_not_found_by_its_old_name_in_the_same_import(loaded):
     # found by the property test: otherwise the file applies once and is refused the second time
     sheets = base_sheets()
     sheets["街道"][1][1] = "明水新街道"

@@ -8,9 +8,9 @@ import io
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledger_support import base_sheets, dump, to_xlsx
 
 from dashboard.ledger import LedgerValidationError, check, import_files
-from ledger_support import base_sheets, dump, to_xlsx
 
 BASE = to_xlsx(base_sheets())
 NAMES = list(base_sheets())
@@ -28,7 +28,7 @@ byte_edit = st.tuples(st.just("bytes"), st.integers(0, 10**6), st.integers(0, 25
 damage = st.lists(st.one_of(cell_edit, structural, byte_edit), min_size=1, max_size=4)
 
 
-def _damaged(edits) -> bytes:  # noqa: ANN001
+def _damaged(edits) -> bytes:
     wb = openpyxl.load_workbook(io.BytesIO(BASE))
     byte_edits = []
     for kind, *args in edits:
@@ -66,7 +66,7 @@ def _damaged(edits) -> bytes:  # noqa: ANN001
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=damage)
-def test_damage_applies_whole_or_not_at_all(store, edits):  # noqa: ANN001
+def test_damage_applies_whole_or_not_at_all(store, edits):
     data = _damaged(edits)
     before, version = dump(store), store.version().version
     try:

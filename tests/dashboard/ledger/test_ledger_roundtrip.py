@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ledger_support import dump
 from sqlalchemy import delete
 
 from dashboard.demo import DATA_TABLES, DemoRules, seed
 from dashboard.indicators import Filter, kpis
 from dashboard.ledger import UNCHANGED, apply, check, export_workbook, import_log
-from ledger_support import dump
 
 AS_OF = dt.date(2020, 7, 1)
 # figures from tables that are not part of the ledger workbook
 NOT_IN_LEDGER = ("newsletter_issues", "oral_history_interviewees", "problems_solved")
 
 
-def _ledger_figures(store) -> dict:  # noqa: ANN001
+def _ledger_figures(store) -> dict:
     out = kpis(store.engine, Filter.district(AS_OF)).to_json()
     return {k: v for k, v in out.items() if not k.startswith(NOT_IN_LEDGER)}
 
 
-def test_demo_store_round_trip(store):  # noqa: ANN001
+def test_demo_store_round_trip(store):
     seed(store, DemoRules(as_of=AS_OF))
     before = _ledger_figures(store)
     data = export_workbook(store)
@@ -47,7 +47,7 @@ def test_demo_store_round_trip(store):  # noqa: ANN001
     assert log[0]["sha256"] == again.files[0].sha256 and log[0]["counts"]["人员"]["unchanged"] == 11000
 
 
-def test_small_workbook_export_import_is_identity(loaded):  # noqa: ANN001
+def test_small_workbook_export_import_is_identity(loaded):
     data = export_workbook(loaded)
     preview = check(loaded, [("export.xlsx", data)])
     assert preview.ok and preview.changes == 0, preview.problems

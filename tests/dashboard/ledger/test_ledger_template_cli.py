@@ -4,15 +4,15 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from ledger_support import base_sheets, dump, to_xlsx
 
 from dashboard.cli import main
 from dashboard.ledger import SHEETS, build_template, check
 from dashboard.ledger.contract import BOOL, CHOICE, COORDSYS, INSTRUCTIONS_SHEET
 from dashboard.settings import Settings
-from ledger_support import base_sheets, dump, to_xlsx
 
 
-def test_template_has_instructions_and_drop_downs(store):  # noqa: ANN001
+def test_template_has_instructions_and_drop_downs(store):
     data = build_template()
     assert len(data) < 100_000
     wb = openpyxl.load_workbook(io.BytesIO(data))
@@ -33,7 +33,7 @@ def test_template_has_instructions_and_drop_downs(store):  # noqa: ANN001
     assert preview.ok and preview.changes == 0
 
 
-def test_cli_import_dry_run_then_apply_then_export(store, tmp_path, capsys):  # noqa: ANN001
+def test_cli_import_dry_run_then_apply_then_export(store, tmp_path, capsys):
     settings = Settings(database_url=store.url)
     path = tmp_path / "台账.xlsx"
     path.write_bytes(to_xlsx(base_sheets()))
@@ -50,7 +50,7 @@ def test_cli_import_dry_run_then_apply_then_export(store, tmp_path, capsys):  # 
     assert "无变化" in capsys.readouterr().out
 
 
-def test_cli_bad_file_exits_2_with_chinese_problems(store, tmp_path, capsys):  # noqa: ANN001
+def test_cli_bad_file_exits_2_with_chinese_problems(store, tmp_path, capsys):
     sheets = base_sheets()
     sheets["党组织"][2][2] = "混合型"
     path = tmp_path / "bad.xlsx"
@@ -62,7 +62,7 @@ def test_cli_bad_file_exits_2_with_chinese_problems(store, tmp_path, capsys):  #
     assert main(["import", str(tmp_path / "missing.xlsx")], settings) == 2
 
 
-def test_cli_template(tmp_path):  # noqa: ANN001
+def test_cli_template(tmp_path):
     out = tmp_path / "t.xlsx"
     assert main(["ledger-template", "--out", str(out)], Settings(database_url=f"sqlite:///{tmp_path / 's.db'}")) == 0
     assert out.stat().st_size > 5000
