@@ -1,6 +1,6 @@
 """Benchmark of image export and the briefing PDF on a seeded store.
 
-    python bench/export.py [--db sqlite|postgresql] [--scale 1] [--runs 5]
+    python bench/export.py [--db sqlite|postgresql] [--scale 1] [--runs 5] [--json PATH]
 
 For each export type (bar chart PNG, map PNG, chart SVG, briefing PDF) it prints:
 - cold: the first export in a fresh renderer (Chromium started for it), data cache empty;
@@ -9,6 +9,8 @@ For each export type (bar chart PNG, map PNG, chart SVG, briefing PDF) it prints
 
 Targets for a warm renderer: chart PNG ≤ 0.3 s, map PNG ≤ 1.5 s, briefing PDF ≤ 5 s (SVG: the
 chart PNG's target). It is a benchmark, not a test: it always exits 0 and marks what misses.
+The figures also go to ``--json PATH`` (default bench/out/export.json) with the machine reference
+before and after the run (bench/report.py).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
 from indicators import AS_OF, DEMO_SEED, open_store  # noqa: E402  (bench/indicators.py: seeded stores, reused)
 
 from dashboard import briefing, export  # noqa: E402
@@ -36,7 +39,9 @@ def main() -> int:
     ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5)
+    report.add_option(ap, "export")
     args = ap.parse_args()
+    report.machine_reference()
     store, where = open_store(args.db, DemoRules(as_of=AS_OF, scale=args.scale, seed=DEMO_SEED), reseed=False)
     f = Filter.district(AS_OF)
     preset = "slide"
@@ -67,6 +72,12 @@ def main() -> int:
         print(f"{name:<15}{cold:>9.2f}{med:>12.3f}{best:>12.3f}{size:>10}  ≤ {target:g} s {verdict}")
     r.close()
     store.dispose()
+    report.write("export", {
+        "db": args.db, "scale": args.scale, "as_of": AS_OF.isoformat(), "preset": preset, "warm_runs": args.runs,
+        "exports": {name: {"cold_s": round(cold, 3), "warm_median_s": round(med, 3), "warm_min_s": round(best, 3),
+                           "bytes": size, "target_warm_s": TARGETS[name], "ok": med <= TARGETS[name]}
+                    for name, cold, med, best, size in rows},
+    }, args)
     return 0
 
 

@@ -1,11 +1,12 @@
 """Benchmark: a workbook of 100,000 活动参与 rows (plus the streets, organisations, people and
 activities they need), checked (dry run) and then imported into an empty store.
 
-    python bench/import.py [--store URL] [--rows 100000]
+    python bench/import.py [--store URL] [--rows 100000] [--json PATH]
 
 Prints the time and peak memory of each step. Targets: ≤ 60 s and ≤ 1 GB each.
 Peak memory is the process's peak resident set size (ru_maxrss), which only grows: the
-import's figure includes the dry run before it.
+import's figure includes the dry run before it. The figures also go to ``--json PATH``
+(default bench/out/import.json) with the machine reference before and after (bench/report.py).
 """
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from dashboard import geo
-from dashboard.ledger import check, import_files
-from dashboard.ledger.xlsxwrite import write_xlsx
-from dashboard.store import Store
+import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
+
+from dashboard import geo  # noqa: E402
+from dashboard.ledger import check, import_files  # noqa: E402
+from dashboard.ledger.xlsxwrite import write_xlsx  # noqa: E402
+from dashboard.store import Store  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -65,30 +69,42 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", help="store URL (default: a new temporary SQLite file); must be empty")
     ap.add_argument("--rows", type=int, default=100_000)
+    report.add_option(ap, "import")
     args = ap.parse_args()
+    report.machine_reference()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(args.store or f"sqlite:///{os.path.join(tmp, 'bench.sqlite3')}")
         store.migrate()
         t = time.perf_counter()
         data = build(args.rows)
-        print(f"workbook: {args.rows} 活动参与 rows, {len(data) / 1048576:.1f} MB, built in {time.perf_counter() - t:.1f} s")
+        built = time.perf_counter() - t
+        print(f"workbook: {args.rows} 活动参与 rows, {len(data) / 1048576:.1f} MB, built in {built:.1f} s")
         files = [("bench.xlsx", data)]
         t = time.perf_counter()
         preview = check(store, files)
         dry = time.perf_counter() - t
         assert preview.ok, preview.problems[:5]
-        print(f"dry run: {dry:.1f} s, peak memory {peak_mb():.0f} MB, "
-              f"{sum(c.rows for c in preview.sheets.values())} rows checked")
+        dry_peak, checked = peak_mb(), sum(c.rows for c in preview.sheets.values())
+        print(f"dry run: {dry:.1f} s, peak memory {dry_peak:.0f} MB, {checked} rows checked")
         t = time.perf_counter()
         result = import_files(store, files)
         wet = time.perf_counter() - t
-        print(f"import:  {wet:.1f} s, peak memory {peak_mb():.0f} MB, {result.changes} rows written ({store.dialect})")
+        wet_peak, dialect = peak_mb(), store.dialect
+        print(f"import:  {wet:.1f} s, peak memory {wet_peak:.0f} MB, {result.changes} rows written ({dialect})")
         t = time.perf_counter()
         again = import_files(store, files)
-        print(f"re-import (no change): {time.perf_counter() - t:.1f} s, outcome {again.outcome}")
+        reimport = time.perf_counter() - t
+        print(f"re-import (no change): {reimport:.1f} s, outcome {again.outcome}")
         store.dispose()
         ok = dry <= 60 and wet <= 60 and peak_mb() <= 1024
         print("targets (≤ 60 s, ≤ 1 GB):", "met" if ok else "NOT met")
+        report.write("import", {
+            "store": dialect, "participation_rows": args.rows, "workbook_mb": round(len(data) / 1048576, 2),
+            "build_s": round(built, 2), "dry_run_s": round(dry, 2), "dry_run_peak_mb": round(dry_peak),
+            "rows_checked": checked, "import_s": round(wet, 2), "import_peak_mb": round(wet_peak),
+            "rows_written": result.changes, "reimport_s": round(reimport, 2), "reimport_outcome": again.outcome,
+            "targets_met": ok,
+        }, args)
         return 0 if ok else 1
 
 

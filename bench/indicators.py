@@ -24,10 +24,10 @@ most members on the as-of day – it then times, after 2 warm-ups, ``--runs`` ru
 1. ``dashboard.indicators.kpis(engine, f)``: every KPI figure now and a year ago (two connections
    side by side). Median and p95; target ≤ 50 ms at scale 1 and ≤ 200 ms at scale 10 (linear in
    between, 200 ms above). For reference also the "kpis floor": the 16 hand-written queries below
-   (now and a year ago) one after the other on one raw DBAPI connection; and ``figures()`` now and
+   (now and a year ago) one after the other on one raw DBAPI connection; and ``kpi_values()`` now and
    a year ago one after the other on one connection (kpis() without its thread pool).
 2. Each indicator statement of ``dashboard/indicators/kpi.py`` through SQLAlchemy,
-   ``kpi.run(conn, stmt, f)``, the path figures() takes (compiled SQL cached per filter).
+   ``kpi.run(conn, stmt, f)``, the path kpi_values() takes (compiled SQL cached per filter).
    Median and p95.
 3. Its floor: the same figure as a hand-written SQL string with parameters, executed on the raw
    DBAPI cursor of the same connection. Median, and the ratio ours/floor (target ≤ 1.5). The
@@ -36,6 +36,8 @@ most members on the as-of day – it then times, after 2 warm-ups, ``--runs`` ru
 
 Lines that miss a target say OVER TARGET. The exit status is 0 whatever the figures (it is a
 benchmark, not a test); only a broken setup (no database, failing seed) ends it otherwise.
+The figures also go to ``--json PATH`` (default bench/out/indicators.json) with the machine
+reference before and after the run (bench/report.py).
 """
 from __future__ import annotations
 
@@ -54,9 +56,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (str(ROOT / "bench"), str(ROOT)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
+import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
 from sqlalchemy import func, select, text  # noqa: E402
 
 from dashboard import vocab  # noqa: E402
@@ -68,7 +72,7 @@ from dashboard.indicators import (  # noqa: E402
     resolve_filter,
 )
 from dashboard.indicators.filters import shift_year  # noqa: E402
-from dashboard.indicators.kpi import figures  # noqa: E402
+from dashboard.indicators.kpi import kpi_values  # noqa: E402
 from dashboard.schema import Membership, Organisation  # noqa: E402
 from dashboard.store import Store, make_engine  # noqa: E402
 
@@ -122,12 +126,17 @@ def _matches(info: dict | None, rules: DemoRules, key: str) -> bool:
     return True
 
 
+def seed_key(db: str, scale: int) -> str:
+    """The store's entry in bench/out/seed-times.json."""
+    return f"sqlite:bench-scale{scale}.sqlite3" if db == "sqlite" else f"postgresql:bench_scale{scale}"
+
+
 def open_store(db: str, rules: DemoRules, reseed: bool) -> tuple[Store, str]:
     """The bench store for these rules, seeded if needed; and where it lives."""
     n = rules.scale
     if db == "sqlite":
         path = OUT / f"bench-scale{n}.sqlite3"
-        where, key = str(path.relative_to(ROOT)), f"sqlite:{path.name}"
+        where, key = str(path.relative_to(ROOT)), seed_key(db, n)
         store = Store(f"sqlite:///{path}")
         if path.exists() and not reseed:
             store.migrate()
@@ -145,7 +154,7 @@ def open_store(db: str, rules: DemoRules, reseed: bool) -> tuple[Store, str]:
             conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
         sep = "&" if "?" in base else "?"
         url = f"{base}{sep}options=-csearch_path%3D{schema}"
-        where, key = f"{admin.url.render_as_string()} schema {schema}", f"postgresql:{schema}"
+        where, key = f"{admin.url.render_as_string()} schema {schema}", seed_key(db, n)
         store = Store(url)
         store.migrate()
         if not reseed and _matches(store.demo_info(), rules, key):
@@ -398,8 +407,8 @@ def bench_filter(store: Store, label: str, f: Filter, runs: int, target_ms: floa
 
         def in_a_row() -> None:
             with engine.connect() as c:
-                figures(c, f)
-                figures(c, ago)
+                kpi_values(c, f)
+                kpi_values(c, ago)
 
         for _ in range(WARMUPS):
             k = kpis(engine, f)
@@ -417,7 +426,7 @@ def bench_filter(store: Store, label: str, f: Filter, runs: int, target_ms: floa
                    f"target ≤ {target_ms:.0f} ms{'; p95 OVER TARGET' if p95(kpis_t) > target_ms else ''}; "
                    "floor = 16 queries in a row")
     med = statistics.median(row_t)
-    row_row = Row("  figures() x2 in a row", label, med, p95(row_t), fmed, med / fmed, med <= target_ms,
+    row_row = Row("  kpi_values() x2 in a row", label, med, p95(row_t), fmed, med / fmed, med <= target_ms,
                   "reference: kpis() without its thread pool")
     now = k.now
     print(f"  {label}: branches {now.active_branches}, members {now.party_members}, teams {now.volunteer_teams}, "
@@ -473,9 +482,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=20, help="timed runs per measurement (after 2 warm-ups)")
     ap.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF, help=f"demo as-of day (default {AS_OF})")
     ap.add_argument("--reseed", action="store_true", help="rebuild the store even if it matches")
+    report.add_option(ap, "indicators")
     args = ap.parse_args(argv)
     if args.scale < 1 or args.runs < 1:
         ap.error("--scale and --runs must be at least 1")
+    report.machine_reference()
 
     rules = DemoRules(as_of=args.as_of, scale=args.scale, seed=DEMO_SEED)
     print(f"bench/indicators.py: --db {args.db} --scale {args.scale} --as-of {args.as_of} --runs {args.runs} "
@@ -507,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     print("ratio = ours / floor (target ≤ 1.5); +ms = ours - floor")
     print_table(rows)
     print()
+    summary = {}
     for label, _ in filters:
         mine = [r for r in rows if r.filter == label]
         k, stmts = mine[0], mine[2:]
@@ -519,6 +531,18 @@ def main(argv: list[str] | None = None) -> int:
               f"×{k.ratio:.2f}); statements within {RATIO_TARGET}× floor: {len(stmts) - len(over)}/{len(stmts)}"
               f"{'; OVER TARGET: ' + ', '.join(over) if over else ''} (worst {worst.indicator} ×{worst.ratio:.2f})"
               f"{'; MISMATCH: ' + ', '.join(bad) if bad else ''}")
+        summary[label] = {"kpis_median_ms": round(k.median, 2), "kpis_p95_ms": round(k.p95, 2),
+                          "kpis_floor_ms": round(k.floor, 2), "kpis_ok": k.ok,
+                          "statements_within_ratio": len(stmts) - len(over), "statements": len(stmts),
+                          "worst": {"indicator": worst.indicator, "ratio": round(worst.ratio, 2)}, "mismatch": bad}
+    report.write("indicators", {
+        "db": args.db, "scale": args.scale, "as_of": args.as_of.isoformat(), "runs": args.runs,
+        "seed": _seed_log().get(seed_key(args.db, args.scale)), "kpis_target_ms": target, "ratio_target": RATIO_TARGET,
+        "summary": summary,
+        "rows": [{"indicator": r.indicator.strip(), "filter": r.filter, "median_ms": round(r.median, 3),
+                  "p95_ms": round(r.p95, 3), "floor_ms": None if r.floor is None else round(r.floor, 3),
+                  "ratio": None if r.ratio is None else round(r.ratio, 3), "ok": r.ok, "note": r.note} for r in rows],
+    }, args)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Benchmark of the staff page (``/``) in headless Chromium on a seeded store.
 
-    python bench/page.py --scale 1 [--db sqlite|postgresql] [--runs 5]
+    python bench/page.py --scale 1 [--db sqlite|postgresql] [--runs 5] [--json PATH]
 
 Prints the medians of ``--runs`` runs of:
 - the time from navigation until every panel has rendered (cold server cache on the first run);
@@ -11,7 +11,8 @@ Prints the medians of ``--runs`` runs of:
 
 Targets at scale 1: first render ≤ 1.5 s; ≤ 1.0 MB first visit, ≤ 100 KB repeat visit;
 a filter change applied in ≤ 300 ms. At scale 10: a filter change in ≤ 600 ms.
-It is a benchmark, not a test: it always exits 0 and marks what misses its target.
+It is a benchmark, not a test: it always exits 0 and marks what misses its target. The figures
+also go to ``--json PATH`` (default bench/out/page.json) with the machine reference (bench/report.py).
 """
 from __future__ import annotations
 
@@ -19,28 +20,18 @@ import argparse
 import datetime as dt
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
+import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
 from indicators import open_store  # noqa: E402  (bench/indicators.py: seeded stores, reused)
 from support import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_panels  # noqa: E402
 
 from dashboard.demo import DemoRules  # noqa: E402
 
 STREETS = ["明水街道", "双山街道", "埠村街道", "圣井街道", "绣惠街道"]
-
-
-def reference_seconds() -> float:
-    """A fixed piece of CPU work (10M steps of a Python loop), timed: a shared machine's speed
-    can swing by half within an hour, so the figures are printed with this to compare runs by."""
-    started = time.perf_counter()
-    total = 0
-    for i in range(10_000_000):
-        total += i
-    return time.perf_counter() - started
 
 
 def mark(ok: bool) -> str:
@@ -127,11 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
+    report.add_option(p, "page")
     args = p.parse_args(argv)
 
     store, where = open_store(args.db, DemoRules(as_of=args.as_of, scale=args.scale), reseed=False)
     print(f"bench/page.py --scale {args.scale} --db {args.db}: store {where}, as of {args.as_of}, {args.runs} runs")
-    reference = [reference_seconds()]
+    reference = [report.machine_reference()]
     server = Server(store.url, refresh=3600).start()  # no polling noise during the measurements
     try:
         from playwright.sync_api import sync_playwright
@@ -153,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         store.dispose()
-    reference.append(reference_seconds())
+    reference.append(report.machine_reference())
     change_target = 300 if args.scale <= 1 else 600
     med = statistics.median
     # the render and bytes targets are set at scale 1; at other scales the figures are printed alone
@@ -167,6 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  server's own time {med(server_times):7.0f} ms   (sum of the callbacks' Server-Timing)")
     print(f"machine reference   {reference[0]:.2f} s before, {reference[1]:.2f} s after (a fixed Python loop; "
           "compare runs only at similar values)")
+    report.write("page", {
+        "scale": args.scale, "db": args.db, "runs": args.runs,
+        "first_render_s": round(med(renders), 3), "first_visit_mb": round(med(firsts) / 1e6, 3),
+        "repeat_visit_kb": round(med(repeats) / 1e3, 1), "filter_change_ms": round(med(changes)),
+        "server_time_ms": round(med(server_times)),
+        "targets": {"first_render_s": 1.5 if at1 else None, "first_visit_mb": 1.0 if at1 else None,
+                    "repeat_visit_kb": 100 if at1 else None, "filter_change_ms": change_target},
+        "per_run": {"first_render_s": [round(x, 3) for x in renders], "first_visit_bytes": firsts,
+                    "repeat_visit_bytes": repeats, "filter_change_ms": [round(x) for x in changes],
+                    "server_time_ms": [round(x) for x in server_times]},
+    }, args)
     return 0
 
 

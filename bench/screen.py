@@ -1,6 +1,6 @@
 """Soak benchmark of the big screen (/screen) in headless Chromium.
 
-    python bench/screen.py [--minutes 30] [--speed 10] [--warmup 5]
+    python bench/screen.py [--minutes 30] [--speed 10] [--warmup 5] [--json PATH]
 
 Runs /screen for ``--minutes`` of simulated time, compressed ``--speed`` times: the side
 panels rotate (every 20 simulated seconds), the page polls every 10 simulated seconds, and
@@ -19,7 +19,8 @@ heap snapshot shows both; neither is the page's data, and neither grows after th
 
 Targets: heap and node count at the end within 10 % of the start after 30 simulated minutes;
 a change shown within one refresh interval plus 1 s. It is a benchmark, not a test: it always
-exits 0.
+exits 0. The figures also go to ``--json PATH`` (default bench/out/screen.json) with the machine
+reference before and after the run (bench/report.py).
 """
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
+import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
 from sqlalchemy import func, insert, select  # noqa: E402
 from support import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 
@@ -96,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--minutes", type=float, default=30)
     p.add_argument("--speed", type=float, default=10)
     p.add_argument("--warmup", type=float, default=5, help="simulated minutes before the start is measured")
+    report.add_option(p, "screen")
     args = p.parse_args(argv)
+    report.machine_reference()
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "screen-soak.sqlite3"
@@ -175,6 +179,16 @@ def main(argv: list[str] | None = None) -> int:
     worst, target = max(delays), refresh + 1
     print(f"data change shown after: median {statistics.median(delays):.2f} s, worst {worst:.2f} s over "
           f"{len(delays)} changes (target ≤ refresh {refresh} s + 1 s: {'OK' if worst <= target else '<<< OVER TARGET'})")
+    report.write("screen", {
+        "simulated_minutes": args.minutes, "speed": args.speed, "warmup_minutes": args.warmup,
+        "first_load_heap_mb": round(cold_heap, 2), "first_load_dom_nodes": cold_nodes,
+        "start": {"heap_mb": round(heap0, 2), "dom_nodes": nodes0, "server_rss_mb": round(rss0, 1)},
+        "end": {"heap_mb": round(heap1, 2), "dom_nodes": nodes1, "server_rss_mb": round(rss1, 1)},
+        "heap_growth_kb": {kind: round((kinds1.get(kind, 0) - kinds0.get(kind, 0)) / 1e3, 1)
+                           for kind in ("compiled code", "everything else")},
+        "change_shown_s": {"median": round(statistics.median(delays), 3), "worst": round(worst, 3),
+                           "changes": len(delays), "target": target},
+    }, args)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The demo data as of the report day equals the bureau's own published figures (FACTS.md)."""
+"""The demo data as of the report day equals the bureau's own published figures (docs/sources.md)."""
 from __future__ import annotations
 
 import datetime as dt
