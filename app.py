@@ -6,29 +6,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
-import time
 from urllib.parse import urlsplit
 
 from dash import Dash, Input, Output, State, dcc, html
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, has_request_context, request
 
 import callbacks.embed
-import callbacks.screen  # noqa: F401  (registers the big screen's callbacks)
+import callbacks.screen  # noqa: F401 - registers the big screen's callbacks
+from callbacks import routes
 from callbacks.context import EXTENSION, Runtime
-from callbacks.data import data_page  # the /data page (台账导入)
-from callbacks.data import register_routes as register_data_routes
-from callbacks.overview import overview_content  # importing registers the page's callbacks
+from callbacks.pages import page_for
+from dashboard import export
 from dashboard.demo import DemoRules, seed
-from dashboard.http_bundles import register as register_gzip_bundles
-from dashboard.http_export import register as register_export
-from dashboard.query import parse_qs_kwargs
 from dashboard.service import DataService
 from dashboard.settings import PROJECT_ROOT, Settings
 from dashboard.store import Store
-from layouts import embed, overview, screen
 
 log = logging.getLogger("dashboard")
 
@@ -71,11 +65,6 @@ class DashboardDash(Dash):
         return super().interpolate_index(**kwargs)
 
 
-def not_found(path: str) -> html.Div:
-    return html.Div([html.H1("页面不存在"), html.P(f"没有“{path}”这个页面。"), dcc.Link("返回总览", href="/")],
-                    className="not-found")
-
-
 def open_store(settings: Settings) -> Store:
     """Open the configured store, migrate it, and fill it with demo data if it is empty."""
     store = Store(settings.database_url)
@@ -108,30 +97,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.index_string = INDEX
     app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url))
-
-    def overview_page(search: str = "") -> html.Div:
-        version = version_record()
-        content = overview_content(search, version)
-        return overview.layout(refresh_seconds=settings.refresh_seconds, content=content, search=search)
-
-    def version_record() -> dict | None:
-        try:
-            v = store.version()
-        except Exception:  # noqa: BLE001 - the page's own poll reports it
-            return None
-        return v.record()
-
-    pages = {
-        "/data": data_page,
-        "/screen": lambda **q: screen.layout(refresh_seconds=settings.refresh_seconds, **q),
-    }
-    def page_for(path: str, search: str):
-        if path.startswith("/embed/"):
-            return embed.layout(path.removeprefix("/embed/"), settings.refresh_seconds, **parse_qs_kwargs(search))
-        if path == "/":
-            return overview_page(f"?{search.lstrip('?')}" if search and search.lstrip("?") else "")
-        page = pages.get(path)
-        return page(**parse_qs_kwargs(search)) if page else not_found(path)
+    export.configure(settings)
 
     def serve_layout() -> html.Div:
         """The page comes with the layout itself (its URL is the layout request's referrer),
@@ -156,65 +122,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         that would post the whole page, figures and all, on every load.)"""
         return page_for(pathname or "/", search)
 
-    _add_http_rules(app, settings)
+    routes.register(app.server)
     return app
-
-
-def _add_http_rules(app: Dash, settings: Settings) -> None:
-    server = app.server
-    register_gzip_bundles(server)
-    register_data_routes(server)  # /data/template.xlsx, /data/export.xlsx
-
-    @server.route("/_glyphs/<path:fontstack>/<glyph_range>.pbf")
-    def glyphs(fontstack: str, glyph_range: str) -> Response:  # noqa: ARG001
-        """An empty glyph set: the map's labels are Chinese, which the browser draws itself."""
-        return Response(b"", mimetype="application/x-protobuf", headers={"Cache-Control": "public, max-age=86400"})
-
-    register_export(server, lambda: server.extensions[EXTENSION].service)
-
-    @server.route("/api/version")
-    def version() -> Response:
-        """The cheap change check for the big screen; 503 while the store cannot be read."""
-        store = server.extensions[EXTENSION].service.store
-        try:
-            v = store.version()
-        except Exception:  # noqa: BLE001
-            return Response('{"ok": false}', status=503, mimetype="application/json")
-        body = v.record()
-        return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
-
-    @server.route("/healthz")
-    def health() -> Response:
-        store = server.extensions[EXTENSION].service.store
-        try:
-            store.ping()
-        except Exception:  # noqa: BLE001
-            return Response("store unreachable", status=503)
-        return Response("ok")
-
-    @server.before_request
-    def start_timer() -> None:
-        g.started = time.perf_counter()
-
-    @server.after_request
-    def headers(response: Response) -> Response:
-        path = request.path
-        if "started" in g:
-            # the server's own time, for the browser's devtools and bench/page.py
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.1f}"
-        if path.startswith("/embed/"):
-            origins = " ".join(settings.embed_origins) or "'self'"
-            response.headers["Content-Security-Policy"] = f"frame-ancestors 'self' {origins}".replace("'self' 'self'", "'self'")
-        else:
-            response.headers["X-Frame-Options"] = "SAMEORIGIN"
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        # assets carry their modification time (?m=…) and the favicon Dash's version (?v=…): safe
-        # to cache for a year (the browser asked for the favicon again at every filter change)
-        versioned = (path.startswith("/assets/") and request.args.get("m")) or (path == "/_favicon.ico" and request.args.get("v"))
-        if versioned and response.status_code == 200:
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
 
 
 def main() -> None:

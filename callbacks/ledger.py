@@ -10,34 +10,27 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
-import io
 import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from urllib.parse import quote
 
 from dash import Input, Output, State, callback, ctx, no_update
-from flask import Flask, Response, send_file
 
-from callbacks.context import EXTENSION, runtime, service
+from callbacks.context import runtime, service
 from dashboard.ledger import (
     LedgerApplyError,
     LedgerValidationError,
     Limits,
     Preview,
     apply,
-    build_template,
     check,
-    export_workbook,
     import_log,
 )
-from dashboard.settings import Settings
-from layouts import data as L
-from layouts import data_ids as ids
+from layouts import ledger as ledger_page
+from layouts import ledger_ids as ids
 
 log = logging.getLogger("dashboard.data")
 
@@ -103,8 +96,8 @@ PENDING = PendingPreviews()
 # --- plain functions (the callbacks below only dispatch to them) -------------------------------
 
 def import_limits() -> Limits:
-    """The per-file size limit: ``DASHBOARD_IMPORT_MAX_MB`` (as for the CLI), default 20 MB."""
-    return Limits(max_bytes=Settings.from_env().import_max_mb * 1024 * 1024)
+    """The per-file size limit: the setting ``DASHBOARD_IMPORT_MAX_MB``, as for the CLI."""
+    return Limits(max_bytes=runtime().settings.import_max_mb * 1024 * 1024)
 
 
 def decode_uploads(contents, filenames) -> list[tuple[str, bytes]]:
@@ -138,30 +131,30 @@ def on_upload(contents, filenames, token: dict | None):
         preview = check(service().store, files, limits=import_limits())
     except Exception:
         log.exception("ledger check failed")
-        return (None, L.message("无法读取看板数据库,未做检查。请稍后重试;如仍不行,请联系管理员。", "danger"),
+        return (None, ledger_page.message("无法读取看板数据库,未做检查。请稍后重试;如仍不行,请联系管理员。", "danger"),
                 None, True, True, no_update)
-    view = L.preview_view(preview, will_apply=preview.ok)
+    view = ledger_page.preview_view(preview, will_apply=preview.ok)
     if not preview.ok:
         text = (f"发现 {preview.errors} 个错误,不能导入,未写入任何数据。"
                 "请按下表所列的文件、工作表、行和列改正后重新上传。")
-        return view, L.message(text, "danger"), None, True, True, no_update
+        return view, ledger_page.message(text, "danger"), None, True, True, no_update
     new_token = PENDING.keep(preview)
-    totals = L.totals_of(preview.sheets)
+    totals = ledger_page.totals_of(preview.sheets)
     if preview.changes:
-        text = (f"检查通过:确认后将{L.count_words(totals)}。现在还没有写入任何数据——"
+        text = (f"检查通过:确认后将{ledger_page.count_words(totals)}。现在还没有写入任何数据——"
                 "请核对下面的预览,再点击“确认导入”。")
     else:
         text = "检查通过:文件中的数据与看板现有数据完全相同,确认导入不会改变任何数据(只记入导入记录)。"
     if preview.notices:
         text += f"另有 {preview.notices} 条提示,见下表。"
-    return view, L.message(text, "info"), {"token": new_token}, False, False, no_update
+    return view, ledger_page.message(text, "info"), {"token": new_token}, False, False, no_update
 
 
 def on_confirm(token: dict | None, log_version: int | None):
     """Apply the kept preview (the ledger re-checks it inside the transaction), once."""
     entry = PENDING.get((token or {}).get("token"))
     if entry is None:
-        return (None, L.message("预览已失效(超过 30 分钟或已取消),未写入任何数据。请重新上传文件。", "warning"),
+        return (None, ledger_page.message("预览已失效(超过 30 分钟或已取消),未写入任何数据。请重新上传文件。", "warning"),
                 None, True, True, no_update)
     with entry.lock:
         if entry.outputs is None:
@@ -177,31 +170,31 @@ def _apply(preview: Preview, bump: int) -> tuple:
         result = apply(service().store, preview, user=None)
     except LedgerValidationError as exc:
         # the store changed after the check: the re-check found problems; nothing written
-        return (L.preview_view(exc.preview, will_apply=False),
-                L.message(f"导入未执行:重新检查时发现 {exc.preview.errors} 个错误(可能在预览之后数据已被修改),"
+        return (ledger_page.preview_view(exc.preview, will_apply=False),
+                ledger_page.message(f"导入未执行:重新检查时发现 {exc.preview.errors} 个错误(可能在预览之后数据已被修改),"
                           "未写入任何数据。请按下表改正后重新上传。", "danger"), None, True, True, bump)
     except LedgerApplyError as exc:  # the files were fine, the store was not: the user may try again
-        return (no_update, L.message(f"导入失败:{exc}。请稍后再点“确认导入”重试。", "danger"),
+        return (no_update, ledger_page.message(f"导入失败:{exc}。请稍后再点“确认导入”重试。", "danger"),
                 no_update, False, False, bump)
     except Exception:
         log.exception("ledger apply failed")
-        return (no_update, L.message("导入失败:看板数据库出错,未写入任何数据。请稍后重新上传。", "danger"),
+        return (no_update, ledger_page.message("导入失败:看板数据库出错,未写入任何数据。请稍后重新上传。", "danger"),
                 None, True, True, bump)
-    totals = L.totals_of(result.sheets)
+    totals = ledger_page.totals_of(result.sheets)
     if result.outcome == "applied":
         seconds = runtime().settings.refresh_seconds
-        text = (f"导入成功:{L.count_words(totals)}。各看板页面将在 {seconds} 秒内显示新数据。"
+        text = (f"导入成功:{ledger_page.count_words(totals)}。各看板页面将在 {seconds} 秒内显示新数据。"
                 f"本次导入已记入导入记录(第 {result.log_id} 号)。")
         color = "success"
     else:
         text = f"导入完成:数据与原有相同,没有任何变化。已记入导入记录(第 {result.log_id} 号)。"
         color = "secondary"
-    return None, L.message(text, color), None, True, True, bump
+    return None, ledger_page.message(text, color), None, True, True, bump
 
 
 def on_cancel(token: dict | None):
     PENDING.drop((token or {}).get("token"))
-    return None, L.message("已取消,未写入任何数据。", "secondary"), None, True, True, no_update
+    return None, ledger_page.message("已取消,未写入任何数据。", "secondary"), None, True, True, no_update
 
 
 @callback(
@@ -227,45 +220,12 @@ def show_log(_version):
         entries = import_log(service().store, limit=LOG_ROWS)
     except Exception:
         log.exception("import log unreadable")
-        return L.empty_note("暂时无法读取导入记录")
-    return L.log_table(entries)
+        return ledger_page.empty_note("暂时无法读取导入记录")
+    return ledger_page.log_table(entries)
 
 
-def data_page(**query):
+def ledger_page_layout(**query):
     """The layout for ``/data`` with this server's settings (called by the router)."""
     limits = import_limits()
-    return L.layout(max_mb=max(1, limits.max_bytes // (1024 * 1024)),
+    return ledger_page.layout(max_mb=max(1, limits.max_bytes // (1024 * 1024)),
                     refresh_seconds=runtime().settings.refresh_seconds, **query)
-
-
-# --- downloads ----------------------------------------------------------------------------------
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, name: str, ascii_name: str) -> Response:
-    """An attachment with the Chinese file name, and a plain one for clients that lack RFC 5987."""
-    response = send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}')
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def register_routes(server: Flask) -> None:
-    """``/data/template.xlsx`` (the empty workbook) and ``/data/export.xlsx`` (the store now)."""
-
-    @server.route(ids.TEMPLATE_URL)
-    def ledger_template() -> Response:
-        return _xlsx(build_template(), "章丘区委老干部局台账模板.xlsx", "zhangqiu-ledger-template.xlsx")
-
-    @server.route(ids.EXPORT_URL)
-    def ledger_export() -> Response:
-        store = server.extensions[EXTENSION].service.store
-        try:
-            content = export_workbook(store)
-        except Exception:
-            log.exception("export failed")
-            return Response("无法读取看板数据库,导出失败,请稍后重试。", status=503, mimetype="text/plain; charset=utf-8")
-        stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"
-        return _xlsx(content, f"章丘区委老干部局台账导出-{stamp}.xlsx", f"zhangqiu-ledger-export-{stamp}.xlsx")

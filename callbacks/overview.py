@@ -1,6 +1,7 @@
 """The staff page's one callback: URL ⇄ filters, the change check and the panels, in a single
 round trip. The page arrives with its panels filled in (see :func:`overview_content`), so
-nothing runs on load; a filter change or a new store version costs one request."""
+nothing runs on load; a filter change or a new store version costs one request. Outputs are
+keyed by name, the panels' by their slot keys (:mod:`layouts.panel_views`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,34 +11,38 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from callbacks.context import filter_from_state, runtime, service
 from callbacks.refresh import poll_version
-from dashboard import figures
+from dashboard import catalogue, views, wording
 from dashboard.indicators import FilterError
-from dashboard.indicators.panels import branch_options as branch_rows
-from dashboard.indicators.panels import streets as street_rows
-from dashboard.panels import KPIS
+from dashboard.indicators.breakdowns import branch_options as branch_rows
+from dashboard.indicators.breakdowns import streets as street_rows
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
-from layouts import components as C
-from layouts import ids
+from layouts import components, ids, panel_views
 
-CONTROL_OUTPUTS = [
-    Output(ids.STREET, "value"), Output(ids.BRANCH, "value"), Output(ids.PERIOD, "value"),
-    Output(ids.RANGE_START, "value"), Output(ids.RANGE_END, "value"), Output(ids.RANGE_START, "disabled"),
-    Output(ids.RANGE_END, "disabled"), Output(ids.AS_OF, "value"),
-]
-OPTION_OUTPUTS = [Output(ids.STREET, "options"), Output(ids.BRANCH, "options")]
-PANEL_OUTPUTS = [
-    *[Output(ids.kpi(k.key), "children") for k in KPIS],
-    *[Output(ids.kpi_delta(k.key), "children") for k in KPIS],
-    *[Output(ids.kpi_delta(k.key), "className") for k in KPIS],
-    *[Output(ids.kpi_note(k.key), "children") for k in KPIS],
-    Output(ids.MAP, "figure"), Output(ids.SITES_BY_STREET, "figure"), Output(ids.ACTIVITIES_BY_MONTH, "figure"),
-    Output(ids.VOLUNTEERS_BY_TEAM, "figure"), Output(ids.MEMBER_STRUCTURE, "figure"), Output(ids.FOUR_IN_ONE, "figure"),
-    Output(ids.THREE_MEETINGS, "children"), Output(ids.LATEST_ACTIVITIES, "children"),
-    Output(ids.AS_OF_TEXT, "children"), Output(ids.UPDATED_TEXT, "children"), Output(ids.DEMO_MARK, "children"),
-    Output(ids.CONNECTION_MARK, "children"), Output(ids.SCOPE_TEXT, "children"), Output(ids.MESSAGE, "children"),
-]
-OUTPUTS = [*CONTROL_OUTPUTS, Output(ids.URL, "search"), Output(ids.FILTER_STATE, "data"), *OPTION_OUTPUTS,
-           *PANEL_OUTPUTS]
+PANELS = catalogue.on("overview")
+CLICKABLE = tuple(ids.panel(p.id) for p in PANELS if p.click_filters_street)
+
+CONTROL_OUTPUTS = {
+    "streets": Output(ids.STREET, "value"), "branch": Output(ids.BRANCH, "value"),
+    "period": Output(ids.PERIOD, "value"), "start": Output(ids.RANGE_START, "value"),
+    "end": Output(ids.RANGE_END, "value"), "start_fixed": Output(ids.RANGE_START, "disabled"),
+    "end_fixed": Output(ids.RANGE_END, "disabled"), "as_of": Output(ids.AS_OF, "value"),
+}
+OPTION_OUTPUTS = {"street_options": Output(ids.STREET, "options"), "branch_options": Output(ids.BRANCH, "options")}
+HEADER_OUTPUTS = {
+    "as_of_text": Output(ids.AS_OF_TEXT, "children"), "updated": Output(ids.UPDATED_TEXT, "children"),
+    "demo": Output(ids.DEMO_MARK, "children"), "connection": Output(ids.CONNECTION_MARK, "children"),
+    "scope": Output(ids.SCOPE_TEXT, "children"), "message": Output(ids.MESSAGE, "children"),
+}
+PANEL_OUTPUTS = {
+    **HEADER_OUTPUTS,
+    **{key: Output(*slot) for p in PANELS for key, slot in panel_views.slots(p).items()},
+}
+OUTPUTS = {**CONTROL_OUTPUTS, "url": Output(ids.URL, "search"), "state": Output(ids.FILTER_STATE, "data"),
+           **OPTION_OUTPUTS, **PANEL_OUTPUTS}
+
+
+def keep(outputs: dict) -> dict:
+    return dict.fromkeys(outputs, no_update)
 
 
 @dataclass(frozen=True)
@@ -49,11 +54,13 @@ class Step:
     state: dict
 
 
-def _controls(args: FilterArgs) -> list:
+def _controls(args: FilterArgs) -> dict:
+    """The controls' values for a filter, by CONTROL_OUTPUTS key."""
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     fixed = args.period != "custom"
-    return [list(args.streets), args.branch or ALL_BRANCHES, args.period, iso(args.start), iso(args.end), fixed, fixed,
-            iso(args.as_of)]
+    return {"streets": list(args.streets), "branch": args.branch or ALL_BRANCHES, "period": args.period,
+            "start": iso(args.start), "end": iso(args.end), "start_fixed": fixed, "end_fixed": fixed,
+            "as_of": iso(args.as_of)}
 
 
 def _clicked_street(click: dict | None) -> str | None:
@@ -65,9 +72,10 @@ def _clicked_street(click: dict | None) -> str | None:
     return (data[0] if isinstance(data, list) else data) or None
 
 
-def next_step(trigger, search, controls: list, map_click, bar_click) -> Step | None:
+def next_step(trigger, search, controls: list, clicks: dict) -> Step | None:
     """One source of truth, the URL: controls and clicks write it; Back/Forward and shared
-    links read it. None when the trigger changes nothing."""
+    links read it. ``clicks`` holds the click data of the panels that filter by street, by
+    component id. None when the trigger changes nothing."""
     if trigger == ids.URL:
         try:
             args = url_args(search, strict=True)
@@ -77,8 +85,8 @@ def next_step(trigger, search, controls: list, map_click, bar_click) -> Step | N
     streets, branch, period, start, end, as_of = controls
     if trigger == ids.RESET:
         args = FilterArgs()
-    elif trigger in (ids.MAP, ids.SITES_BY_STREET):
-        street = _clicked_street(map_click if trigger == ids.MAP else bar_click)
+    elif trigger in clicks:
+        street = _clicked_street(clicks[trigger])
         if street is None:
             return None
         current = args_from_controls(streets, branch, period, start, end, as_of)
@@ -121,59 +129,57 @@ def _streets_of(state: dict | None) -> tuple[str, ...] | None:
 
 
 @callback(
-    *OUTPUTS,
-    Input(ids.URL, "search"),
-    Input(ids.STREET, "value"), Input(ids.BRANCH, "value"), Input(ids.PERIOD, "value"),
-    Input(ids.RANGE_START, "value"), Input(ids.RANGE_END, "value"), Input(ids.AS_OF, "value"),
-    Input(ids.RESET, "n_clicks"), Input(ids.MAP, "clickData"), Input(ids.SITES_BY_STREET, "clickData"),
-    Input(ids.VERSION, "data"),
-    State(ids.FILTER_STATE, "data"),
+    output=OUTPUTS,
+    inputs={
+        "search": Input(ids.URL, "search"), "streets": Input(ids.STREET, "value"),
+        "branch": Input(ids.BRANCH, "value"), "period": Input(ids.PERIOD, "value"),
+        "start": Input(ids.RANGE_START, "value"), "end": Input(ids.RANGE_END, "value"),
+        "as_of": Input(ids.AS_OF, "value"), "reset": Input(ids.RESET, "n_clicks"),
+        "clicks": {cid: Input(cid, "clickData") for cid in CLICKABLE},
+        "version": Input(ids.VERSION, "data"), "state": State(ids.FILTER_STATE, "data"),
+    },
     prevent_initial_call=True,
 )
-def apply_filter(search, streets, branch, period, start, end, as_of, _reset, map_click, bar_click, version, state):
+def apply_filter(search, streets, branch, period, start, end, as_of, reset, clicks, version, state):  # noqa: ARG001 - reset only triggers
     """Every output of the page in one response; ``no_update`` wherever nothing changed."""
-    keep = lambda outputs: [no_update] * len(outputs)  # noqa: E731
     trigger = ctx.triggered_id
     if trigger == ids.VERSION:
         if not version or not state:
             return keep(OUTPUTS)
         if not version.get("ok", True):
             # store unreachable: keep the last good panels, show the mark only
-            panels = keep(PANEL_OUTPUTS)
-            panels[PANEL_OUTPUTS.index(Output(ids.CONNECTION_MARK, "children"))] = C.connection_mark(False)
-            return [*keep(OUTPUTS[: -len(PANEL_OUTPUTS)]), *panels]
+            return {**keep(OUTPUTS), "connection": components.connection_mark(False)}
         # new data: the same filter's panels, and options that may have gained a branch
-        return [*keep(CONTROL_OUTPUTS), no_update, no_update, *filter_choices(_streets_of(state) or []),
-                *overview_view(service(), state, version, runtime().settings.map_tiles)]
+        return {**keep(OUTPUTS), **dict(zip(OPTION_OUTPUTS, filter_choices(_streets_of(state) or []))),
+                **overview_view(service(), state, version, runtime().settings.map_tiles)}
     current = [streets, branch, period, start, end, as_of]
-    step = next_step(trigger, search, current, map_click, bar_click)
+    step = next_step(trigger, search, current, clicks)
     if step is None:
         return keep(OUTPUTS)
-    url = no_update if step.url is None else step.url
-    controls = changed_controls(step.controls, current)
+    out = {**keep(OUTPUTS), **changed_controls(step.controls, current),
+           "url": no_update if step.url is None else step.url}
     if step.state == state:
-        return [*controls, url, *keep(OUTPUTS[len(CONTROL_OUTPUTS) + 1:])]
+        return out
     new_streets = _streets_of(step.state)
     # the streets stay the same until the store changes; the branches follow the chosen streets
-    options = (keep(OPTION_OUTPUTS) if new_streets is not None and new_streets == _streets_of(state)
-               else [no_update, filter_choices(new_streets or [])[1]])
-    return [*controls, url, step.state, *options,
-            *overview_view(service(), step.state, version, runtime().settings.map_tiles)]
+    if new_streets is None or new_streets != _streets_of(state):
+        out["branch_options"] = filter_choices(new_streets or [])[1]
+    return {**out, "state": step.state, **overview_view(service(), step.state, version, runtime().settings.map_tiles)}
 
 
-def changed_controls(controls: list, current: list) -> list:
+def changed_controls(controls: dict, current: list) -> dict:
     """The control outputs, with ``no_update`` where the browser already shows that value: each
-    prop sent back costs the renderer a re-render of its component. ``controls`` is in
-    CONTROL_OUTPUTS order; ``current`` holds the controls' values as the callback received them
+    prop sent back costs the renderer a re-render of its component. ``controls`` is keyed as
+    CONTROL_OUTPUTS; ``current`` holds the controls' values as the callback received them
     (streets, branch, period, start, end, as-of). The range fields' ``disabled`` follows the
     period, so it changes only with it."""
-    streets, branch, period, start, end, disabled_start, disabled_end, as_of = controls
-    now_streets, now_branch, now_period, now_start, now_end, now_as_of = current
-    same = lambda new, old: no_update if new == old else new  # noqa: E731
-    period_same = period == now_period
-    return [same(streets, list(now_streets or [])), same(branch, now_branch), same(period, now_period),
-            same(start, now_start), same(end, now_end), no_update if period_same else disabled_start,
-            no_update if period_same else disabled_end, same(as_of, now_as_of)]
+    now = dict(zip(("streets", "branch", "period", "start", "end", "as_of"), current))
+    now["streets"] = list(now["streets"] or [])
+    out = {key: no_update if controls[key] == now[key] else controls[key] for key in now}
+    period_same = controls["period"] == now["period"]
+    for key in ("start_fixed", "end_fixed"):
+        out[key] = no_update if period_same else controls[key]
+    return out
 
 
 @callback(Output(ids.VERSION, "data"), Input(ids.POLL, "n_intervals"), State(ids.VERSION, "data"),
@@ -194,46 +200,30 @@ def filter_choices(streets: list[str] | tuple[str, ...]) -> tuple[list[dict], li
     return street_opts, branch_opts
 
 
-def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> list:
-    """All panel outputs for a filter state, in PANEL_OUTPUTS order."""
-    n = len(KPIS)
+def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> dict:
+    """Every panel output (PANEL_OUTPUTS keys) for a filter state."""
     if not version:
-        return [no_update] * len(PANEL_OUTPUTS)
+        return keep(PANEL_OUTPUTS)
     f, error = filter_from_state(svc, state)
-    demo = C.demo_mark(svc.store.demo_info() is not None)
-    updated = C.updated_text(C.parse_changed_at(version.get("changed_at")))
+    header = {"updated": wording.updated_text(components.parse_changed_at(version.get("changed_at"))),
+              "demo": components.demo_mark(svc.store.demo_info() is not None),
+              "connection": components.connection_mark(True)}
     if f is None:
-        empty = figures.empty()
-        return ([C.MISSING] * n + [""] * n + ["kpi-delta"] * n + [""] * n + [empty] * 6
-                + [C.empty_note(), C.empty_note(), "", updated, demo, C.connection_mark(True), "",
-                   dbc.Alert(f"筛选条件有误:{error}。已显示空白结果,请修改或重置筛选。", color="warning",
-                             className="mb-3")])
+        blank = {k: v for p in PANELS for k, v in panel_views.blank(p).items()}
+        message = dbc.Alert(f"{wording.filter_error(error)}。已显示空白结果,请修改或重置筛选。", color="warning",
+                            className="mb-3")
+        return {**header, **blank, "as_of_text": "", "scope": "", "message": message}
     v = version["version"]
-    k = svc.get("kpis", f, v)
-    values, deltas, classes, notes = [], [], [], []
-    for kpi in KPIS:
-        now, ago = getattr(k.now, kpi.key), getattr(k.year_ago, kpi.key)
-        text, cls = C.delta(now, ago)
-        values.append(C.number(now))
-        deltas.append(text)
-        classes.append(cls)
-        notes.append(C.kpi_note(kpi.key, k))
-    street_list = svc.streets(v)
-    names = {s.code: s.name for s in street_list}
-    figs = [figures.chart(panel_id, svc, f, v, tiles=tiles) for panel_id in figures.CHART_IDS]
-    return [
-        *values, *deltas, *classes, *notes, *figs,
-        C.three_meetings_table(svc.get("three_meetings", f, v), names),
-        C.latest_activities_list(svc.get("latest_activities", f, v)),
-        f"截至 {f.as_of:%Y年%-m月%-d日}", updated, demo, C.connection_mark(True),
-        C.scope_text(f, names), "",
-    ]
+    context = views.context(svc, f, v, tiles=tiles)
+    filled = {k: val for p in PANELS for k, val in panel_views.values(p, views.panel_view(p, svc, context, v)).items()}
+    return {**header, **filled, "as_of_text": wording.as_of_text(f.as_of),
+            "scope": wording.scope(f, context.street_names).text, "message": ""}
 
 
 def overview_content(search: str | None, version: dict | None) -> dict:
     """What the page's layout is filled with on arrival, so that nothing waits for a callback:
-    the filter state, the controls' options and each panel's value keyed by (component id,
-    property)."""
+    the filter state, the controls' options, the header's values keyed by (component id,
+    property) and the panels' by slot key."""
     try:
         args = url_args(search, strict=True)
         state = {"query": args.to_query(), "error": None}
@@ -242,6 +232,8 @@ def overview_content(search: str | None, version: dict | None) -> dict:
         args, state = FilterArgs(), {"query": search or "", "error": str(exc)}
     streets, branches = filter_choices(args.streets)
     view = overview_view(service(), state, version, runtime().settings.map_tiles)
-    values = {(o.component_id, o.component_property): v for o, v in zip(PANEL_OUTPUTS, view) if v is not no_update}
+    values = {(o.component_id, o.component_property): view[k] for k, o in HEADER_OUTPUTS.items()
+              if view.get(k, no_update) is not no_update}
+    filled = {k: v for k, v in view.items() if k not in HEADER_OUTPUTS and v is not no_update}
     return {"args": args, "state": state, "version": version, "street_options": streets, "branch_options": branches,
-            "values": values}
+            "values": values, "filled": filled}

@@ -7,32 +7,33 @@ import json
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
 from callbacks.context import filter_from_state, service
-from dashboard import figures
-from dashboard.panels import KPIS
-from layouts import components as C
-from layouts import screen_ids as S
+from dashboard import catalogue, figures, views, wording
+from layouts import components
+from layouts import screen_ids as screen_id
 
-clientside_callback(ClientsideFunction("screen", "countUp"), Output(S.KPI_SINK, "data"), Input(S.KPI_DATA, "data"))
+clientside_callback(ClientsideFunction("screen", "countUp"), Output(screen_id.KPI_SINK, "data"),
+                    Input(screen_id.KPI_DATA, "data"))
 
-OUTPUTS = [
-    Output(S.KPI_DATA, "data"),
-    *[Output(S.kpi_delta(k.key), "children") for k in KPIS],
-    Output(S.MAP, "figure"), Output(S.FOUR_IN_ONE, "figure"), Output(S.MEETINGS, "figure"),
-    Output(S.ACTIVITIES, "figure"), Output(S.VOLUNTEERS, "figure"),
-    Output(S.TICKER, "children"), Output(S.UPDATED, "children"), Output(S.DEMO, "children"),
-    Output(S.SCOPE, "children"), Output(S.MESSAGE, "children"),
-    Output(S.SHOWN, "data"),
-]
+NUMBERS = tuple(p for p in catalogue.on("screen") if p.kind == "number")
+CHARTS = tuple(p for p in catalogue.on("screen") if p.kind != "number")
+OUTPUTS = {
+    "kpi_data": Output(screen_id.KPI_DATA, "data"),
+    **{f"{p.id}:change": Output(screen_id.kpi_delta(p.key), "children") for p in NUMBERS},
+    **{p.id: Output(screen_id.graph(p.id), "figure") for p in CHARTS},
+    "ticker": Output(screen_id.TICKER, "children"), "updated": Output(screen_id.UPDATED, "children"),
+    "demo": Output(screen_id.DEMO, "children"), "scope": Output(screen_id.SCOPE, "children"),
+    "message": Output(screen_id.MESSAGE, "children"), "shown": Output(screen_id.SHOWN, "data"),
+}
 
 
-def only_changed(figs: dict, shown: dict | None) -> tuple[list, dict]:
+def only_changed(figs: dict, shown: dict | None) -> tuple[dict, dict]:
     """The figures whose content differs from what the screen shows (``no_update`` for the
     rest), and the new fingerprints: a wall screen that runs for days redraws only what changed."""
     shown = dict(shown or {})
-    out = []
+    out = {}
     for name, fig in figs.items():
         digest = hashlib.sha1(json.dumps(fig, sort_keys=True).encode()).hexdigest()
-        out.append(no_update if shown.get(name) == digest else fig)
+        out[name] = no_update if shown.get(name) == digest else fig
         shown[name] = digest
     return out, shown
 
@@ -48,33 +49,28 @@ def ticker(activities, honours) -> html.Ul:
     return html.Div([html.Ul(items), html.Ul(items, **{"aria-hidden": "true"})])
 
 
-@callback(*OUTPUTS, Input(S.VERSION, "data"), State(S.FILTER, "data"), State(S.SHOWN, "data"))
+@callback(output=OUTPUTS, inputs={"version": Input(screen_id.VERSION, "data"), "state": State(screen_id.FILTER, "data"),
+                                   "shown": State(screen_id.SHOWN, "data")})
 def render_screen(version, state, shown):
     if not version or not state:
-        return [no_update] * len(OUTPUTS)
+        return dict.fromkeys(OUTPUTS, no_update)
     svc = service()
     v = version["version"]
-    demo = C.demo_mark(svc.store.demo_info() is not None)
-    updated = C.updated_text(C.parse_changed_at(version.get("changed_at")))
+    header = {"demo": components.demo_mark(svc.store.demo_info() is not None),
+              "updated": wording.updated_text(components.parse_changed_at(version.get("changed_at")))}
     f, error = filter_from_state(svc, state)
     if f is None:
         blank = figures.empty("dark")
-        return [None, *[""] * len(KPIS), blank, blank, blank, blank, blank, ticker([], []), updated, demo, "",
-                f"链接中的筛选条件有误:{error}", {}]
-    k = svc.get("kpis", f, v)
-    data = {kpi.key: getattr(k.now, kpi.key) for kpi in KPIS}
-    deltas = [C.delta(getattr(k.now, kpi.key), getattr(k.year_ago, kpi.key))[0] for kpi in KPIS]
-    names = {s.code: s.name for s in svc.streets(v)}
-    statuses = [r.status for r in svc.get("three_meetings", f, v)]
-    figs, shown = only_changed({
-        "map": figures.chart("map", svc, f, v, theme="dark"),
-        "four-in-one": figures.chart("four-in-one", svc, f, v, theme="dark"),
-        "meetings": figures.meetings_status(statuses, "dark"),
-        "activities-by-month": figures.chart("activities-by-month", svc, f, v, theme="dark"),
-        "volunteers-by-team": figures.chart("volunteers-by-team", svc, f, v, theme="dark"),
-    }, shown)
-    return [
-        data, *deltas, *figs,
-        ticker(svc.get("latest_activities", f, v), svc.get("honours", f, v)),
-        updated, demo, C.scope_text(f, names).replace("范围:", ""), "", shown,
-    ]
+        return {**header, "kpi_data": None, **{f"{p.id}:change": "" for p in NUMBERS}, **dict.fromkeys(
+            (p.id for p in CHARTS), blank), "ticker": ticker([], []), "scope": "",
+            "message": f"链接中的{wording.filter_error(error)}", "shown": {}}
+    context = views.context(svc, f, v, theme="dark")
+    numbers = {p: views.panel_view(p, svc, context, v) for p in NUMBERS}
+    figs, shown = only_changed({p.id: views.panel_view(p, svc, context, v) for p in CHARTS}, shown)
+    return {
+        **header, **figs, "shown": shown,
+        "kpi_data": {p.key: view.value for p, view in numbers.items()},
+        **{f"{p.id}:change": view.change.text for p, view in numbers.items()},
+        "ticker": ticker(svc.get("latest_activities", f, v), svc.get("honours", f, v)),
+        "scope": wording.scope(f, context.street_names).details, "message": "",
+    }

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> list:
     """Feature packages add their own subcommands: each module has ``register(subparsers)``
-    (setting ``handler=`` via ``set_defaults``) and the handler is ``handler(args, store) -> int``."""
+    (setting ``handler=`` via ``set_defaults``) and the handler is ``handler(args, store, settings) -> int``."""
     import importlib
 
     out = []
@@ -72,7 +72,7 @@ def _command_modules() -> list:
     return out
 
 
-COMMAND_MODULES: list[str] = ["dashboard.ledger.commands", "dashboard.export_commands"]
+COMMAND_MODULES: list[str] = ["dashboard.ledger.commands", "dashboard.export.commands", "dashboard.briefing.commands"]
 
 
 def _store(settings: Settings):
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
             return _indicators(store, args)
         handler = getattr(args, "handler", None)
         if handler is not None:
-            return handler(args, store)
+            return handler(args, store, settings)
     finally:
         store.dispose()
     return 2

@@ -1,7 +1,7 @@
 """Demo data: a plausible history of the bureau's work from 2013 to the as-of day.
 
 Generated from the rules below, deterministically for a given seed. At scale 1 and as of
-2020-07-01 the district-wide figures equal the bureau's own report (FACTS.md):
+2020-07-01 the district-wide figures equal the bureau's own report (docs/sources.md):
 
 - 15 volunteer teams with 500–599 distinct volunteers; 19 关心下一代教育基地; 6 standardised
   共享式党员活动室 and 5 芳华剧场; 10–19 co-built 开放式活动室 and 老年大学分校/课堂;

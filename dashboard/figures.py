@@ -8,12 +8,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dashboard import geo, vocab
-from dashboard.indicators.panels import MemberStructure, SiteRow, StreetRow
+from dashboard import geo, vocab, wording
+from dashboard.indicators.breakdowns import MemberStructure, SiteRow, StreetRow
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
                '"WenQuanYi Micro Hei", sans-serif')
-EMPTY_TEXT = "暂无数据"
+EMPTY_TEXT = wording.EMPTY
 
 # Okabe–Ito, distinguishable with common colour-vision deficiencies
 SITE_COLOURS = {
@@ -348,29 +348,6 @@ def _tiled_site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str, 
     return {"data": data, "layout": layout}
 
 
-def chart(panel_id: str, svc, f, version: int | None = None, theme: str = "light",
-          tiles: str | None = None) -> Figure:
-    """The figure of a chart panel (see ``dashboard.panels.CHARTS``) for a filter, via the data service."""
-    if panel_id == "map":
-        return site_map(svc.get("sites", f, version), svc.streets(version if version is not None else svc.version().version),
-                        theme, tiles, selected=f.site_streets)
-    builders = {
-        "sites-by-street": (sites_by_street, "sites_by_street"),
-        "activities-by-month": (activities_by_month, "activities_by_month"),
-        "volunteers-by-team": (volunteers_by_team, "volunteers_by_team"),
-        "member-structure": (member_structure, "member_structure"),
-        "four-in-one": (four_in_one, "four_in_one"),
-    }
-    if panel_id not in builders:
-        raise KeyError(panel_id)
-    build, source = builders[panel_id]
-    return build(svc.get(source, f, version), theme)
-
-
-CHART_IDS = ("map", "sites-by-street", "activities-by-month", "volunteers-by-team", "member-structure", "four-in-one")
-
-
-STATUS_LABELS = {"green": "达标", "amber": "基本达标", "red": "未达标", "none": "未到期"}
 STATUS_COLOURS = {"green": "#2f9e5a", "amber": "#e0a800", "red": "#d64545", "none": "#7f8ea3"}
 
 
@@ -381,7 +358,7 @@ def meetings_status(statuses: list[str], theme: str = "light") -> Figure:
     order = ["green", "amber", "red", "none"]
     counts = [statuses.count(s) for s in order]
     keep = [i for i, n in enumerate(counts) if n or order[i] != "none"]
-    bar = {"type": "bar", "x": [counts[i] for i in keep], "y": [STATUS_LABELS[order[i]] for i in keep],
+    bar = {"type": "bar", "x": [counts[i] for i in keep], "y": [wording.STATUS_WORDS[order[i]] for i in keep],
            "orientation": "h", "marker": {"color": [STATUS_COLOURS[order[i]] for i in keep]},
            "text": [f"{counts[i]} 个支部" for i in keep], "textposition": "outside", "cliponaxis": False,
            "hovertemplate": "%{y}:%{x}个支部<extra></extra>"}

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from dashboard.indicators import Filter, kpis, panels
+from dashboard.indicators import Filter, breakdowns, kpis
 from dashboard.indicators.three_meetings import three_meetings
 from dashboard.store import Store, StoreVersion
 
@@ -26,15 +26,15 @@ def _on_conn(fn: Callable) -> Callable:
 
 SOURCES: dict[str, Callable[[Store, Filter], Any]] = {
     "kpis": lambda store, f: kpis(store.engine, f),
-    "sites": _on_conn(panels.sites),
-    "sites_by_street": _on_conn(panels.sites_by_street),
-    "activities_by_month": _on_conn(panels.activities_by_month),
-    "volunteers_by_team": _on_conn(panels.volunteers_by_team),
-    "member_structure": _on_conn(panels.member_structure),
-    "four_in_one": _on_conn(panels.four_in_one),
+    "sites": _on_conn(breakdowns.sites),
+    "sites_by_street": _on_conn(breakdowns.sites_by_street),
+    "activities_by_month": _on_conn(breakdowns.activities_by_month),
+    "volunteers_by_team": _on_conn(breakdowns.volunteers_by_team),
+    "member_structure": _on_conn(breakdowns.member_structure),
+    "four_in_one": _on_conn(breakdowns.four_in_one),
     "three_meetings": _on_conn(three_meetings),
-    "latest_activities": _on_conn(panels.latest_activities),
-    "honours": _on_conn(panels.honours),
+    "latest_activities": _on_conn(breakdowns.latest_activities),
+    "honours": _on_conn(breakdowns.honours),
 }
 
 
@@ -101,7 +101,7 @@ class DataService:
         hit = self.cache.get(key)
         if hit is None:
             with self.store.engine.connect() as conn:
-                hit = panels.streets(conn)
+                hit = breakdowns.streets(conn)
             self.cache.set(key, hit, version)
         return hit
 

@@ -1,51 +1,101 @@
-"""All run-time settings, read once from environment variables."""
+"""All run-time settings. Each is declared once, below, with its environment variable, its
+default and its help; :meth:`Settings.from_env` reads them once (``create_app`` and the CLI
+call it) and passes the result down. The README's table is :func:`markdown_table`'s output.
+"""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'dashboard.sqlite3'}"
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+def _whole(minimum: int) -> Callable[[str, str], int]:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+        return max(minimum, value)
+    return parse
+
+
+def _text(_name: str, raw: str) -> str:
+    return raw
+
+
+def _words(_name: str, raw: str) -> tuple[str, ...]:
+    return tuple(raw.split())
+
+
+def setting(default: Any, env: str | tuple[str, ...], help: str, parse: Callable[[str, str], Any] = _text,
+            shown: str | None = None) -> Any:
+    """A dataclass field that carries its environment variable(s) (the first one set wins),
+    its parser and its help. ``shown`` is the default as the README shows it."""
+    names = (env,) if isinstance(env, str) else env
+    meta = {"env": names, "help": help, "parse": parse, "shown": shown}
+    if isinstance(default, tuple):
+        return field(default_factory=lambda: default, metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    host: str = "127.0.0.1"
-    port: int = 8050
-    refresh_seconds: int = 10
-    cache_url: str | None = None
-    map_tiles: str | None = None
-    embed_origins: tuple[str, ...] = field(default_factory=tuple)
-    import_max_mb: int = 20
-    chromium: str | None = None   # BROWSER_PATH (kaleido's own variable) or DASHBOARD_CHROMIUM
-    export_tabs: int = 1
+    database_url: str = setting(
+        DEFAULT_DATABASE_URL, "DASHBOARD_DATABASE_URL",
+        "the store: a SQLite file (WAL mode) or `postgresql://user@host/db` (psycopg 3)",
+        shown="`sqlite:///data/dashboard.sqlite3`")
+    host: str = setting("127.0.0.1", "HOST", "where `python app.py` listens")
+    port: int = setting(8050, "PORT", "the port `python app.py` listens on", _whole(1))
+    refresh_seconds: int = setting(10, "DASHBOARD_REFRESH_SECONDS", "how often pages check the store for changes",
+                                   _whole(1))
+    cache_url: str | None = setting(None, "DASHBOARD_CACHE_URL",
+                                    "`redis://…` to share the indicator cache between server processes",
+                                    shown="(in-process)")
+    map_tiles: str | None = setting(
+        None, "DASHBOARD_MAP_TILES",
+        "an intranet XYZ tile URL, e.g. `http://tiles.intra/{z}/{x}/{y}.png`, drawn under the site map")
+    embed_origins: tuple[str, ...] = setting((), "DASHBOARD_EMBED_ORIGINS",
+                                             "space-separated origins allowed to frame `/embed/…` pages", _words)
+    import_max_mb: int = setting(20, "DASHBOARD_IMPORT_MAX_MB", "the largest ledger file accepted (CLI and `/data`)",
+                                 _whole(1))
+    chromium: str | None = setting(None, ("BROWSER_PATH", "DASHBOARD_CHROMIUM"),
+                                   "the Chromium that renders image exports and PDFs",
+                                   shown="`/usr/bin/chromium`")
+    export_tabs: int = setting(1, "DASHBOARD_EXPORT_TABS", "browser tabs the warm export renderer keeps", _whole(1))
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """The settings from environment variables; an empty variable counts as unset."""
         env = dict(os.environ if env is None else env)
-        origins = tuple(o for o in env.get("DASHBOARD_EMBED_ORIGINS", "").split() if o)
-        return cls(
-            database_url=env.get("DASHBOARD_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            host=env.get("HOST") or "127.0.0.1",
-            port=_int(env, "PORT", 8050),
-            refresh_seconds=max(1, _int(env, "DASHBOARD_REFRESH_SECONDS", 10)),
-            cache_url=env.get("DASHBOARD_CACHE_URL") or None,
-            map_tiles=env.get("DASHBOARD_MAP_TILES") or None,
-            embed_origins=origins,
-            import_max_mb=max(1, _int(env, "DASHBOARD_IMPORT_MAX_MB", 20)),
-            chromium=env.get("BROWSER_PATH") or env.get("DASHBOARD_CHROMIUM") or None,
-            export_tabs=max(1, _int(env, "DASHBOARD_EXPORT_TABS", 1)),
-        )
+        values = {}
+        for f in fields(cls):
+            for name in f.metadata["env"]:
+                raw = env.get(name, "").strip()
+                if raw:
+                    values[f.name] = f.metadata["parse"](name, raw)
+                    break
+        return cls(**values)
+
+
+def declarations() -> list[tuple[tuple[str, ...], str, str]]:
+    """(environment variables, default as shown, help) of every setting, in order."""
+    out = []
+    for f in fields(Settings):
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        shown = f.metadata["shown"] or ("(none)" if default in (None, ()) else f"`{default}`")
+        out.append((f.metadata["env"], shown, f.metadata["help"]))
+    return out
+
+
+def markdown_table() -> str:
+    """The README's settings table."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for names, shown, help_text in declarations():
+        lines.append(f"| {' or '.join(f'`{n}`' for n in names)} | {shown} | {help_text} |")
+    return "\n".join(lines)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.catalogue import on
 from dashboard.indicators.filters import FilterError
-from dashboard.panels import PANELS
 from dashboard.query import parse_query
 from layouts.components import GRAPH_CONFIG
 
@@ -18,9 +18,9 @@ TITLE = "embed-title"
 
 
 def layout(panel_id: str, refresh_seconds: int = 10, **query) -> html.Div:
-    panel = PANELS.get(panel_id)
+    panel = next((p for p in on("embed") if p.id == panel_id), None)
     if panel is None:
-        known = "、".join(PANELS)
+        known = "、".join(p.id for p in on("embed"))
         return html.Main([html.H1("没有这个面板", className="embed-title"),
                           html.P(f"面板“{panel_id}”不存在。可用的面板:{known}")], className="embed embed-error",
                          role="alert")

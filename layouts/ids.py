@@ -20,14 +20,9 @@ DEMO_MARK = "header-demo"
 CONNECTION_MARK = "header-connection"
 SCOPE_TEXT = "header-scope"
 
-MAP = "panel-map"
-SITES_BY_STREET = "panel-sites-by-street"
-ACTIVITIES_BY_MONTH = "panel-activities-by-month"
-VOLUNTEERS_BY_TEAM = "panel-volunteers-by-team"
-MEMBER_STRUCTURE = "panel-member-structure"
-FOUR_IN_ONE = "panel-four-in-one"
-THREE_MEETINGS = "panel-three-meetings"
-LATEST_ACTIVITIES = "panel-latest-activities"
+def panel(panel_id: str) -> str:
+    """The component that shows a panel's figure, table or list on the staff page."""
+    return f"panel-{panel_id}"
 
 
 def kpi(key: str) -> str:

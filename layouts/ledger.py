@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts import data_ids as ids
-from layouts.components import APP_TITLE, BUREAU, empty_note, nav
+from dashboard.wording import APP_TITLE, BUREAU
+from layouts import ledger_ids as ids
+from layouts.components import empty_note, nav
 
 # the counts the preview and the log show, in this order
 COUNT_COLUMNS = (("new", "新增"), ("changed", "修改"), ("closed", "结束"), ("unchanged", "无变化"))

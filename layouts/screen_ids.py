@@ -15,11 +15,9 @@ SCOPE = "screen-scope"
 MESSAGE = "screen-message"
 TICKER = "screen-ticker"
 
-MAP = "screen-map"
-FOUR_IN_ONE = "screen-four-in-one"
-MEETINGS = "screen-meetings"
-ACTIVITIES = "screen-activities"
-VOLUNTEERS = "screen-volunteers"
+def graph(panel_id: str) -> str:
+    """The graph that shows a panel on the screen."""
+    return f"screen-{panel_id}"
 
 
 def kpi_delta(key: str) -> str:

@@ -39,4 +39,6 @@ def test_the_readme_names_pages_that_exist():
     app_src = (ROOT / "app.py").read_text(encoding="utf-8")
     for path in ("/screen", "/embed/", "/briefing", "/data"):
         assert path in readme
-        assert path in app_src or path in (ROOT / "dashboard" / "http_export.py").read_text(encoding="utf-8")
+        routes = (ROOT / "callbacks" / "routes.py").read_text(encoding="utf-8")
+        pages = (ROOT / "callbacks" / "pages.py").read_text(encoding="utf-8")
+        assert path in app_src or path in routes or path in pages

@@ -135,7 +135,7 @@ def report_records_stmt(f: Filter) -> Select:
 
 
 @dataclass(frozen=True)
-class Figures:
+class KpiValues:
     """All KPI values for one filter at one as-of day."""
     active_branches: int
     established_branches: int
@@ -192,7 +192,7 @@ def run(conn: Connection, build: Callable[[Filter], Select], f: Filter) -> list[
         cursor.close()
 
 
-def figures(conn: Connection, f: Filter) -> Figures:
+def kpi_values(conn: Connection, f: Filter) -> KpiValues:
     (branches, established, functional), = run(conn, branches_stmt, f)
     by_type = {t: 0 for t in vocab.SITE_TYPES}
     co_built = standardised_rooms = 0
@@ -205,7 +205,7 @@ def figures(conn: Connection, f: Filter) -> Figures:
     for category, n in run(conn, activities_stmt, f):
         by_category[category] = n
     (newsletters, interviewees, problems), = run(conn, report_records_stmt, f)
-    return Figures(
+    return KpiValues(
         active_branches=branches,
         established_branches=established,
         functional_branches=functional,
@@ -229,8 +229,8 @@ def figures(conn: Connection, f: Filter) -> Figures:
 class Kpis:
     """The figures for a filter and the same figures a year before its as-of day."""
     filter: Filter
-    now: Figures
-    year_ago: Figures
+    now: KpiValues
+    year_ago: KpiValues
 
     def to_json(self) -> dict:
         f = self.filter
@@ -253,9 +253,9 @@ class Kpis:
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi")
 
 
-def _figures_on(engine: Engine, f: Filter) -> Figures:
+def _figures_on(engine: Engine, f: Filter) -> KpiValues:
     with engine.connect() as conn:
-        return figures(conn, f)
+        return kpi_values(conn, f)
 
 
 def kpis(engine: Engine, f: Filter) -> Kpis:

@@ -52,13 +52,12 @@ def _max_mb(text: str) -> int:
 
 
 def register(subparsers) -> None:
-    default_mb = Settings.from_env().import_max_mb
     p = subparsers.add_parser("import", help="import ledger workbooks (.xlsx) or CSV files: check, preview, apply")
     p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx workbook(s), or CSV files named after their sheet")
     p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     p.add_argument("--user", help="who imports (for the audit log)")
-    p.add_argument("--max-mb", type=_max_mb, default=default_mb,
-                   help=f"refuse files larger than this many MB (default {default_mb}; env DASHBOARD_IMPORT_MAX_MB)")
+    p.add_argument("--max-mb", type=_max_mb, default=None,
+                   help="refuse files larger than this many MB (default: the setting DASHBOARD_IMPORT_MAX_MB)")
     p.add_argument("--json", action="store_true", help="print the preview as one JSON object")
     p.set_defaults(handler=import_command)
     e = subparsers.add_parser("export-data", help="export the store to the ledger workbook format")
@@ -69,14 +68,14 @@ def register(subparsers) -> None:
     t.set_defaults(handler=template_command)
 
 
-def import_command(args, store) -> int:
+def import_command(args, store, settings: Settings) -> int:
     import json
 
     from dashboard.ledger import LedgerApplyError, LedgerValidationError, Limits, import_files
 
     store.migrate()
     progress = Progress()
-    limits = Limits(max_bytes=args.max_mb * 1024 * 1024)
+    limits = Limits(max_bytes=(args.max_mb or settings.import_max_mb) * 1024 * 1024)
     try:
         preview = import_files(store, list(args.files), dry_run=args.dry_run, user=args.user,
                                limits=limits, progress=progress)
@@ -114,7 +113,7 @@ def _print_preview(preview, dry_run: bool) -> None:
         print(f"已导入:{preview.changes} 行变化,用时 {preview.seconds:.1f} 秒(导入记录 #{preview.log_id})。")
 
 
-def export_command(args, store) -> int:
+def export_command(args, store, settings: Settings) -> int:  # noqa: ARG001 - every handler takes the settings
     from dashboard.ledger import export_workbook
 
     progress = Progress()
@@ -129,7 +128,7 @@ def export_command(args, store) -> int:
     return 0
 
 
-def template_command(args, store) -> int:  # noqa: ARG001
+def template_command(args, store, settings: Settings) -> int:  # noqa: ARG001 - every handler takes the store and settings
     from pathlib import Path
 
     from dashboard.ledger import build_template

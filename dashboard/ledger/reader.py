@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from dashboard import geo
-from dashboard.ledger import values as V
+from dashboard.ledger import values as cell_values
 from dashboard.ledger.contract import (
     BOOL,
     BY_NAME,
@@ -78,10 +78,10 @@ class FileInfo:
 
 
 def _norm_header(value: object) -> str | None:
-    value = V.clean(value)
+    value = cell_values.clean(value)
     if value is None:
         return None
-    text = V.as_text(value)
+    text = cell_values.as_text(value)
     text = re.sub(r"[(（].*?[)）]\s*$", "", text).strip().rstrip("*＊").strip()
     return text or None
 
@@ -228,7 +228,7 @@ class _SheetReader:
         values: dict = dict.fromkeys(self.data.fields)
         empty = True
         for i, col in self.columns.items():
-            raw = V.clean(cells[i]) if i < len(cells) else None
+            raw = cell_values.clean(cells[i]) if i < len(cells) else None
             if raw is None:
                 continue
             empty = False
@@ -237,7 +237,7 @@ class _SheetReader:
                 continue
             try:
                 values[col.field] = self.convert(col, raw)
-            except V.Bad as exc:
+            except cell_values.Bad as exc:
                 self.problems.error(str(exc), **self.where(num, col.header))
                 values[col.field] = _INVALID
         if empty:
@@ -252,22 +252,22 @@ class _SheetReader:
     def convert(col: Col, raw: object) -> object:
         kind = col.kind
         if kind in (CODE, TEXT, REF):
-            value = V.as_text(raw)
+            value = cell_values.as_text(raw)
             if col.maxlen and len(value) > col.maxlen:
-                raise V.Bad(f"长度 {len(value)} 超过上限 {col.maxlen} 个字符")
+                raise cell_values.Bad(f"长度 {len(value)} 超过上限 {col.maxlen} 个字符")
             return value
         if kind == CHOICE:
-            return V.as_choice(raw, col.choices)
+            return cell_values.as_choice(raw, col.choices)
         if kind == DATE:
-            return V.as_date(raw)
+            return cell_values.as_date(raw)
         if kind == INT:
-            value = V.as_int(raw)
+            value = cell_values.as_int(raw)
         elif kind in (FLOAT, LON, LAT):
-            value = V.as_float(raw)
+            value = cell_values.as_float(raw)
         elif kind == BOOL:
-            return V.as_bool(raw)
+            return cell_values.as_bool(raw)
         elif kind == COORDSYS:
-            return V.as_coord_system(raw)
+            return cell_values.as_coord_system(raw)
         else:  # pragma: no cover
             raise AssertionError(kind)
         low, high = col.low, col.high
@@ -276,7 +276,7 @@ class _SheetReader:
         elif kind == LAT:
             low, high = -90, 90
         if (low is not None and value < low) or (high is not None and value > high):
-            raise V.Bad(f"「{V.show(raw)}」超出范围 {V.show(low)}–{V.show(high)}")
+            raise cell_values.Bad(f"「{cell_values.show(raw)}」超出范围 {cell_values.show(low)}–{cell_values.show(high)}")
         return value
 
     def check_row(self, num: int, values: dict) -> None:
@@ -286,7 +286,7 @@ class _SheetReader:
                 self.problems.error("必填项为空", **self.where(num, col.header))
         if spec.period:
             start, end = (values.get(f) for f in spec.period)
-            if isinstance(start, V.dt.date) and isinstance(end, V.dt.date) and end < start:
+            if isinstance(start, cell_values.dt.date) and isinstance(end, cell_values.dt.date) and end < start:
                 self.problems.error(
                     f"{spec.col(spec.period[1]).header} {end.isoformat()} 早于 "
                     f"{spec.col(spec.period[0]).header} {start.isoformat()}",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert, select
 from support import Page, cjk_renders, cli_json, wait_for_panels
 
-from dashboard.panels import KPIS
+from dashboard.catalogue import NUMBERS as KPIS
 from dashboard.schema import Organisation, Site
 
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import insert, select
 from support import Page, Server, cjk_renders, cli_json
 
-from dashboard.panels import KPIS
+from dashboard.catalogue import NUMBERS as KPIS
 from dashboard.schema import Site
 
 

@@ -10,14 +10,15 @@ import pytest
 from dash import html, no_update
 from sqlalchemy import func, select
 
-from callbacks import data as cb
+from callbacks import ledger as cb
+from callbacks import routes
 from dashboard.demo import DemoRules, seed
 from dashboard.ledger import LedgerApplyError, import_log
 from dashboard.schema import Person, VolunteerTeam
 from dashboard.settings import Settings
 from dashboard.store import Store
-from layouts import data as L
-from layouts import data_ids as ids
+from layouts import ledger as ledger_page
+from layouts import ledger_ids as ids
 
 # outputs of on_upload / on_confirm / on_cancel
 PREVIEW, MESSAGE, TOKEN, CONFIRM_DISABLED, CANCEL_DISABLED, LOG_VERSION = range(6)
@@ -159,11 +160,14 @@ def test_a_gbk_csv_is_read(app):
     cb.PENDING.drop(out[TOKEN]["token"])
 
 
-def test_a_file_above_the_limit_is_refused(app, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_IMPORT_MAX_MB", "1")
+def test_a_file_above_the_limit_is_refused(data_store):
+    """The limit is the app's setting, passed down from create_app (not read again)."""
+    from app import create_app
+
+    app = create_app(Settings(database_url=data_store.url, import_max_mb=1), store=data_store)
     with app.server.app_context():
         out = cb.on_upload(*upload(("活动参与.csv", b"x" * (1024 * 1024 + 10))), None)
-        page = cb.data_page()
+        page = cb.ledger_page_layout()
     assert out[TOKEN] is None and "超过上限 1 MB" in text_of(out[PREVIEW])
     assert "不超过 1 MB" in text_of(page)
 
@@ -228,7 +232,7 @@ def test_template_and_export_downloads(app):
     for url, ascii_name in ((ids.TEMPLATE_URL, "zhangqiu-ledger-template.xlsx"), (ids.EXPORT_URL, "zhangqiu-ledger-export-")):
         r = client.get(url)
         assert r.status_code == 200, url
-        assert r.mimetype == cb.XLSX
+        assert r.mimetype == routes.XLSX
         assert ascii_name in r.headers["Content-Disposition"] and "filename*=UTF-8''" in r.headers["Content-Disposition"]
         names = zipfile.ZipFile(io.BytesIO(r.data)).namelist()
         assert "xl/workbook.xml" in names
@@ -236,7 +240,7 @@ def test_template_and_export_downloads(app):
 
 def test_the_page_is_labelled_and_says_what_confirm_does(app):
     with app.server.app_context():
-        page = cb.data_page()
+        page = cb.ledger_page_layout()
     text = text_of(page)
     assert "按编码" in text and "不会删除任何记录" in text and "不会清空现有数据" in text
     upload_box = find_all(page, html.Div)
@@ -252,8 +256,8 @@ def test_the_page_is_labelled_and_says_what_confirm_does(app):
 def test_log_times_are_shown_in_the_servers_local_time():
     at = dt.datetime(2024, 3, 1, 8, 0, 0)
     expected = at.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    assert L.local_time(at) == expected
-    table = L.log_table([{"id": 1, "at": at, "user_name": None, "file_name": "a.xlsx, b.csv", "sha256": "ab" * 32 + "," + "cd" * 32,
+    assert ledger_page.local_time(at) == expected
+    table = ledger_page.log_table([{"id": 1, "at": at, "user_name": None, "file_name": "a.xlsx, b.csv", "sha256": "ab" * 32 + "," + "cd" * 32,
                           "counts": {"人员": {"rows": 3, "new": 1, "changed": 1, "unchanged": 1, "closed": 0},
                                      "_problems": {"errors": 0, "notices": 0}},
                           "outcome": "applied", "outcome_zh": "已导入", "message": None}])

@@ -9,8 +9,8 @@ from sqlalchemy import insert
 
 from callbacks import overview as cb
 from callbacks.refresh import poll_version
+from dashboard.catalogue import NUMBERS as KPIS
 from dashboard.indicators import Filter, kpis
-from dashboard.panels import KPIS
 from dashboard.schema import Honour
 from dashboard.settings import Settings
 
@@ -53,18 +53,19 @@ def test_panels_for_the_report_day_show_the_indicator_layers_numbers(app, report
         version = poll_version(None)
         out = cb.overview_view(cb.service(), {"query": "?as_of=2020-07-01", "error": None}, version, None)
     expected = kpis(report_store.engine, Filter.district(dt.date(2020, 7, 1))).now
-    values = dict(zip([k.key for k in KPIS], out[: len(KPIS)]))
-    assert values["volunteer_teams"] == "15"
-    assert values["party_members"] == f"{expected.party_members:,}"
-    assert out[-1] == ""  # no message
+    assert {p.key: out[f"{p.id}:value"] for p in KPIS}["volunteer_teams"] == "15"
+    assert out["kpi-party_members:value"] == f"{expected.party_members:,}"
+    assert out["message"] == ""
+    # every panel of the page gets its value, keyed by panel id
+    assert set(out) == set(cb.PANEL_OUTPUTS)
 
 
 def test_a_wrong_filter_gives_a_message_and_empty_panels(app):
     with app.server.app_context():
         version = poll_version(None)
         out = cb.overview_view(cb.service(), {"query": "?street=火星街道", "error": None}, version, None)
-    assert out[0] == "—"
-    assert "未知的街道" in out[-1].children
+    assert out["kpi-active_branches:value"] == "—"
+    assert "未知的街道" in out["message"].children
 
 
 def test_only_the_controls_that_change_are_sent_back():
@@ -73,12 +74,16 @@ def test_only_the_controls_that_change_are_sent_back():
 
     from callbacks.overview import changed_controls
 
-    controls = [["370114001000"], "all", "12m", None, None, True, True, None]
+    def controls(streets, branch, period, start, end, fixed, as_of=None):
+        return {"streets": streets, "branch": branch, "period": period, "start": start, "end": end,
+                "start_fixed": fixed, "end_fixed": fixed, "as_of": as_of}
+
     current = [["370114001000"], "42", "12m", None, None, None]
-    out = changed_controls(controls, current)
-    assert out[1] == "all"
-    assert [o for i, o in enumerate(out) if i != 1] == [no_update] * 7
+    out = changed_controls(controls(["370114001000"], "all", "12m", None, None, True), current)
+    assert out["branch"] == "all"
+    assert [o for k, o in out.items() if k != "branch"] == [no_update] * 7
     # a new period also sets whether the range fields can be edited
-    custom = changed_controls([[], "all", "custom", "2026-01-01", "2026-06-30", False, False, None],
+    custom = changed_controls(controls([], "all", "custom", "2026-01-01", "2026-06-30", False),
                               [[], "all", "12m", None, None, None])
-    assert custom[2:7] == ["custom", "2026-01-01", "2026-06-30", False, False]
+    assert [custom[k] for k in ("period", "start", "end", "start_fixed", "end_fixed")] == [
+        "custom", "2026-01-01", "2026-06-30", False, False]

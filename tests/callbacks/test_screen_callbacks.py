@@ -10,8 +10,8 @@ from dashboard import figures
 def test_an_unchanged_figure_is_not_sent_again():
     first = {"a": figures.volunteers_by_team([("队1", 10)], "dark"), "b": figures.empty("dark")}
     sent, shown = only_changed(first, None)
-    assert sent == [first["a"], first["b"]] and set(shown) == {"a", "b"}
+    assert sent == first and set(shown) == {"a", "b"}
     again = {"a": figures.volunteers_by_team([("队1", 11)], "dark"), "b": figures.empty("dark")}
     sent, shown2 = only_changed(again, shown)
-    assert sent[0] is again["a"] and sent[1] is no_update
+    assert sent["a"] is again["a"] and sent["b"] is no_update
     assert shown2["b"] == shown["b"] and shown2["a"] != shown["a"]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import briefing, export
+from dashboard import briefing
+from dashboard.catalogue import PANELS
 from dashboard.indicators import Filter, kpis
-from dashboard.indicators.kpi import Figures
+from dashboard.indicators.kpi import KpiValues
 from dashboard.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +29,8 @@ def _numbers(sentences: list[str]) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", "".join(sentences))]
 
 
-def _zero_figures() -> Figures:
-    return Figures(**{f.name: (0 if f.type in ("int", int) else {}) for f in dataclasses.fields(Figures)})
+def _zero_figures() -> KpiValues:
+    return KpiValues(**{f.name: (0 if f.type in ("int", int) else {}) for f in dataclasses.fields(KpiValues)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,11 +97,8 @@ def test_briefing_page_is_self_contained_and_printable(warm_renderer, svc):
 
 def test_briefing_route_serves_the_page(warm_renderer, report_store):
     from app import create_app
-    from callbacks.context import EXTENSION
-    from dashboard import http_export
 
     app = create_app(Settings(database_url=report_store.url), store=report_store)
-    http_export.register(app.server, lambda: app.server.extensions[EXTENSION].service)
     r = app.server.test_client().get("/briefing?as_of=2020-07-01&street=明水街道&charts=sites-by-street")
     assert r.status_code == 200 and r.mimetype == "text/html"
     body = r.get_data(as_text=True)
@@ -157,7 +155,7 @@ def test_pptx_opens_with_title_kpi_and_chart_slides(warm_renderer, svc, report_s
     for slide, pid in zip(slides[2:], charts):
         pictures = [s for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
-        assert pictures[0].name == export.PANELS[pid].title
+        assert pictures[0].name == PANELS[pid].title
 
 
 def test_cli_briefing_pdf_and_pptx(warm_renderer, report_store, tmp_path, capsys):

@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import export
+from dashboard.catalogue import PANELS
 from dashboard.indicators import Filter, kpis
-from dashboard.panels import PANELS
 from dashboard.settings import Settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -55,8 +55,10 @@ def test_a_cjk_font_is_installed():
 
 
 def test_export_refuses_to_render_without_a_cjk_font(monkeypatch):
-    monkeypatch.setattr(export, "_font_ok", False)
-    monkeypatch.setattr(export, "cjk_fonts", lambda: [])
+    from dashboard.export import rendering
+
+    monkeypatch.setattr(rendering, "_font_ok", False)
+    monkeypatch.setattr(rendering, "cjk_fonts", lambda: [])
     with pytest.raises(export.FontMissing, match="中文"):
         export.render(go.Figure(), "png", 300, 200)
 
@@ -157,11 +159,8 @@ def test_a_street_filter_is_named_in_the_caption(warm_renderer, svc, report_stor
 @pytest.fixture
 def client(report_store):
     from app import create_app
-    from callbacks.context import EXTENSION
-    from dashboard import http_export
 
     app = create_app(Settings(database_url=report_store.url), store=report_store)
-    http_export.register(app.server, lambda: app.server.extensions[EXTENSION].service)  # no-op once app.py does it
     return app.server.test_client()
 
 
@@ -218,7 +217,7 @@ def test_panels_json_lists_every_panel_with_its_chinese_title(report_store):
     items = json.loads(out.stdout)
     assert [i["id"] for i in items] == list(PANELS)
     assert {i["id"]: i["title"] for i in items}["map"] == "阵地分布图"
-    assert {i["kind"] for i in items} == {"kpi", "map", "chart", "table", "list"}
+    assert {i["kind"] for i in items} == {"number", "map", "chart", "table", "list"}
 
 
 def test_cli_export_writes_the_file_and_refuses_bad_input(warm_renderer, report_store, tmp_path, capsys):

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures, vocab
-from dashboard.indicators.panels import MemberStructure, SiteRow, StreetRow
+from dashboard.indicators.breakdowns import MemberStructure, SiteRow, StreetRow
 
 STREETS = [StreetRow("370114001000", "明水街道", "街道", 117.54, 36.72), StreetRow("370114101000", "垛庄镇", "镇", 117.42, 36.5)]
 
@@ -79,7 +79,7 @@ def test_dark_theme_uses_light_text_on_a_transparent_canvas():
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_every_builder_makes_a_valid_plotly_figure(theme):
-    from dashboard.indicators.panels import MemberStructure
+    from dashboard.indicators.breakdowns import MemberStructure
 
     built = [
         figures.sites_by_street([("370114001000", "明水街道", vocab.THEATRE, 2)], theme),
@@ -98,7 +98,7 @@ def test_every_builder_makes_a_valid_plotly_figure(theme):
 
 
 def test_member_structure_titles_each_of_its_three_charts():
-    from dashboard.indicators.panels import MemberStructure
+    from dashboard.indicators.breakdowns import MemberStructure
 
     fig = figure(figures.member_structure(MemberStructure(
         {"离休": 1, "退休": 3}, {"≤64岁": 0, "65–74岁": 3, "75–84岁": 0, "≥85岁": 0}, {"男": 2, "女": 1})))

@@ -1,59 +1,37 @@
 """Pure component builders, tested as component trees."""
 from __future__ import annotations
 
+import datetime as dt
+
 from dash import html
 
+from dashboard import catalogue, tables
+from dashboard.indicators.breakdowns import StreetRow
+from dashboard.indicators.filters import Filter
 from dashboard.indicators.three_meetings import BranchMeetings
-from dashboard.panels import KPI_BY_KEY
-from layouts import components as C
+from dashboard.views import ViewContext
+from layouts import components
 from layouts.overview import layout
+from tests.tree import find, html_of, walk
 
-
-def find(component, component_id):
-    return next((node for node in _walk(component) if getattr(node, "id", None) == component_id), None)
+CONTEXT = ViewContext(Filter.district(dt.date(2026, 11, 29)),
+                      [StreetRow("370114001000", "明水街道", "街道", 117.54, 36.72)])
 
 
 def test_kpi_card_holds_the_number_alone_under_its_id():
-    card = C.kpi_card(KPI_BY_KEY["volunteers"], value="638", delta_text="▲ 71 较上年同期")
+    card = components.kpi_card(catalogue.panel("kpi-volunteers"), value="638", change="▲ 71 较上年同期")
     value = find(card, "kpi-volunteers")
     assert isinstance(value, html.Span) and value.children == "638"
     assert find(card, "kpi-volunteers-title").children == "志愿者"
     assert find(card, "kpi-volunteers-delta").children == "▲ 71 较上年同期"
 
 
-def test_delta_says_the_direction_in_symbols_and_words():
-    assert C.delta(10, 7) == ("▲ 3 较上年同期", "kpi-delta up")
-    assert C.delta(7, 10) == ("▼ 3 较上年同期", "kpi-delta down")
-    assert C.delta(5, 5)[0] == "— 与上年同期持平"
-    assert C.number(1234567) == "1,234,567"
-
-
-def html_of(tree) -> str:
-    """The markup of the first server-built HTML block in a tree (assets/html-block.js puts it
-    in place)."""
-    for node in _walk(tree):
-        markup = node.to_plotly_json()["props"].get(C.HTML_BLOCK)
-        if markup:
-            return markup
-    raise AssertionError("no HTML block")
-
-
-def _walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from _walk(child)
-
-
 def test_latest_activities_are_listed_newest_first_with_names_escaped():
-    import datetime as dt
-
-    from dashboard.indicators.panels import ActivityRow
+    from dashboard.indicators.breakdowns import ActivityRow
 
     rows = [ActivityRow(dt.date(2026, 11, 20), "志愿服务", "<i>清扫</i>", "明水街道", 12),
             ActivityRow(dt.date(2026, 11, 2), "老年教育", "书法课", "双山街道", 30)]
-    markup = html_of(C.latest_activities_list(rows))
+    markup = html_of(components.list_block(tables.latest_activities(rows, CONTEXT)))
     assert markup.index("2026-11-20") < markup.index("2026-11-02")
     assert "&lt;i&gt;清扫&lt;/i&gt;" in markup and "<i>" not in markup
     assert '<time class="act-date" datetime="2026-11-02">' in markup and "双山街道 · 30人" in markup
@@ -62,7 +40,7 @@ def test_latest_activities_are_listed_newest_first_with_names_escaped():
 def test_a_panel_menu_offers_the_embed_code_and_downloads_with_labelled_copy_buttons():
     import re
 
-    menu = C.panel_menu("map", "阵地分布图")
+    menu = components.panel_menu("map", "阵地分布图")
     markup = html_of(menu)
     assert 'id="menu-map-png" href="/export/map.png"' in markup and 'href="/export/map.svg"' in markup
     copied = re.findall(r'data-copy="([^"]+)"', markup)
@@ -79,7 +57,7 @@ def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
         return BranchMeetings(1, name, "建制型", "370114001000", held, req, {k: min(held[k], req[k]) for k in req})
     good = row("好支部", {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4})
     bad = row("差支部", {"支部党员大会": 1, "支委会": 5, "党小组会": 12, "党课": 4})
-    table = C.three_meetings_table([good, bad], {"370114001000": "明水街道"})
+    table = components.table_block(tables.three_meetings([good, bad], CONTEXT))
     markup = html_of(table)
     rows = markup.split("<tr>")[2:]  # after the header row
     assert "差支部" in rows[0] and "未达标" in rows[0] and "<td title=\"已开1次,应开4次,落实1个周期\">1/4</td>" in rows[0]
@@ -91,12 +69,12 @@ def test_branch_names_are_escaped_in_the_table():
     row = BranchMeetings(1, "<b>支部</b>", "建制型", "x", {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
                          {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
                          {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")})
-    assert "&lt;b&gt;支部&lt;/b&gt;" in html_of(C.three_meetings_table([row], {}))
+    assert "&lt;b&gt;支部&lt;/b&gt;" in html_of(components.table_block(tables.three_meetings([row], CONTEXT)))
 
 
 def test_empty_lists_say_no_data():
-    assert C.latest_activities_list([]).children == "暂无数据"
-    assert C.three_meetings_table([], {}).children == "暂无数据"
+    assert components.list_block(tables.latest_activities([], CONTEXT)).children == "暂无数据"
+    assert components.table_block(tables.three_meetings([], CONTEXT)).children == "暂无数据"
 
 
 def test_every_filter_control_has_a_visible_label():
@@ -112,16 +90,15 @@ def test_every_filter_control_has_a_visible_label():
 
 def test_the_page_arrives_with_its_panels_filled_in():
     """Nothing waits for a callback on arrival: the layout carries each panel's value."""
-    from dashboard.panels import KPIS
     from layouts import ids
 
-    values = {(ids.kpi(k.key), "children"): str(i) for i, k in enumerate(KPIS)}
-    values[(ids.MAP, "figure")] = {"data": [], "layout": {"title": {"text": "地图"}}}
-    values[(ids.SCOPE_TEXT, "children")] = "范围:全区"
-    page = layout(content={"values": values})
-    assert [find(page, ids.kpi(k.key)).children for k in KPIS] == [str(i) for i in range(len(KPIS))]
-    assert find(page, ids.MAP).figure["layout"]["title"]["text"] == "地图"
+    numbers = catalogue.NUMBERS
+    filled = {f"{p.id}:value": str(i) for i, p in enumerate(numbers)}
+    filled["map"] = {"data": [], "layout": {"title": {"text": "地图"}}}
+    page = layout(content={"values": {(ids.SCOPE_TEXT, "children"): "范围:全区"}, "filled": filled})
+    assert [find(page, ids.kpi(p.key)).children for p in numbers] == [str(i) for i in range(len(numbers))]
+    assert find(page, ids.panel("map")).figure["layout"]["title"]["text"] == "地图"
     assert find(page, ids.SCOPE_TEXT).children == "范围:全区"
-    map_menu = next(n for n in _walk(page) if n.to_plotly_json()["props"].get("data-panel") == "map")
+    map_menu = next(n for n in walk(page) if n.to_plotly_json()["props"].get("data-panel") == "map")
     assert 'href="/export/map.png"' in html_of(map_menu)
     assert find(page, ids.URL).search == ""  # set, so the URL component announces no change on arrival

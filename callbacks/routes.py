@@ -1,0 +1,165 @@
+"""Every HTTP route beside Dash's own, registered in one place by :func:`register`:
+
+    GET /export/<panel-id>.png|svg?<filters>&width=&height=&scale=&preset=slide|a4&theme=light|dark
+    GET /briefing?<filters>&charts=<panel-id>,<panel-id>,…
+    GET /data/template.xlsx, /data/export.xlsx     the ledger template and the store as a workbook
+    GET /api/version, /healthz                     the cheap change check; the health check
+    GET /_glyphs/…                                 an empty glyph set for the tiled map
+
+and the response headers of every route (framing, caching of versioned bundles, timing).
+Bad parameters answer 400 with the reason in Chinese; a machine that cannot render answers 503.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import time
+from urllib.parse import quote
+
+from flask import Flask, Response, g, request, send_file
+
+from callbacks import bundles
+from callbacks.context import EXTENSION, Runtime
+from dashboard import briefing, export
+from dashboard.indicators import FilterError
+from dashboard.ledger import build_template, export_workbook
+from dashboard.query import parse_query, resolve
+from layouts import ledger_ids
+
+log = logging.getLogger("dashboard.routes")
+IMAGE_MIME = {"png": "image/png", "svg": "image/svg+xml"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _text(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain", content_type="text/plain; charset=utf-8",
+                    headers={"Cache-Control": "no-store"})
+
+
+def _xlsx(content: bytes, name: str, ascii_name: str) -> Response:
+    """An attachment with the Chinese file name, and a plain one for clients that lack RFC 5987."""
+    response = send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
+    response.headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(server: Flask) -> None:
+    """Add the routes and the header hooks. The app's :class:`Runtime` is in ``server.extensions``."""
+
+    def runtime() -> Runtime:
+        return server.extensions[EXTENSION]
+
+    def request_filter(svc):
+        args = parse_query(request.query_string.decode("utf-8", "replace"))
+        with svc.store.engine.connect() as conn:
+            return resolve(conn, args)
+
+    bundles.register(server)
+
+    @server.route("/export/<path:name>")
+    def export_image(name: str) -> Response:
+        panel_id, dot, fmt = name.rpartition(".")
+        try:
+            if not dot:
+                raise export.ExportError(f"请求的地址须为 /export/<面板编号>.png 或 .svg,收到“{name}”")
+            export.check_panel(panel_id)
+            fmt = export.check_format(fmt)
+            theme = export.check_theme(request.args.get("theme"))
+            size = export.size_for(request.args.get("preset"), request.args.get("width"),
+                                   request.args.get("height"), request.args.get("scale"))
+            svc = runtime().service
+            f = request_filter(svc)
+            fig = export.export_figure(panel_id, svc, f, None, theme, size)
+            data = export.render(fig, fmt, size.width, size.height, size.scale)
+        except (export.ExportError, FilterError) as exc:
+            return _text(str(exc), 400)
+        except export.RenderUnavailable as exc:
+            log.error("export unavailable: %s", exc)
+            return _text(str(exc), 503)
+        except Exception:
+            log.exception("export of %s failed", name)
+            return _text("导出失败:渲染图片时出错,请稍后再试", 503)
+        return Response(data, mimetype=IMAGE_MIME[fmt], headers={
+            "Content-Disposition": export.content_disposition(panel_id, f, fmt),
+            "Cache-Control": "private, max-age=60",
+        })
+
+    @server.route("/briefing")
+    def briefing_page() -> Response:
+        try:
+            charts = briefing.parse_charts(request.args.getlist("charts") or None)
+            svc = runtime().service
+            page = briefing.build_html(svc, request_filter(svc), charts)
+        except (briefing.BriefingError, export.ExportError, FilterError) as exc:
+            return _text(str(exc), 400)
+        except export.RenderUnavailable as exc:
+            log.error("briefing unavailable: %s", exc)
+            return _text(str(exc), 503)
+        except Exception:
+            log.exception("briefing failed")
+            return _text("简报生成失败,请稍后再试", 503)
+        return Response(page, mimetype="text/html", content_type="text/html; charset=utf-8",
+                        headers={"Cache-Control": "private, max-age=60"})
+
+    @server.route(ledger_ids.TEMPLATE_URL)
+    def ledger_template() -> Response:
+        return _xlsx(build_template(), "章丘区委老干部局台账模板.xlsx", "zhangqiu-ledger-template.xlsx")
+
+    @server.route(ledger_ids.EXPORT_URL)
+    def ledger_export() -> Response:
+        try:
+            content = export_workbook(runtime().service.store)
+        except Exception:
+            log.exception("export failed")
+            return Response("无法读取看板数据库,导出失败,请稍后重试。", status=503, mimetype="text/plain; charset=utf-8")
+        stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"
+        return _xlsx(content, f"章丘区委老干部局台账导出-{stamp}.xlsx", f"zhangqiu-ledger-export-{stamp}.xlsx")
+
+    @server.route("/_glyphs/<path:fontstack>/<glyph_range>.pbf")
+    def glyphs(fontstack: str, glyph_range: str) -> Response:  # noqa: ARG001 - the route's parts name the glyphs asked for
+        """An empty glyph set: the map's labels are Chinese, which the browser draws itself."""
+        return Response(b"", mimetype="application/x-protobuf", headers={"Cache-Control": "public, max-age=86400"})
+
+    @server.route("/api/version")
+    def version() -> Response:
+        """The cheap change check for the big screen; 503 while the store cannot be read."""
+        try:
+            v = runtime().service.store.version()
+        except Exception:  # noqa: BLE001 - any store failure means "unreachable" to the screen
+            return Response('{"ok": false}', status=503, mimetype="application/json")
+        return Response(json.dumps(v.record()), mimetype="application/json", headers={"Cache-Control": "no-store"})
+
+    @server.route("/healthz")
+    def health() -> Response:
+        try:
+            runtime().service.store.ping()
+        except Exception:  # noqa: BLE001 - any store failure means "unhealthy"
+            return Response("store unreachable", status=503)
+        return Response("ok")
+
+    @server.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @server.after_request
+    def headers(response: Response) -> Response:
+        path = request.path
+        if "started" in g:
+            # the server's own time, for the browser's devtools and bench/page.py
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.1f}"
+        if path.startswith("/embed/"):
+            origins = " ".join(runtime().settings.embed_origins) or "'self'"
+            response.headers["Content-Security-Policy"] = f"frame-ancestors 'self' {origins}".replace("'self' 'self'", "'self'")
+        else:
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        # assets carry their modification time (?m=…) and the favicon Dash's version (?v=…): safe
+        # to cache for a year (the browser asked for the favicon again at every filter change)
+        versioned = (path.startswith("/assets/") and request.args.get("m")) or (path == "/_favicon.ico" and request.args.get("v"))
+        if versioned and response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response

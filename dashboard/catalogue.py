@@ -1,0 +1,130 @@
+"""Every panel of the dashboard, declared once: its id, Chinese title, unit, the data source it
+reads, its kind of view, its builder, and the surfaces that show it.
+
+The staff page (``/``), the big screen, ``/embed/<panel-id>``, image export, the briefing and
+``python -m dashboard panels`` all take their panels from :data:`PANELS`. To add a panel, see
+the README ("Adding a panel").
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dashboard import figures, tables, vocab, wording
+from dashboard.indicators.kpi import Kpis, KpiValues
+from dashboard.views import NumberView, View, ViewContext
+
+KINDS = ("number", "chart", "map", "table", "list")
+SURFACES = frozenset({"overview", "screen", "embed", "export", "briefing"})
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel. ``build(data, ctx)`` turns what the source returns into the view of ``kind``:
+    a :class:`~dashboard.views.NumberView` (number), a figure dict (chart, map) or a
+    :class:`~dashboard.views.TableView` (table, list). ``detail`` follows the title on the staff
+    page, ``hint`` is a line under the panel there. ``key`` is a number panel's KPI key."""
+    id: str
+    title: str
+    kind: str
+    source: str
+    build: Callable[..., View]
+    unit: str = ""
+    detail: str = ""
+    hint: str = ""
+    surfaces: frozenset[str] = SURFACES
+    key: str | None = None
+    click_filters_street: bool = False  # a click on a point filters the page by its customdata[0], a street code
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"panel {self.id}: unknown kind {self.kind!r}")
+        if not self.surfaces <= SURFACES:
+            raise ValueError(f"panel {self.id}: unknown surfaces {set(self.surfaces - SURFACES)}")
+
+    @property
+    def heading(self) -> str:
+        """The title with its detail, as the staff page shows it."""
+        return f"{self.title}({self.detail})" if self.detail else self.title
+
+    def on(self, surface: str) -> bool:
+        return surface in self.surfaces
+
+
+def _number(key: str, title: str, unit: str, note: Callable[[KpiValues], str] | None = None) -> Panel:
+    def build(k: Kpis, ctx: ViewContext) -> NumberView:  # noqa: ARG001 - every builder takes the context
+        return NumberView(title, unit, getattr(k.now, key), getattr(k.year_ago, key), note(k.now) if note else "")
+
+    # a number panel's view is not part of the briefing's charts: the briefing's KPI table lists them all
+    return Panel(f"kpi-{key}", title, "number", "kpis", build, unit=unit, key=key,
+                 surfaces=SURFACES - {"briefing"})
+
+
+def _chart(build: Callable[[object, str], dict]) -> Callable[[object, ViewContext], dict]:
+    """A figure builder of (data, theme) as a panel builder."""
+    return lambda data, ctx: build(data, ctx.theme)
+
+
+def _site_map(sites: list, ctx: ViewContext) -> dict:
+    return figures.site_map(sites, ctx.streets, ctx.theme, ctx.tiles, selected=ctx.filter.site_streets)
+
+
+def _meetings_status(rows: list, ctx: ViewContext) -> dict:
+    return figures.meetings_status([r.status for r in rows], ctx.theme)
+
+
+number = wording.number
+PANELS_IN_ORDER: tuple[Panel, ...] = (
+    _number("active_branches", "党支部", "个",
+            lambda v: f"建制型 {number(v.established_branches)} · 功能型 {number(v.functional_branches)}"),
+    _number("party_members", "党员", "人"),
+    _number("volunteer_teams", "志愿服务队伍", "支"),
+    _number("volunteers", "志愿者", "人"),
+    _number("education_bases", "关心下一代教育基地", "处"),
+    _number("co_built_sites", "共建阵地", "处",
+            lambda v: f"其中规范化共享式党员活动室 {number(v.standardised_shared_rooms)} 处"),
+    _number("activities", "活动场次", "场",
+            lambda v: f"新时代文明实践 {number(v.activities_by_category.get(vocab.PRACTICE, 0))} 场"),
+    _number("participants", "参与人数", "人"),
+    Panel("sites-by-street", "各街道阵地类型", "chart", "sites_by_street", _chart(figures.sites_by_street),
+          unit="处", detail="点击柱形筛选街道", click_filters_street=True),
+    Panel("activities-by-month", "各月活动场次", "chart", "activities_by_month",
+          _chart(figures.activities_by_month), unit="场", detail="按类别"),
+    Panel("volunteers-by-team", "志愿服务队伍人数", "chart", "volunteers_by_team",
+          _chart(figures.volunteers_by_team), unit="人"),
+    Panel("four-in-one", "“四位一体”覆盖", "chart", "four_in_one", _chart(figures.four_in_one),
+          detail="党的建设·老年教育·文体活动·志愿服务"),
+    Panel("map", "阵地分布图", "map", "sites", _site_map, unit="处", click_filters_street=True,
+          hint="点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。"),
+    Panel("member-structure", "党员结构", "chart", "member_structure", _chart(figures.member_structure),
+          unit="人", surfaces=SURFACES - {"screen", "briefing"}),
+    Panel("latest-activities", "最新活动", "list", "latest_activities", tables.latest_activities,
+          surfaces=SURFACES - {"screen", "briefing"}),
+    Panel("three-meetings", "“三会一课”落实情况", "table", "three_meetings", tables.three_meetings,
+          detail="支部党员大会、党课按季度,支委会、党小组会按月", surfaces=SURFACES - {"screen", "briefing"}),
+    Panel("three-meetings-status", "“三会一课”达标情况", "chart", "three_meetings", _meetings_status,
+          unit="个", surfaces=frozenset({"screen", "embed", "export"})),
+)
+
+PANELS: dict[str, Panel] = {p.id: p for p in PANELS_IN_ORDER}
+NUMBERS: tuple[Panel, ...] = tuple(p for p in PANELS_IN_ORDER if p.kind == "number")
+
+
+
+def on(surface: str) -> tuple[Panel, ...]:
+    """The panels a surface shows, in catalogue order."""
+    return tuple(p for p in PANELS_IN_ORDER if p.on(surface))
+
+
+class UnknownPanel(KeyError):
+    """No panel of that id; ``str()`` is a Chinese sentence."""
+
+    def __str__(self) -> str:
+        return f"没有“{self.args[0]}”这个面板(可用 python -m dashboard panels --json 查看全部面板编号)"
+
+
+def panel(panel_id: str) -> Panel:
+    try:
+        return PANELS[panel_id]
+    except KeyError:
+        raise UnknownPanel(panel_id) from None

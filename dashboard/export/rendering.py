@@ -1,0 +1,167 @@
+"""One warm kaleido renderer per process (the system Chromium, nothing fetched from the
+network), and the check that a CJK font is installed."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+import plotly.graph_objects as go
+
+from dashboard.export.sizes import DEFAULT_PRESET, PRESETS, check_format
+from dashboard.settings import Settings
+
+
+class RenderUnavailable(RuntimeError):
+    """No way to render correctly here (no Chromium, no CJK font). The message is Chinese."""
+
+
+class FontMissing(RenderUnavailable):
+    pass
+
+
+_font_ok = False
+
+
+def cjk_fonts() -> list[str]:
+    """Families of the installed fonts that cover Chinese (``fc-list :lang=zh``)."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return []
+    try:
+        out = subprocess.run([exe, ":lang=zh", "family"], capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(",")[0].strip() for line in out.stdout.splitlines() if line.strip()})
+
+
+def check_cjk_font() -> None:
+    """Raise :class:`FontMissing` unless a CJK font is installed: without one every Chinese
+    character would come out as a box, and an export must never do that silently."""
+    global _font_ok
+    if _font_ok:
+        return
+    if not cjk_fonts():
+        raise FontMissing("未安装中文(CJK)字体,导出的图片中汉字会显示为方框。"
+                          "请安装 fonts-noto-cjk 或 fonts-wqy-microhei(apt-get install fonts-noto-cjk)。")
+    _font_ok = True
+
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+_options = {"chromium": None, "tabs": 1}
+
+
+def configure(settings: Settings) -> None:
+    """Take the Chromium path and the number of tabs from the settings (``create_app`` and the
+    CLI call this once; a renderer already made keeps its own)."""
+    _options.update(chromium=settings.chromium, tabs=settings.export_tabs)
+
+
+def browser_path() -> str | None:
+    """The configured Chromium (BROWSER_PATH or DASHBOARD_CHROMIUM), else /usr/bin/chromium,
+    else None: then kaleido looks on PATH."""
+    for candidate in (_options["chromium"], DEFAULT_CHROMIUM):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+class Renderer:
+    """One headless Chromium kept warm by kaleido, driven from its own event-loop thread.
+
+    ``kaleido.start_sync_server`` would also keep a browser warm, but its sync calls share one
+    result queue, so two threads exporting at once can receive each other's images. Here each
+    call is its own coroutine on the loop and gets its own answer; ``tabs`` renders run at once.
+    MathJax is off (it would come from a CDN) and plotly.js is the copy inside plotly.py, so
+    nothing is fetched from the network."""
+
+    def __init__(self, tabs: int = 1, timeout: float = 60.0, path: str | None = None):
+        self.tabs, self.timeout, self.path = tabs, timeout, path
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+        self.started_in: float | None = None
+
+    def start(self) -> Renderer:
+        with self._lock:
+            if self._kaleido is not None:
+                return self
+            import kaleido
+
+            t0 = time.perf_counter()
+            path = self.path or browser_path()
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="kaleido-loop", daemon=True).start()
+
+            async def open_browser():
+                k = kaleido.Kaleido(n=self.tabs, timeout=self.timeout, mathjax=False,
+                                    **({"path": path} if path else {}))
+                await k.open()
+                return k
+
+            try:
+                self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(timeout=120)
+            except Exception as exc:
+                loop.call_soon_threadsafe(loop.stop)
+                raise RenderUnavailable(f"无法启动 kaleido/Chromium 渲染器({type(exc).__name__}: {exc});"
+                                        "请安装 chromium,或用 BROWSER_PATH 指明其路径") from exc
+            self._loop = loop
+            self.started_in = time.perf_counter() - t0
+            return self
+
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def render(self, fig: go.Figure | dict, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
+        self.start()
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        future = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(fig, opts=opts), self._loop)
+        return future.result(timeout=self.timeout + 10)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._kaleido is None:
+                return
+            try:
+                asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(timeout=30)
+            except Exception:  # noqa: BLE001 - closing a dead browser
+                pass
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._kaleido = self._loop = None
+
+
+_renderer: Renderer | None = None
+_renderer_lock = threading.Lock()
+
+
+def renderer() -> Renderer:
+    """The process's renderer (created on first use, started on first render)."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = Renderer(tabs=_options["tabs"])
+        return _renderer
+
+
+def render(fig: go.Figure | dict, fmt: str = "png", width: int | None = None, height: int | None = None,
+           scale: float = 1.0) -> bytes:
+    """PNG or SVG bytes of a figure through the warm renderer. Width/height default to the
+    figure's own layout size, else the slide preset."""
+    fmt = check_format(fmt)
+    check_cjk_font()
+    layout = fig.layout if isinstance(fig, go.Figure) else go.Layout(fig.get("layout", {}))
+    width = width or layout.width or PRESETS[DEFAULT_PRESET].width
+    height = height or layout.height or PRESETS[DEFAULT_PRESET].height
+    r = renderer()
+    try:
+        return r.render(fig, fmt, int(width), int(height), float(scale))
+    except RenderUnavailable:
+        raise
+    except Exception:  # noqa: BLE001
+        # a browser that died (killed, out of memory) is started again once
+        r.close()
+        return r.render(fig, fmt, int(width), int(height), float(scale))

@@ -1,0 +1,41 @@
+"""Table and list builders: indicator rows in, a :class:`~dashboard.views.TableView` out. No queries here."""
+from __future__ import annotations
+
+from dashboard import vocab, wording
+from dashboard.indicators.breakdowns import ActivityRow
+from dashboard.indicators.three_meetings import BranchMeetings
+from dashboard.views import Cell, TableView, ViewContext
+
+
+def meetings_order(rows: list[BranchMeetings]) -> list[BranchMeetings]:
+    """Worst first: status, then the share of due periods covered, then the name."""
+    return sorted(rows, key=lambda r: (wording.STATUS_ORDER[r.status], r.rate if r.rate is not None else 2, r.name))
+
+
+def three_meetings(rows: list[BranchMeetings], ctx: ViewContext) -> TableView:
+    """Held against required per branch and kind, worst first, the status in words."""
+    kinds = tuple(vocab.THREE_MEETINGS_ONE_LECTURE)
+    ordered = meetings_order(rows)
+    hidden = 0
+    if ctx.max_rows is not None and len(ordered) > ctx.max_rows:
+        hidden, ordered = len(ordered) - ctx.max_rows, ordered[: ctx.max_rows]
+    names = ctx.street_names
+    table_rows = []
+    for r in ordered:
+        cells = [Cell(r.name), Cell(names.get(r.street_code, r.street_code))]
+        cells += [Cell(f"{r.held[k]}/{r.required[k]}", f"已开{r.held[k]}次,应开{r.required[k]}次,落实{r.covered[k]}个周期")
+                  for k in kinds]
+        cells.append(Cell(wording.STATUS_WORDS[r.status], status=r.status))
+        table_rows.append(tuple(cells))
+    note = "单元格为统计期间内已开/应开次数"
+    if hidden:
+        note += f";按落实情况由差到好排列,另有 {hidden} 个党支部未列出"
+    return TableView(("党支部", "街道/镇", *kinds, "状态"), table_rows, note, hidden, (3.2, 1.3, 1.2, 1, 1, 1, 1))
+
+
+def latest_activities(rows: list[ActivityRow], ctx: ViewContext) -> TableView:  # noqa: ARG001 - every builder takes the context
+    """Newest first: day, category, name, street and headcount."""
+    return TableView(("日期", "类别", "活动", "街道/镇", "参与人数"),
+                     [(Cell(r.date.isoformat()), Cell(r.category), Cell(r.name), Cell(r.street_name),
+                       Cell(f"{r.participants}人")) for r in rows],
+                     widths=(1.2, 1.2, 3.4, 1.2, 1))

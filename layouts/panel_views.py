@@ -1,0 +1,78 @@
+"""How a page shows a panel of each kind: the component it sits in, and the (component id,
+property) pairs a callback fills from the panel's view, keyed by panel id. The only choice made
+here is by kind (number, chart, map, table, list), never by panel id."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from dashboard import figures, wording
+from dashboard.catalogue import Panel
+from dashboard.views import View
+from layouts import components, ids
+
+Slot = tuple[str, str]  # (component id, property)
+
+
+def slots(panel: Panel) -> dict[str, Slot]:
+    """The properties a callback sets for the panel, by a key that starts with its id."""
+    if panel.kind == "number":
+        key = panel.key
+        return {f"{panel.id}:value": (ids.kpi(key), "children"), f"{panel.id}:change": (ids.kpi_delta(key), "children"),
+                f"{panel.id}:direction": (ids.kpi_delta(key), "className"),
+                f"{panel.id}:note": (ids.kpi_note(key), "children")}
+    prop = "figure" if panel.kind in ("chart", "map") else "children"
+    return {panel.id: (ids.panel(panel.id), prop)}
+
+
+def values(panel: Panel, view: View) -> dict[str, Any]:
+    """The panel's view as the values of its :func:`slots`."""
+    if panel.kind == "number":
+        return {f"{panel.id}:value": view.text, f"{panel.id}:change": view.change.text,
+                f"{panel.id}:direction": components.delta_class(view), f"{panel.id}:note": view.note}
+    return {panel.id: _BODIES[panel.kind](view)}
+
+
+def blank(panel: Panel, theme: str = "light") -> dict[str, Any]:
+    """What the slots show when there is nothing to show (a wrong filter)."""
+    if panel.kind == "number":
+        return {f"{panel.id}:value": wording.MISSING, f"{panel.id}:change": "",
+                f"{panel.id}:direction": "kpi-delta", f"{panel.id}:note": ""}
+    return {panel.id: figures.empty(theme) if panel.kind in ("chart", "map") else components.empty_note()}
+
+
+def _figure(view: dict) -> dict:
+    return view
+
+
+_BODIES = {"chart": _figure, "map": _figure, "table": components.table_block, "list": components.list_block}
+
+
+def body(panel: Panel, filled: dict[str, Any], height: int | None = None):
+    """The panel's component on the staff page, filled with ``filled`` (from :func:`values`)
+    where given. Charts and maps are graphs of ``height`` px; tables and lists are blocks."""
+    component_id, prop = slots(panel)[panel.id]
+    if prop == "figure":
+        return components.graph(component_id, height or 380,
+                                **({"figure": filled[panel.id]} if panel.id in filled else {}))
+    block = html.Div(filled.get(panel.id), id=component_id)
+    if panel.kind == "list":
+        block.className, block.tabIndex = "list-box", "0"
+    return block
+
+
+def number_card(panel: Panel, filled: dict[str, Any], menu: bool = False):
+    """A number panel's card, filled with ``filled`` (from :func:`values`) where given."""
+    parts = {name: filled[key] for key, name in zip(slots(panel), ("value", "change", "direction", "note"))
+             if key in filled}
+    return components.kpi_card(panel, **parts, menu=menu)
+
+
+def embed_parts(panel: Panel, view: View) -> tuple[Any, Any]:
+    """(figure, body) of an embed page: charts and maps fill the graph, the rest the body."""
+    if panel.kind in ("chart", "map"):
+        return view, None
+    if panel.kind == "number":
+        return None, number_card(panel, values(panel, view))
+    return None, _BODIES[panel.kind](view)

@@ -1,0 +1,30 @@
+"""Walking Dash component trees in tests."""
+from __future__ import annotations
+
+HTML_BLOCK = "data-html-block"
+
+
+def walk(node):
+    """Every component in the tree, depth first."""
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+def find(tree, component_id: str):
+    return next((node for node in walk(tree) if getattr(node, "id", None) == component_id), None)
+
+
+def ids(tree) -> set[str]:
+    return {node.id for node in walk(tree) if getattr(node, "id", None)}
+
+
+def html_of(tree) -> str:
+    """The markup of the first server-built HTML block in a tree (assets/html-block.js puts it in place)."""
+    for node in walk(tree):
+        markup = node.to_plotly_json()["props"].get(HTML_BLOCK)
+        if markup:
+            return markup
+    raise AssertionError("no HTML block")
