@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask, has_request_context, request
+from werkzeug.serving import WSGIRequestHandler
 
-import callbacks.embed
-import callbacks.screen  # noqa: F401 - registers the big screen's callbacks
-from callbacks import routes
+from callbacks import auth, embed, ledger, overview, routes, screen
 from callbacks.context import EXTENSION, Runtime
 from callbacks.pages import page_for
-from dashboard import export
+from dashboard import access, export
+from dashboard.access import users
 from dashboard.demo import DemoRules, seed
 from dashboard.service import DataService
-from dashboard.settings import PROJECT_ROOT, Settings
+from dashboard.settings import DATA_DIR, PROJECT_ROOT, Settings
 from dashboard.store import Store
 
 log = logging.getLogger("dashboard")
@@ -65,14 +67,35 @@ class DashboardDash(Dash):
         return super().interpolate_index(**kwargs)
 
 
+INITIAL_PASSWORD_FILE = DATA_DIR / "initial-admin-password.txt"
+
+
 def open_store(settings: Settings) -> Store:
-    """Open the configured store, migrate it, and fill it with demo data if it is empty."""
+    """Open the configured store, migrate it, fill it with demo data if it is empty, and make
+    the first 管理员 if it has no users."""
     store = Store(settings.database_url)
     store.migrate()
     if store.is_empty():
         log.warning("store is empty: seeding demo data (python -m dashboard seed-demo)")
         seed(store, DemoRules(as_of=dt.date.today()))
+    first_admin(store)
     return store
+
+
+def first_admin(store: Store, path: Path = INITIAL_PASSWORD_FILE) -> str | None:
+    """On a store without users: one 管理员 ``admin`` with a random one-time password, printed
+    once and written to ``path`` (readable by its owner only); it must be changed at first login."""
+    if users.has_users(store):
+        return None
+    password = users.one_time_password()
+    users.add_user(store, "admin", password, "admin", display_name="管理员", must_change=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"用户名: admin\n初始密码: {password}\n首次登录后须修改密码;改好后请删除本文件。\n")
+    print(f"\n  首次启动:已创建管理员 admin,初始密码 {password}\n  (也写在 {path},首次登录后须修改)\n", flush=True)
+    return password
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
@@ -96,8 +119,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         assets_ignore=r"plotly-zq\.min\.js$" if settings.map_tiles else r"plotly-zq-map\.min\.js$",
     )
     app.index_string = INDEX
-    app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url))
+    secret = access.secret_key(settings.secret_key)
+    app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url),
+                                               secret=secret)
     export.configure(settings)
+    auth.register(app.server, store, settings, secret)
 
     def serve_layout() -> html.Div:
         """The page comes with the layout itself (its URL is the layout request's referrer),
@@ -111,6 +137,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return html.Div([dcc.Location(id=ROUTER_LOCATION, pathname=path), html.Div(content, id=ROUTER_CONTENT)])
 
     app.layout = serve_layout
+    for module in (overview, screen, embed, ledger):
+        module.callbacks.register(app)
 
     @app.callback(Output(ROUTER_CONTENT, "children"), Input(ROUTER_LOCATION, "pathname"),
                   State(ROUTER_LOCATION, "search"), prevent_initial_call=True)
@@ -122,15 +150,23 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         that would post the whole page, figures and all, on every load.)"""
         return page_for(pathname or "/", search)
 
-    routes.register(app.server)
+    routes.register(app.server, app.csp_hashes())
     return app
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No ``Server: Werkzeug/… Python/…`` banner."""
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() != "server":
+            super().send_header(keyword, value)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
     settings = Settings.from_env()
     app = create_app(settings)
-    app.run(host=settings.host, port=settings.port, debug=False)
+    app.run(host=settings.host, port=settings.port, debug=False, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@
     });
     set("png", function (el) { el.setAttribute("href", "/export/" + panel + ".png" + query); });
     set("svg", function (el) { el.setAttribute("href", "/export/" + panel + ".svg" + query); });
+    set("link", function (el) {
+      el.setAttribute("href", "/admin/links/new?target=" + encodeURIComponent(panel) +
+        "&query=" + encodeURIComponent(query));
+    });
   }
 
   // one menu open at a time, as with a popover

@@ -21,13 +21,14 @@ import datetime as dt
 import statistics
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
 import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
 from indicators import open_store  # noqa: E402  (bench/indicators.py: seeded stores, reused)
-from support import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_panels  # noqa: E402
+from support import CHROMIUM, CHROMIUM_ARGS, Server, login_context, wait_for_panels  # noqa: E402
 
 from dashboard.demo import DemoRules  # noqa: E402
 
@@ -46,9 +47,15 @@ def transferred(cdp) -> dict:
     return total
 
 
+def base_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def first_render(browser, url: str) -> tuple[float, int, int]:
     """(seconds to every panel, bytes on a first visit, bytes on a repeat visit)."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    login_context(context, base_of(url))
     page = context.new_page()
     counter = transferred(context.new_cdp_session(page))
     page.goto(url)
@@ -68,6 +75,7 @@ def first_render(browser, url: str) -> tuple[float, int, int]:
 def filter_change(browser, url: str, street: str) -> tuple[float, float]:
     """(ms from choosing the street until every panel shows it, ms the server spent)."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    login_context(context, base_of(url))
     page = context.new_page()
     page.goto(url)
     wait_for_panels(page, timeout=60_000)

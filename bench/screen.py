@@ -38,7 +38,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "browser")]
 
 import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
 from sqlalchemy import func, insert, select  # noqa: E402
-from support import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+from support import CHROMIUM, CHROMIUM_ARGS, Server, login_context  # noqa: E402
 
 from dashboard.demo import DemoRules, seed  # noqa: E402
 from dashboard.schema import Activity  # noqa: E402
@@ -139,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            login_context(context, server.url)
+            page = context.new_page()
             cdp = page.context.new_cdp_session(page)
             cdp.send("Performance.enable")
             cdp.send("HeapProfiler.enable")

@@ -17,11 +17,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import runtime, service
+from callbacks.auth import client_address
+from callbacks.context import Callbacks, principal, refusal, runtime, service
+from dashboard.access import STAFF, audit
 from dashboard.ledger import (
     LedgerApplyError,
+    LedgerScopeError,
     LedgerValidationError,
     Limits,
     Preview,
@@ -31,6 +34,8 @@ from dashboard.ledger import (
 )
 from layouts import ledger as ledger_page
 from layouts import ledger_ids as ids
+
+callbacks = Callbacks()
 
 log = logging.getLogger("dashboard.data")
 
@@ -45,6 +50,7 @@ LOG_ROWS = 50
 class Pending:
     at: float
     preview: Preview | None
+    owner: str | None = None       # who checked it: only they may confirm it
     lock: threading.Lock = field(default_factory=threading.Lock)
     outputs: tuple | None = None   # what the confirm returned, for a second click on the same preview
 
@@ -65,11 +71,11 @@ class PendingPreviews:
         for token in [t for t, e in self._items.items() if now - e.at > self.ttl]:
             del self._items[token]
 
-    def keep(self, preview: Preview) -> str:
+    def keep(self, preview: Preview, owner: str | None = None) -> str:
         token = secrets.token_urlsafe(16)
         with self._lock:
             self._expire()
-            self._items[token] = Pending(self.clock(), preview)
+            self._items[token] = Pending(self.clock(), preview, owner)
             while len(self._items) > self.max_entries:
                 del self._items[next(iter(self._items))]
         return token
@@ -126,9 +132,13 @@ def on_upload(contents, filenames, token: dict | None):
     files = decode_uploads(contents, filenames)
     if not files:
         return (no_update,) * 6
+    why = refusal("import")
+    if why:
+        return None, ledger_page.message(f"{why}:未做检查,未写入任何数据。", "danger"), None, True, True, no_update
     PENDING.drop((token or {}).get("token"))
+    p = principal()
     try:
-        preview = check(service().store, files, limits=import_limits())
+        preview = check(service().store, files, limits=import_limits(), **_scope(p))
     except Exception:
         log.exception("ledger check failed")
         return (None, ledger_page.message("无法读取看板数据库,未做检查。请稍后重试;如仍不行,请联系管理员。", "danger"),
@@ -138,7 +148,9 @@ def on_upload(contents, filenames, token: dict | None):
         text = (f"发现 {preview.errors} 个错误,不能导入,未写入任何数据。"
                 "请按下表所列的文件、工作表、行和列改正后重新上传。")
         return view, ledger_page.message(text, "danger"), None, True, True, no_update
-    new_token = PENDING.keep(preview)
+    audit.record(service().store, "import-check", p.name, client_address(),
+                 files=[name for name, _ in files], changes=preview.changes)
+    new_token = PENDING.keep(preview, p.name)
     totals = ledger_page.totals_of(preview.sheets)
     if preview.changes:
         text = (f"检查通过:确认后将{ledger_page.count_words(totals)}。现在还没有写入任何数据——"
@@ -151,28 +163,43 @@ def on_upload(contents, filenames, token: dict | None):
 
 
 def on_confirm(token: dict | None, log_version: int | None):
-    """Apply the kept preview (the ledger re-checks it inside the transaction), once."""
+    """Apply the kept preview (the ledger re-checks it inside the transaction), once, and only
+    for whoever checked it."""
+    why = refusal("import")
     entry = PENDING.get((token or {}).get("token"))
+    p = principal()
+    if entry is not None and (why or p is None or entry.owner != p.name):
+        audit.record(service().store, "import-refused", p.name if p else None, client_address(),
+                     reason=why or "not the owner of the preview")
+        entry = None
     if entry is None:
         return (None, ledger_page.message("预览已失效(超过 30 分钟或已取消),未写入任何数据。请重新上传文件。", "warning"),
                 None, True, True, no_update)
     with entry.lock:
         if entry.outputs is None:
-            outputs = _apply(entry.preview, (log_version or 0) + 1)
+            outputs = _apply(entry.preview, (log_version or 0) + 1, p)
             if outputs[2] is None:  # done (applied, unchanged, rejected): remember the answer, free the rows
                 entry.outputs, entry.preview = outputs, None
             return outputs
         return entry.outputs
 
 
-def _apply(preview: Preview, bump: int) -> tuple:
+def _scope(p) -> dict:
+    """The street restriction of an import: street staff import only their streets' rows."""
+    return {"streets": p.streets} if p is not None and p.role == STAFF else {}
+
+
+def _apply(preview: Preview, bump: int, p) -> tuple:
     try:
-        result = apply(service().store, preview, user=None)
+        result = apply(service().store, preview, user=p.name, **_scope(p))
     except LedgerValidationError as exc:
         # the store changed after the check: the re-check found problems; nothing written
         return (ledger_page.preview_view(exc.preview, will_apply=False),
                 ledger_page.message(f"导入未执行:重新检查时发现 {exc.preview.errors} 个错误(可能在预览之后数据已被修改),"
                           "未写入任何数据。请按下表改正后重新上传。", "danger"), None, True, True, bump)
+    except LedgerScopeError as exc:  # the user's streets changed between the check and the confirm
+        return (None, ledger_page.message(f"导入未执行:{exc}。未写入任何数据,请重新上传文件。", "danger"),
+                None, True, True, bump)
     except LedgerApplyError as exc:  # the files were fine, the store was not: the user may try again
         return (no_update, ledger_page.message(f"导入失败:{exc}。请稍后再点“确认导入”重试。", "danger"),
                 no_update, False, False, bump)
@@ -181,6 +208,8 @@ def _apply(preview: Preview, bump: int) -> tuple:
         return (no_update, ledger_page.message("导入失败:看板数据库出错,未写入任何数据。请稍后重新上传。", "danger"),
                 None, True, True, bump)
     totals = ledger_page.totals_of(result.sheets)
+    audit.record(service().store, "import-confirm", p.name, client_address(), outcome=result.outcome,
+                 log_id=result.log_id)
     if result.outcome == "applied":
         seconds = runtime().settings.refresh_seconds
         text = (f"导入成功:{ledger_page.count_words(totals)}。各看板页面将在 {seconds} 秒内显示新数据。"
@@ -197,7 +226,7 @@ def on_cancel(token: dict | None):
     return None, ledger_page.message("已取消,未写入任何数据。", "secondary"), None, True, True, no_update
 
 
-@callback(
+@callbacks.callback(
     Output(ids.PREVIEW, "children"), Output(ids.MESSAGE, "children"), Output(ids.TOKEN, "data"),
     Output(ids.CONFIRM, "disabled"), Output(ids.CANCEL, "disabled"), Output(ids.LOG_VERSION, "data"),
     Input(ids.UPLOAD, "contents"), Input(ids.CONFIRM, "n_clicks"), Input(ids.CANCEL, "n_clicks"),
@@ -214,8 +243,11 @@ def data_action(contents, _confirm, _cancel, filenames, token, log_version):
     return on_upload(contents, filenames, token)
 
 
-@callback(Output(ids.LOG, "children"), Input(ids.LOG_VERSION, "data"))
+@callbacks.callback(Output(ids.LOG, "children"), Input(ids.LOG_VERSION, "data"))
 def show_log(_version):
+    why = refusal("view:data")
+    if why:
+        return ledger_page.empty_note(why)
     try:
         entries = import_log(service().store, limit=LOG_ROWS)
     except Exception:
@@ -227,5 +259,7 @@ def show_log(_version):
 def ledger_page_layout(**query):
     """The layout for ``/data`` with this server's settings (called by the router)."""
     limits = import_limits()
+    p = principal()
     return ledger_page.layout(max_mb=max(1, limits.max_bytes // (1024 * 1024)),
-                    refresh_seconds=runtime().settings.refresh_seconds, **query)
+                              refresh_seconds=runtime().settings.refresh_seconds, user=p.display_name if p else None,
+                              admin=bool(p and p.may("admin")), **query)

@@ -7,16 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import filter_from_state, runtime, service
+from callbacks.context import Callbacks, filter_from_state, principal, runtime, service
 from callbacks.refresh import poll_version
 from dashboard import catalogue, views, wording
+from dashboard.access import STAFF, narrow
 from dashboard.indicators import FilterError
 from dashboard.indicators.breakdowns import branch_options as branch_rows
 from dashboard.indicators.breakdowns import streets as street_rows
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
 from layouts import components, ids, panel_views
+
+callbacks = Callbacks()
 
 PANELS = catalogue.on("overview")
 CLICKABLE = tuple(ids.panel(p.id) for p in PANELS if p.click_filters_street)
@@ -84,7 +87,7 @@ def next_step(trigger, search, controls: list, clicks: dict) -> Step | None:
         return Step(_controls(args), None, {"query": args.to_query(), "error": None})
     streets, branch, period, start, end, as_of = controls
     if trigger == ids.RESET:
-        args = FilterArgs()
+        args = _scoped(FilterArgs())
     elif trigger in clicks:
         street = _clicked_street(clicks[trigger])
         if street is None:
@@ -93,7 +96,7 @@ def next_step(trigger, search, controls: list, clicks: dict) -> Step | None:
         args = FilterArgs((street,), None, current.period, current.start, current.end, current.as_of)
     else:
         # a new choice of streets clears the branch: its options follow the streets
-        args = args_from_controls(streets, None if trigger == ids.STREET else branch, period, start, end, as_of)
+        args = _scoped(args_from_controls(streets, None if trigger == ids.STREET else branch, period, start, end, as_of))
         if args == FilterArgs() and _url_is_wrong(search):
             # blank controls must not replace a wrong URL (and hide its message)
             return None
@@ -115,11 +118,17 @@ def url_args(search: str | dict | None, strict: bool = False) -> FilterArgs | No
     when it does not parse or names an unknown street."""
     try:
         with service().store.engine.connect() as conn:
-            return canonical(conn, parse_query(search))
+            return _scoped(canonical(conn, parse_query(search)))
     except FilterError:
         if strict:
             raise
         return None
+
+
+def _scoped(args: FilterArgs) -> FilterArgs:
+    """What the asker sees of ``args``: street staff who choose no street see their own."""
+    p = principal()
+    return narrow(p, args) if p is not None and not p.is_link else args
 
 
 def _streets_of(state: dict | None) -> tuple[str, ...] | None:
@@ -128,7 +137,7 @@ def _streets_of(state: dict | None) -> tuple[str, ...] | None:
     return parse_query(state.get("query")).streets
 
 
-@callback(
+@callbacks.callback(
     output=OUTPUTS,
     inputs={
         "search": Input(ids.URL, "search"), "streets": Input(ids.STREET, "value"),
@@ -182,17 +191,23 @@ def changed_controls(controls: dict, current: list) -> dict:
     return out
 
 
-@callback(Output(ids.VERSION, "data"), Input(ids.POLL, "n_intervals"), State(ids.VERSION, "data"),
+@callbacks.callback(Output(ids.VERSION, "data"), Input(ids.POLL, "n_intervals"), State(ids.VERSION, "data"),
           prevent_initial_call=True)
 def poll(_n, current):
     return poll_version(current)
 
 
 def filter_choices(streets: list[str] | tuple[str, ...]) -> tuple[list[dict], list[dict]]:
-    """The controls' options: every street, and the branches of the chosen streets (all if none)."""
+    """The controls' options: every street the asker may see, and the branches of the chosen
+    streets (of all those streets if none is chosen)."""
+    p = principal()
     with service().store.engine.connect() as conn:
         all_streets = street_rows(conn)
+        if p is not None and p.role == STAFF:
+            all_streets = [r for r in all_streets if r.code in p.streets]
         codes = tuple(s for s in (streets or ()) if any(r.code == s for r in all_streets))
+        if not codes and p is not None and p.role == STAFF:
+            codes = p.streets
         branches = branch_rows(conn, codes)
     street_opts = [{"label": s.name, "value": s.code} for s in all_streets]
     branch_opts = [{"label": "全部党组织", "value": ALL_BRANCHES}] + [
@@ -204,7 +219,7 @@ def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> 
     """Every panel output (PANEL_OUTPUTS keys) for a filter state."""
     if not version:
         return keep(PANEL_OUTPUTS)
-    f, error = filter_from_state(svc, state)
+    f, error = filter_from_state(svc, state, "view:overview", "overview")
     header = {"updated": wording.updated_text(components.parse_changed_at(version.get("changed_at"))),
               "demo": components.demo_mark(svc.store.demo_info() is not None),
               "connection": components.connection_mark(True)}

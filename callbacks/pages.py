@@ -8,17 +8,22 @@ from dataclasses import dataclass
 
 from dash import dcc, html
 
-from callbacks.context import runtime, service
+from callbacks.context import principal, refusal, runtime, service
 from callbacks.ledger import ledger_page_layout
 from callbacks.overview import overview_content
-from dashboard.query import parse_qs_kwargs
+from dashboard.query import KNOWN_KEYS, parse_qs_kwargs
 from layouts import embed, overview, screen
 
 
 @dataclass(frozen=True)
 class Page:
+    """A page: its path template, its builder, the action it needs (see
+    ``dashboard.access.principal.ACTIONS``) and, for signed links, what it opens (``target``:
+    a fixed name, or the path part that names it)."""
     template: str
     build: Callable[..., object]
+    action: str
+    target: str | None = None
     search_as_string: bool = False  # the builder takes the raw query string, not keyword arguments
 
     @property
@@ -31,8 +36,10 @@ def _overview(search: str = "") -> html.Div:
         version = service().version().record()
     except Exception:  # noqa: BLE001 - the page's own poll reports an unreachable store
         version = None
+    p = principal()
     return overview.layout(refresh_seconds=runtime().settings.refresh_seconds,
-                           content=overview_content(search, version), search=search)
+                           content=overview_content(search, version), search=search, links=p.may("admin"),
+                           user=None if p.is_link else p.display_name)
 
 
 def _screen(**query) -> html.Div:
@@ -44,10 +51,10 @@ def _embed(panel_id: str, **query) -> html.Main:
 
 
 PAGES = (
-    Page("/", _overview, search_as_string=True),
-    Page("/screen", _screen),
-    Page("/embed/<panel_id>", _embed),
-    Page("/data", ledger_page_layout),
+    Page("/", _overview, "view:overview", "overview", search_as_string=True),
+    Page("/screen", _screen, "view:screen", "screen"),
+    Page("/embed/<panel_id>", _embed, "view:embed", "<panel_id>"),
+    Page("/data", ledger_page_layout, "view:data", "data"),
 )
 
 
@@ -56,16 +63,31 @@ def not_found(path: str) -> html.Div:
                     className="not-found")
 
 
+def refused(message: str) -> html.Div:
+    return html.Main([html.H1("无法访问", className="h3"), html.P(message, role="alert"),
+                      html.P([html.A("返回总览", href="/"), " · ", html.A("登录", href="/login")])],
+                     className="not-found")
+
+
 def page_for(path: str, search: str):
-    """The layout of the page at ``path`` for the query string ``search`` (with or without ``?``)."""
+    """The layout of the page at ``path`` for the query string ``search`` (with or without ``?``),
+    if the asker may see it. A signed link's page always shows the link's own filter."""
     query = (search or "").lstrip("?")
     for page in PAGES:
         match = page.pattern.match(path)
         if match:
+            target = match.group(page.target[1:-1]) if (page.target or "").startswith("<") else page.target
+            why = refusal(page.action, target)
+            if why:
+                return refused(why + "。")
+            p = principal()
+            if p.is_link:
+                query = p.link_query.lstrip("?")
             if page.search_as_string:
                 return page.build(f"?{query}" if query else "", **match.groupdict())
             parts = match.groupdict()
-            # a query argument never overrides a part of the path (/embed/map?panel_id=x)
-            args = {k: v for k, v in parse_qs_kwargs(query).items() if k not in parts}
+            # only the filter's own arguments reach a page: nothing overrides a part of the path
+            # (/embed/map?panel_id=x) or the page's settings (/screen?refresh_seconds=1)
+            args = {k: v for k, v in parse_qs_kwargs(query).items() if k in KNOWN_KEYS and k not in parts}
             return page.build(**parts, **args)
     return not_found(path)

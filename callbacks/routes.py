@@ -16,16 +16,19 @@ import io
 import json
 import logging
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, g, request, send_file
 
 from callbacks import bundles
-from callbacks.context import EXTENSION, Runtime
+from callbacks.auth import client_address
+from callbacks.context import EXTENSION, Runtime, principal
 from dashboard import briefing, export
+from dashboard.access import STAFF, audit
+from dashboard.access.principal import resolve_scoped
 from dashboard.indicators import FilterError
 from dashboard.ledger import build_template, export_workbook
-from dashboard.query import parse_query, resolve
+from dashboard.query import parse_query
 from layouts import ledger_ids
 
 log = logging.getLogger("dashboard.routes")
@@ -46,16 +49,43 @@ def _xlsx(content: bytes, name: str, ascii_name: str) -> Response:
     return response
 
 
-def register(server: Flask) -> None:
-    """Add the routes and the header hooks. The app's :class:`Runtime` is in ``server.extensions``."""
+def content_security_policy(script_hashes: list[str], tiles: str | None, frame_ancestors: str) -> str:
+    """Only the app's own scripts (Dash's inline ones by hash), styles, images and connections;
+    the map's tile server when one is configured."""
+    tile_origin = ""
+    if tiles:
+        parts = urlsplit(tiles.replace("{", "").replace("}", ""))
+        tile_origin = f" {parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return "; ".join([
+        "default-src 'self'", f"script-src 'self' {' '.join(script_hashes)}".rstrip(),
+        "style-src 'self' 'unsafe-inline'", f"img-src 'self' data: blob:{tile_origin}", "font-src 'self' data:",
+        f"connect-src 'self'{tile_origin}", "worker-src 'self' blob:", "child-src 'self' blob:", "object-src 'none'",
+        "base-uri 'none'", "form-action 'self'", f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # the layout request's referrer names the page (same origin only); nothing goes to other sites
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def register(server: Flask, script_hashes: list[str] | None = None) -> None:
+    """Add the routes and the header hooks. The app's :class:`Runtime` is in ``server.extensions``;
+    ``script_hashes`` are Dash's inline scripts' CSP hashes (``Dash.csp_hashes()``)."""
+    hashes = list(script_hashes or [])
 
     def runtime() -> Runtime:
         return server.extensions[EXTENSION]
 
     def request_filter(svc):
+        """The query string's filter, within what the asker may see (FilterError if wider)."""
         args = parse_query(request.query_string.decode("utf-8", "replace"))
         with svc.store.engine.connect() as conn:
-            return resolve(conn, args)
+            return resolve_scoped(conn, principal(), args)
 
     bundles.register(server)
 
@@ -110,11 +140,14 @@ def register(server: Flask) -> None:
 
     @server.route(ledger_ids.EXPORT_URL)
     def ledger_export() -> Response:
+        p = principal()
+        scope = {"streets": p.streets} if p.role == STAFF else {}
         try:
-            content = export_workbook(runtime().service.store)
+            content = export_workbook(runtime().service.store, **scope)
         except Exception:
             log.exception("export failed")
             return Response("无法读取看板数据库,导出失败,请稍后重试。", status=503, mimetype="text/plain; charset=utf-8")
+        audit.record(runtime().service.store, "export-data", p.name, client_address(), **scope)
         stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"
         return _xlsx(content, f"章丘区委老干部局台账导出-{stamp}.xlsx", f"zhangqiu-ledger-export-{stamp}.xlsx")
 
@@ -150,13 +183,16 @@ def register(server: Flask) -> None:
         if "started" in g:
             # the server's own time, for the browser's devtools and bench/page.py
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.1f}"
+        settings = runtime().settings
+        ancestors = "'self'"
         if path.startswith("/embed/"):
-            origins = " ".join(runtime().settings.embed_origins) or "'self'"
-            response.headers["Content-Security-Policy"] = f"frame-ancestors 'self' {origins}".replace("'self' 'self'", "'self'")
+            ancestors = " ".join(dict.fromkeys(["'self'", *settings.embed_origins]))
         else:
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = content_security_policy(hashes, settings.map_tiles, ancestors)
+        response.headers.update(SECURITY_HEADERS)
+        if settings.https:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         # assets carry their modification time (?m=…) and the favicon Dash's version (?v=…): safe
         # to cache for a year (the browser asked for the favicon again at every filter change)
         versioned = (path.startswith("/assets/") and request.args.get("m")) or (path == "/_favicon.ico" and request.args.get("v"))

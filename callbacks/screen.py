@@ -4,14 +4,16 @@ from __future__ import annotations
 import hashlib
 import json
 
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
+from dash import ClientsideFunction, Input, Output, State, html, no_update
 
-from callbacks.context import filter_from_state, service
+from callbacks.context import Callbacks, filter_from_state, service
 from dashboard import catalogue, figures, views, wording
 from layouts import components
 from layouts import screen_ids as screen_id
 
-clientside_callback(ClientsideFunction("screen", "countUp"), Output(screen_id.KPI_SINK, "data"),
+callbacks = Callbacks()
+
+callbacks.clientside(ClientsideFunction("screen", "countUp"), Output(screen_id.KPI_SINK, "data"),
                     Input(screen_id.KPI_DATA, "data"))
 
 NUMBERS = tuple(p for p in catalogue.on("screen") if p.kind == "number")
@@ -49,21 +51,25 @@ def ticker(activities, honours) -> html.Ul:
     return html.Div([html.Ul(items), html.Ul(items, **{"aria-hidden": "true"})])
 
 
-@callback(output=OUTPUTS, inputs={"version": Input(screen_id.VERSION, "data"), "state": State(screen_id.FILTER, "data"),
+@callbacks.callback(output=OUTPUTS, inputs={"version": Input(screen_id.VERSION, "data"), "state": State(screen_id.FILTER, "data"),
                                    "shown": State(screen_id.SHOWN, "data")})
 def render_screen(version, state, shown):
     if not version or not state:
         return dict.fromkeys(OUTPUTS, no_update)
-    svc = service()
+    return screen_view(service(), state, version, shown)
+
+
+def screen_view(svc, state: dict, version: dict, shown: dict | None) -> dict:
+    """Every output of the screen (OUTPUTS keys) for a filter state at a store version."""
     v = version["version"]
     header = {"demo": components.demo_mark(svc.store.demo_info() is not None),
               "updated": wording.updated_text(components.parse_changed_at(version.get("changed_at")))}
-    f, error = filter_from_state(svc, state)
+    f, error = filter_from_state(svc, state, "view:screen", "screen")
     if f is None:
         blank = figures.empty("dark")
         return {**header, "kpi_data": None, **{f"{p.id}:change": "" for p in NUMBERS}, **dict.fromkeys(
             (p.id for p in CHARTS), blank), "ticker": ticker([], []), "scope": "",
-            "message": f"链接中的{wording.filter_error(error)}", "shown": {}}
+            "message": wording.filter_error(error), "shown": {}}
     context = views.context(svc, f, v, theme="dark")
     numbers = {p: views.panel_view(p, svc, context, v) for p in NUMBERS}
     figs, shown = only_changed({p.id: views.panel_view(p, svc, context, v) for p in CHARTS}, shown)

@@ -72,7 +72,9 @@ def _command_modules() -> list:
     return out
 
 
-COMMAND_MODULES: list[str] = ["dashboard.ledger.commands", "dashboard.export.commands", "dashboard.briefing.commands"]
+COMMAND_MODULES: list[str] = [
+    "dashboard.ledger.commands", "dashboard.export.commands", "dashboard.briefing.commands", "dashboard.access.commands",
+]
 
 
 def _store(settings: Settings):

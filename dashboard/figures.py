@@ -5,6 +5,7 @@ screen) and draws "暂无数据" instead of bare axes when there is nothing to s
 """
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -58,6 +59,19 @@ Figure = dict
 Builders write these dicts directly: ``go.Figure`` validates every property on every
 assignment, and six charts took ~300 ms of a filter change that way; as dicts they take ~1 ms.
 ``go.Figure(fig)`` still validates one (the tests do, for every builder)."""
+
+
+def plain(text: object) -> str:
+    """``text`` as plotly draws it: literally, never as markup.
+
+    plotly.js reads every string it draws (trace text, tick labels, legend names, hover values,
+    annotations, titles, table cells) as a subset of HTML: ``<a href>`` becomes a real link,
+    ``<b>``, ``<br>``, ``<span style>`` are obeyed. Names from the ledgers are untrusted, so every
+    one that goes into a figure goes through here. plotly.js decodes numeric entities and
+    ``&lt; &gt; &amp;`` (not ``&quot;``) when it draws, so the escaped text shows as typed.
+    Not for codes that callbacks read back (customdata[0]) nor for MapLibre labels, which
+    draw their text as it is."""
+    return html.escape(str(text), quote=True).replace("&quot;", "&#34;")
 
 
 def merge(base: dict, extra: dict) -> dict:
@@ -131,14 +145,15 @@ def sites_by_street(rows: list[tuple[str, str, str, int]], theme: str = "light")
     for code, name, _, _ in rows:
         order.setdefault(name, code)
     names = list(order)
+    labels = [plain(n) for n in names]
     data = []
     for site_type in vocab.SITE_TYPES:
         counts = {name: n for _, name, t, n in rows if t == site_type}
         if counts:
             data.append({
-                "type": "bar", "name": site_type, "x": names, "y": [counts.get(n, 0) for n in names],
+                "type": "bar", "name": plain(site_type), "x": labels, "y": [counts.get(n, 0) for n in names],
                 "customdata": [order[n] for n in names], "marker": {"color": SITE_COLOURS[site_type]},
-                "hovertemplate": "%{x}<br>" + site_type + ":%{y}处<extra></extra>",
+                "hovertemplate": "%{x}<br>" + plain(site_type) + ":%{y}处<extra></extra>",
             })
     size = font_size(theme)
     return {"data": data, "layout": base_layout(
@@ -159,9 +174,9 @@ def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") 
     for category in vocab.ACTIVITY_CATEGORIES:
         counts = {m: n for m, c, n in rows if c == category}
         if counts:
-            data.append({"type": "bar", "name": category, "x": months, "y": [counts.get(m, 0) for m in months],
-                         "marker": {"color": CATEGORY_COLOURS[category]},
-                         "hovertemplate": "%{x}<br>" + category + ":%{y}场<extra></extra>"})
+            data.append({"type": "bar", "name": plain(category), "x": [plain(m) for m in months],
+                         "y": [counts.get(m, 0) for m in months], "marker": {"color": CATEGORY_COLOURS[category]},
+                         "hovertemplate": "%{x}<br>" + plain(category) + ":%{y}场<extra></extra>"})
     # room under the months for plotly to turn them (up to upright) when they do not fit side by side
     size = font_size(theme)
     return {"data": data, "layout": base_layout(
@@ -176,12 +191,13 @@ def volunteers_by_team(rows: list[tuple[str, int]], theme: str = "light", top: i
         return empty(theme)
     rows = rows[:top][::-1]
     counts = [n for _, n in rows]
-    bar = {"type": "bar", "x": counts, "y": [name for name, _ in rows], "orientation": "h",
+    bar = {"type": "bar", "x": counts, "y": [plain(name) for name, _ in rows], "orientation": "h",
            "marker": {"color": THEMES[theme].accent}, "text": counts, "textposition": "outside",
            "cliponaxis": False, "hovertemplate": "%{y}:%{x}人<extra></extra>"}
     size = font_size(theme)
     return {"data": [bar], "layout": base_layout(
-        theme, show_legend=False, margin={"l": label_px(bar["y"], size) + 16, "r": 40, "b": 2 * size + 24},
+        theme, show_legend=False, margin={"l": label_px([name for name, _ in rows], size) + 16, "r": 40,
+                                          "b": 2 * size + 24},
         xaxis={"title": {"text": "志愿者(人)"}, **count_axis(max(counts))})}
 
 
@@ -202,13 +218,14 @@ def member_structure(ms: MemberStructure, theme: str = "light") -> Figure:
     for i, (title, counts, colour) in enumerate(parts, start=1):
         suffix = "" if i == 1 else str(i)
         width = span * len(counts)
-        data.append({"type": "bar", "x": list(counts), "y": list(counts.values()), "marker": {"color": colour},
+        data.append({"type": "bar", "x": [plain(k) for k in counts], "y": list(counts.values()),
+                     "marker": {"color": colour},
                      "text": list(counts.values()), "textposition": "outside", "cliponaxis": False,
-                     "hovertemplate": f"{title}:%{{x}}:%{{y}}人<extra></extra>", "xaxis": f"x{suffix}",
+                     "hovertemplate": f"{plain(title)}:%{{x}}:%{{y}}人<extra></extra>", "xaxis": f"x{suffix}",
                      "yaxis": f"y{suffix}"})
         axes[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}", "tickangle": 0}
         axes[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "rangemode": "tozero", "showticklabels": False}
-        titles.append({"text": title, "x": left + width / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+        titles.append({"text": plain(title), "x": left + width / 2, "y": 1.0, "xref": "paper", "yref": "paper",
                        "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                        "font": {"size": 14 if theme == "light" else 18, "color": t.text, "family": FONT_FAMILY}})
         left += width + gap
@@ -227,7 +244,7 @@ def four_in_one(matrix: dict[str, dict[str, bool]], theme: str = "light") -> Fig
     text = [["✓ 已覆盖" if v else "— 未覆盖" for v in row] for row in z]
     # one text colour that reads on both cell colours (≥ 4.5:1), so no colour-only meaning
     on, off, ink = ("#b7e4c7", "#f3f4f6", "#111827") if theme == "light" else ("#1e6f43", "#1b2f52", t.text)
-    heat = {"type": "heatmap", "z": z, "x": areas, "y": streets, "text": text, "texttemplate": "%{text}",
+    heat = {"type": "heatmap", "z": z, "x": [plain(a) for a in areas], "y": [plain(s) for s in streets], "text": text, "texttemplate": "%{text}",
             "showscale": False, "colorscale": [[0, off], [0.5, off], [0.5, on], [1, on]], "zmin": 0, "zmax": 1,
             "xgap": 2, "ygap": 2, "textfont": {"color": ink, "size": 11 if theme == "light" else 14},
             "hovertemplate": "%{y} · %{x}:%{text}<extra></extra>"}
@@ -268,18 +285,18 @@ def site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str = "light
     for site_type, rows in _by_type(sites):
         data.append({
             "type": "scatter", "x": [s.lon for s in rows], "y": [s.lat for s in rows], "mode": "markers",
-            "name": site_type, "customdata": [_site_hover(s) for s in rows], "hovertemplate": _SITE_HOVER,
+            "name": plain(site_type), "customdata": [_site_hover(s) for s in rows], "hovertemplate": _SITE_HOVER,
             "marker": {"size": 10 if theme == "light" else 14, "color": SITE_COLOURS[site_type],
                        "line": {"width": 1, "color": "#ffffff" if theme == "light" else "#0b1a33"}},
         })
     # streets last: their names sit on top of the site markers
     data.append({
         "type": "scatter", "x": [s.lon for s in streets], "y": [s.lat for s in streets], "mode": "markers+text",
-        "text": [s.name for s in streets], "textposition": "top center",
+        "text": [plain(s.name) for s in streets], "textposition": "top center",
         "textfont": {"size": 12 if theme == "light" else 16, "color": t.text, "shadow": "auto"},
         "marker": {"size": [16 if s.code in selected else 9 for s in streets], "symbol": "diamond",
                    "color": [t.accent if s.code in selected else t.muted for s in streets]},
-        "customdata": [[s.code, s.name] for s in streets], "name": "街道/镇",
+        "customdata": [_street_hover(s) for s in streets], "name": "街道/镇",
         "hovertemplate": "%{customdata[1]}<br>点击筛选本街道<extra></extra>",
     })
     lat0 = math.radians(DISTRICT_CENTRE["lat"])
@@ -311,25 +328,34 @@ _SITE_HOVER = ("<b>%{customdata[1]}</b><br>类型:%{customdata[2]}<br>街道:%{c
 
 
 def _site_hover(s: SiteRow) -> list:
-    return [s.street_code, s.name, s.type, s.street_name, s.community or "—", s.opened_on.isoformat()]
+    """customdata[0] is the raw street code (read back by the click filter, never drawn); the rest is drawn."""
+    return [s.street_code, plain(s.name), plain(s.type), plain(s.street_name), plain(s.community or "—"),
+            s.opened_on.isoformat()]
+
+
+def _street_hover(s: StreetRow) -> list:
+    """customdata[0] is the raw street code for the click filter; [1] the name the hover draws."""
+    return [s.code, plain(s.name)]
 
 
 def _tiled_site_map(sites: list[SiteRow], streets: list[StreetRow], theme: str, tiles: str, *,
                     zoom: float, selected: tuple[str, ...]) -> Figure:
     t = THEMES[theme]
+    # the street labels are drawn by MapLibre, which shows text as it is (plotly.js only turns
+    # <br> into a line break there): escaped they would read "&amp;"; the hover is plotly's, escaped
     data = [{
         "type": "scattermap", "lon": [s.lon for s in streets], "lat": [s.lat for s in streets],
         "mode": "markers+text", "text": [s.name for s in streets], "textposition": "top center",
         "textfont": {"size": 13 if theme == "light" else 16, "color": t.text},
         "marker": {"size": [16 if s.code in selected else 10 for s in streets],
                    "color": [t.accent if s.code in selected else t.muted for s in streets], "opacity": 0.9},
-        "customdata": [[s.code, s.name] for s in streets], "name": "街道/镇",
+        "customdata": [_street_hover(s) for s in streets], "name": "街道/镇",
         "hovertemplate": "%{customdata[1]}<br>点击筛选本街道<extra></extra>",
     }]
     for site_type, rows in _by_type(sites):
         data.append({
             "type": "scattermap", "lon": [s.lon for s in rows], "lat": [s.lat for s in rows], "mode": "markers",
-            "name": site_type, "marker": {"size": 11 if theme == "light" else 14, "color": SITE_COLOURS[site_type]},
+            "name": plain(site_type), "marker": {"size": 11 if theme == "light" else 14, "color": SITE_COLOURS[site_type]},
             "customdata": [_site_hover(s) for s in rows], "hovertemplate": _SITE_HOVER,
         })
     outline = geo.outline_geojson()
@@ -358,7 +384,7 @@ def meetings_status(statuses: list[str], theme: str = "light") -> Figure:
     order = ["green", "amber", "red", "none"]
     counts = [statuses.count(s) for s in order]
     keep = [i for i, n in enumerate(counts) if n or order[i] != "none"]
-    bar = {"type": "bar", "x": [counts[i] for i in keep], "y": [wording.STATUS_WORDS[order[i]] for i in keep],
+    bar = {"type": "bar", "x": [counts[i] for i in keep], "y": [plain(wording.STATUS_WORDS[order[i]]) for i in keep],
            "orientation": "h", "marker": {"color": [STATUS_COLOURS[order[i]] for i in keep]},
            "text": [f"{counts[i]} 个支部" for i in keep], "textposition": "outside", "cliponaxis": False,
            "hovertemplate": "%{y}:%{x}个支部<extra></extra>"}

@@ -87,6 +87,11 @@ def resolve(conn: Connection, args: FilterArgs, today: dt.date | None = None) ->
         start, end, period = dt.date(year, 1, 1), min(dt.date(year, 12, 31), as_of), "custom"
     elif period == "custom":
         as_of = as_of or min(today, end)
+    earliest = dt.date(FIRST_YEAR, 1, 1)
+    for name, day in (("截至日", as_of), ("起始日", start), ("截止日", end)):
+        # outside the ledgers' years a day is a typing slip, and year 1 or 9999 breaks date arithmetic
+        if day is not None and not earliest <= day <= today:
+            raise FilterError(f"{name} {day.isoformat()} 须在 {earliest.isoformat()} 至今天({today.isoformat()})之间")
     return resolve_filter(conn, streets=args.streets, branch=args.branch, as_of=as_of or today,
                           start=start, end=end, period=period)
 

@@ -6,15 +6,19 @@ reused until the store version moves, in-process by default, in Redis when a URL
 from __future__ import annotations
 
 import hashlib
-import pickle
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from dashboard import cache_codec
 from dashboard.indicators import Filter, breakdowns, kpis
 from dashboard.indicators.three_meetings import three_meetings
 from dashboard.store import Store, StoreVersion
+
+log = logging.getLogger("dashboard.cache")
 
 
 def _on_conn(fn: Callable) -> Callable:
@@ -71,19 +75,89 @@ class _LocalCache:
 
 
 class _RedisCache:
-    """Shared between server processes; entries expire after an hour (a new version is a new key)."""
+    """Shared between server processes; entries expire after an hour (a new version is a new key).
 
-    def __init__(self, url: str):
+    Entries are JSON of a closed set of types (:mod:`dashboard.cache_codec`), never pickle:
+    whoever can write to the Redis must not be able to run code in the app. An entry that does
+    not decode is a miss, recomputed and written over. A Redis that is down or refuses us (a
+    wrong password) is a miss too: pages are served uncached, one warning is logged per outage,
+    and Redis is left alone for ``retry_after`` seconds, so that a dead host does not cost every
+    panel a timeout.
+    """
+
+    TTL = 3600
+
+    def __init__(self, url: str, retry_after: float = 5.0, timeout: float = 2.0):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        # the URL is passed whole: its password (redis://:pw@host) and TLS (rediss://) are
+        # redis-py's to apply, and its own options (?socket_timeout=…) win over these defaults
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        self._errors = redis.RedisError
+        self._outage = (redis.ConnectionError, redis.TimeoutError)  # incl. AuthenticationError
+        self.retry_after = retry_after
+        self._down = False
+        self._down_until = 0.0
+        self.where = _where(self.client)
 
     def get(self, key: str) -> Any:
-        raw = self.client.get(key)
-        return None if raw is None else pickle.loads(raw)
+        if self._resting():
+            return None
+        try:
+            raw = self.client.get(key)
+        except self._errors as exc:
+            self._failed("GET", key, exc)
+            return None
+        self._up()
+        if raw is None:
+            return None
+        try:
+            return cache_codec.decode(raw)
+        except cache_codec.CacheDecodeError as exc:
+            log.warning("shared cache entry %s is not one this app wrote (%s): recomputing it", key, exc)
+            return None
 
     def set(self, key: str, value: Any, version: int) -> None:  # noqa: ARG002 - the key holds it; entries expire
-        self.client.set(key, pickle.dumps(value), ex=3600)
+        try:
+            payload = cache_codec.encode(value)
+        except cache_codec.CacheEncodeError as exc:
+            log.warning("not caching %s: %s", key, exc)
+            return
+        if self._resting():
+            return
+        try:
+            self.client.set(key, payload, ex=self.TTL)
+        except self._errors as exc:
+            self._failed("SET", key, exc)
+            return
+        self._up()
+
+    def _resting(self) -> bool:
+        return self._down and time.monotonic() < self._down_until
+
+    def _failed(self, op: str, key: str, exc: Exception) -> None:
+        if not isinstance(exc, self._outage):  # this key or command only, e.g. WRONGTYPE, NOPERM, OOM
+            log.warning("shared cache at %s refused %s %s (%s: %s): serving it uncached", self.where, op, key,
+                        type(exc).__name__, exc)
+            return
+        self._down_until = time.monotonic() + self.retry_after
+        if not self._down:
+            self._down = True
+            log.warning("shared cache at %s is unavailable (%s: %s): serving pages uncached, retrying every %gs",
+                        self.where, type(exc).__name__, exc, self.retry_after)
+
+    def _up(self) -> None:
+        if self._down:
+            self._down = False
+            log.info("shared cache at %s is available again", self.where)
+
+
+def _where(client: Any) -> str:
+    """The Redis a client talks to, for log lines: never its password."""
+    kw = client.connection_pool.connection_kwargs
+    place = kw.get("path") or f"{kw.get('host')}:{kw.get('port')}"
+    tls = " (TLS)" if "SSL" in client.connection_pool.connection_class.__name__ else ""
+    return f"{place}/{kw.get('db', 0)}{tls}"
 
 
 class DataService:
@@ -95,6 +169,11 @@ class DataService:
 
     def version(self) -> StoreVersion:
         return self.store.version()
+
+    def key(self, name: str, f: Filter, version: int) -> str:
+        """Where source ``name``'s result for ``f`` at ``version`` is cached."""
+        digest = hashlib.sha1(repr((name, f)).encode()).hexdigest()
+        return f"{self._prefix}:{version}:{digest}"
 
     def streets(self, version: int) -> list:
         key = f"{self._prefix}:{version}:streets"
@@ -108,8 +187,7 @@ class DataService:
     def get(self, name: str, f: Filter, version: int | None = None) -> Any:
         if version is None:
             version = self.version().version
-        digest = hashlib.sha1(repr((name, f)).encode()).hexdigest()
-        key = f"{self._prefix}:{version}:{digest}"
+        key = self.key(name, f, version)
         hit = self.cache.get(key)
         if hit is not None:
             return hit

@@ -33,6 +33,14 @@ def _words(_name: str, raw: str) -> tuple[str, ...]:
     return tuple(raw.split())
 
 
+def _flag(name: str, raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1 or 0, got {raw!r}")
+
+
 def setting(default: Any, env: str | tuple[str, ...], help: str, parse: Callable[[str, str], Any] = _text,
             shown: str | None = None) -> Any:
     """A dataclass field that carries its environment variable(s) (the first one set wins),
@@ -68,6 +76,26 @@ class Settings:
                                    "the Chromium that renders image exports and PDFs",
                                    shown="`/usr/bin/chromium`")
     export_tabs: int = setting(1, "DASHBOARD_EXPORT_TABS", "browser tabs the warm export renderer keeps", _whole(1))
+    secret_key: str | None = setting(
+        None, "DASHBOARD_SECRET_KEY",
+        "the key that signs sessions and links; every process and host of one deployment needs the same one",
+        shown="(random, kept in `data/secret-key`)")
+    allowed_hosts: tuple[str, ...] = setting(
+        ("localhost", "127.0.0.1", "::1"), "DASHBOARD_ALLOWED_HOSTS",
+        "space-separated host names the server answers to (the `Host` header, without port); others get 400",
+        _words, shown="`localhost 127.0.0.1 ::1`")
+    https: bool = setting(False, "DASHBOARD_HTTPS",
+                          "`1` when users reach the app over https (at a proxy): `Secure` cookies and HSTS", _flag,
+                          shown="`0`")
+    session_idle_minutes: int = setting(30, "DASHBOARD_SESSION_IDLE_MINUTES",
+                                        "a login ends after this many minutes without a request", _whole(1))
+    session_max_hours: int = setting(12, "DASHBOARD_SESSION_MAX_HOURS", "a login ends this many hours after it began",
+                                     _whole(1))
+    sso_header: str | None = setting(None, "DASHBOARD_SSO_HEADER",
+                                     "the header in which an intranet single-sign-on gateway names the user "
+                                     "(trusted only from `DASHBOARD_SSO_PROXIES`)")
+    sso_proxies: tuple[str, ...] = setting((), "DASHBOARD_SSO_PROXIES",
+                                           "space-separated addresses of that gateway", _words)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

@@ -22,7 +22,7 @@ def delta_class(view: NumberView) -> str:
     return f"kpi-delta {view.change.direction}"
 
 
-def panel_menu(panel_id: str, title: str) -> html.Details:
+def panel_menu(panel_id: str, title: str, links: bool = False) -> html.Details:
     """嵌入/导出: the embed link and <iframe> code to copy, and PNG/SVG of the panel as filtered.
     assets/panel-menu.js fills in the links from the page's URL when the menu opens, so they
     always follow the filter without a callback, and its 复制 buttons copy them."""
@@ -47,8 +47,11 @@ def panel_menu(panel_id: str, title: str) -> html.Details:
     # page costs Dash's renderer work on each update, and a page has sixteen of these menus.
     # A native disclosure (<details>), not a popover: <summary> is a button to keyboards and
     # screen readers as it is, and nothing runs until it opens.
+    # 管理员 only: a signed link opens the panel for a frame or screen without a login
+    signed = (f'<a class="btn btn-sm btn-outline-secondary menu-link" id="{e(ids.menu_field(panel_id, "link"))}" '
+              f'href="/admin/links/new?target={e(panel_id)}">生成签名链接</a>') if links else ""
     body = (copy_field("url", "嵌入链接") + copy_field("code", "iframe 代码")
-            + f'<div class="d-flex gap-2">{download("png")}{download("svg")}</div>'
+            + f'<div class="d-flex gap-2 flex-wrap">{download("png")}{download("svg")}{signed}</div>'
             + '<div class="visually-hidden" role="status"></div>')
     return html.Details([
         html.Summary("嵌入/导出", id=f"menu-{panel_id}", className="menu-button btn btn-sm btn-light",
@@ -58,13 +61,13 @@ def panel_menu(panel_id: str, title: str) -> html.Details:
 
 
 def kpi_card(panel: Panel, value: str = "…", change: str = "", direction: str = "kpi-delta", note: str = "",
-             menu: bool = False) -> html.Div:
+             menu: bool = False, links: bool = False) -> html.Div:
     """A number panel: title, the number alone under its id, unit, change and small print."""
     key = panel.key
     title = html.H2(panel.title, className="kpi-title", id=f"{ids.kpi(key)}-title")
     return html.Div(dbc.Card(
         dbc.CardBody([
-            html.Div([title, panel_menu(panel.id, panel.title)], className="kpi-head") if menu else title,
+            html.Div([title, panel_menu(panel.id, panel.title, links)], className="kpi-head") if menu else title,
             html.Div([
                 html.Span(value, id=ids.kpi(key), className="kpi-value"),
                 html.Span(panel.unit, className="kpi-unit"),
@@ -76,11 +79,11 @@ def kpi_card(panel: Panel, value: str = "…", change: str = "", direction: str 
     ), role="group", className="h-100", **{"aria-labelledby": f"{ids.kpi(key)}-title"})
 
 
-def panel(p: Panel, body, *, menu: bool = True, className: str = "") -> html.Section:
+def panel(p: Panel, body, *, menu: bool = True, links: bool = False, className: str = "") -> html.Section:
     """A titled panel with its 嵌入/导出 menu: the unit that the staff page is made of."""
     panel_id = p.id
     heading = html.H2(p.heading, className="panel-title", id=f"{panel_id}-title")
-    menu = panel_menu(panel_id, p.title) if menu else None
+    menu = panel_menu(panel_id, p.title, links) if menu else None
     return html.Section(dbc.Card([
         dbc.CardHeader([heading, menu] if menu is not None else heading, className="panel-header"),
         dbc.CardBody(body, className="panel-body"),
@@ -148,10 +151,15 @@ def connection_mark(ok: bool) -> list:
 NAV = (("/", "总览"), ("/screen", "大屏"), ("/briefing", "简报"), ("/data", "台账导入"))
 
 
-def nav(current: str) -> html.Nav:
-    """The links between the pages; plain links (each page builds its own state from its URL)."""
-    return html.Nav(html.Ul([
-        html.Li(html.A(label, href=path, className="nav-link" + (" active" if path == current else ""),
-                       **({"aria-current": "page"} if path == current else {})))
-        for path, label in NAV
-    ], className="nav"), className="page-nav", **{"aria-label": "页面导航"})
+def nav(current: str, user: str | None = None, admin: bool = False) -> html.Nav:
+    """The links between the pages; plain links (each page builds its own state from its URL).
+    With ``user``: a 退出 button that logs out (a form: a POST, never a link a page could embed)."""
+    pages = (*NAV, ("/admin", "管理")) if admin else NAV
+    items = [html.Li(html.A(label, href=path, className="nav-link" + (" active" if path == current else ""),
+                            **({"aria-current": "page"} if path == current else {})))
+             for path, label in pages]
+    if user:
+        items.append(html.Li(html.Form(html.Button(["退出", html.Span(f"登录({user})", className="visually-hidden")],
+                                                   type="submit", className="nav-link logout", title=f"{user} 退出登录"),
+                                       action="/logout", method="post")))
+    return html.Nav(html.Ul(items, className="nav"), className="page-nav", **{"aria-label": "页面导航"})

@@ -27,10 +27,10 @@ WHAT_CONFIRM_DOES = (
 )
 
 
-def header() -> html.Header:
+def header(user: str | None = None, admin: bool = False) -> html.Header:
     return html.Header(dbc.Row([
         dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=5),
-        dbc.Col(nav("/data"), md=7),
+        dbc.Col(nav("/data", user, admin), md=7),
     ], className="align-items-center"), className="page-header")
 
 
@@ -68,12 +68,13 @@ def upload_box(max_mb: int) -> html.Div:
     ], role="group", **{"aria-labelledby": ids.UPLOAD_LABEL})
 
 
-def layout(max_mb: int = 20, refresh_seconds: int = 10, **_query) -> html.Div:  # noqa: ARG001
+def layout(max_mb: int = 20, refresh_seconds: int = 10,  # noqa: ARG001 - the page refreshes through its callbacks
+           user: str | None = None, admin: bool = False, **_query) -> html.Div:
     """The page for ``/data``. The query string is ignored."""
     return html.Div([
         dcc.Store(id=ids.TOKEN),
         dcc.Store(id=ids.LOG_VERSION, data=0),
-        header(),
+        header(user, admin),
         html.Main([
             html.H2("台账导入", className="data-page-title"),
             dbc.Row([

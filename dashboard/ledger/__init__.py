@@ -8,6 +8,10 @@ For a web page::
     preview.ok, preview.sheets, preview.problems, preview.to_json()
     result = apply(store, preview, user=None)                    # one transaction + audit log
     export_workbook(store) -> bytes;  build_template() -> bytes;  import_log(store) -> list[dict]
+
+For street staff (街道工作人员) pass ``streets=principal.streets`` to ``check``, ``apply`` (the same
+streets again; a preview checked for other streets is refused) and ``export_workbook``: only
+rows of those streets are written or exported (:mod:`dashboard.ledger.scope`).
 """
 from dashboard.ledger.contract import SHEETS
 from dashboard.ledger.plan import SheetCounts
@@ -20,6 +24,7 @@ from dashboard.ledger.service import (
     UNCHANGED,
     LedgerApplyError,
     LedgerError,
+    LedgerScopeError,
     LedgerValidationError,
     Preview,
     apply,
@@ -31,7 +36,7 @@ from dashboard.ledger.workbook import build_template, export_workbook
 
 __all__ = [
     "SHEETS", "SheetCounts", "Problem", "Limits", "DEFAULT_MAX_BYTES", "Preview",
-    "LedgerError", "LedgerValidationError", "LedgerApplyError",
+    "LedgerError", "LedgerValidationError", "LedgerApplyError", "LedgerScopeError",
     "APPLIED", "UNCHANGED", "REJECTED", "FAILED",
     "check", "apply", "import_files", "import_log", "export_workbook", "build_template",
 ]

@@ -59,9 +59,13 @@ def register(subparsers) -> None:
     p.add_argument("--max-mb", type=_max_mb, default=None,
                    help="refuse files larger than this many MB (default: the setting DASHBOARD_IMPORT_MAX_MB)")
     p.add_argument("--json", action="store_true", help="print the preview as one JSON object")
+    p.add_argument("--street", action="append", metavar="STREET",
+                   help="import only rows of this street (code or name; repeat for several), as for street staff")
     p.set_defaults(handler=import_command)
     e = subparsers.add_parser("export-data", help="export the store to the ledger workbook format")
     e.add_argument("--out", required=True, metavar="FILE.xlsx")
+    e.add_argument("--street", action="append", metavar="STREET",
+                   help="export only rows of this street (code or name; repeat for several)")
     e.set_defaults(handler=export_command)
     t = subparsers.add_parser("ledger-template", help="write the empty ledger template workbook")
     t.add_argument("--out", default=DEFAULT_TEMPLATE, metavar="FILE.xlsx", help=f"(default {DEFAULT_TEMPLATE})")
@@ -78,7 +82,7 @@ def import_command(args, store, settings: Settings) -> int:
     limits = Limits(max_bytes=(args.max_mb or settings.import_max_mb) * 1024 * 1024)
     try:
         preview = import_files(store, list(args.files), dry_run=args.dry_run, user=args.user,
-                               limits=limits, progress=progress)
+                               limits=limits, progress=progress, streets=_streets(args))
     except LedgerValidationError as exc:
         preview = exc.preview
     except LedgerApplyError as exc:
@@ -92,6 +96,11 @@ def import_command(args, store, settings: Settings) -> int:
     else:
         _print_preview(preview, args.dry_run)
     return 0 if preview.ok else 2
+
+
+def _streets(args) -> tuple[str, ...] | None:
+    streets = getattr(args, "street", None)
+    return None if streets is None else tuple(streets)
 
 
 def _print_preview(preview, dry_run: bool) -> None:
@@ -118,7 +127,7 @@ def export_command(args, store, settings: Settings) -> int:  # noqa: ARG001 - ev
 
     progress = Progress()
     try:
-        data = export_workbook(store, args.out, progress=progress)
+        data = export_workbook(store, args.out, progress=progress, streets=_streets(args))
     except OSError as exc:
         print(f"python -m dashboard export-data: error: {exc}", file=sys.stderr)
         return 2

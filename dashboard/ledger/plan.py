@@ -24,6 +24,7 @@ from dashboard.ledger.contract import (
 )
 from dashboard.ledger.problems import Problems
 from dashboard.ledger.reader import INVALID, Row, SheetData
+from dashboard.ledger.scope import CHANGED, NEW, UNCHANGED, check_scope
 from dashboard.schema import Base
 
 T = Base.metadata.tables
@@ -115,8 +116,12 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, progress=None) -> list[SheetPlan]:
-    """Check references, duplicates and cycles; diff against the store. Problems go to ``problems``."""
+def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, progress=None, *,
+              scope: tuple[str, ...] | None = None) -> list[SheetPlan]:
+    """Check references, duplicates and cycles; diff against the store. Problems go to ``problems``.
+
+    ``scope``: street codes a street staff member may write (see :mod:`dashboard.ledger.scope`);
+    ``None``: no restriction."""
     by_sheet: dict[str, list[SheetData]] = {}
     for s in sheets:
         by_sheet.setdefault(s.spec.name, []).append(s)
@@ -148,6 +153,8 @@ def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, pro
             return value
         return store_names.get(value)
 
+    # rows the plan accepted, for the scope check: (spec, row, values, stored row, status, diff)
+    entries: list[tuple] | None = [] if scope is not None else None
     plans = []
     for spec in SHEETS:
         parts = by_sheet.get(spec.name)
@@ -203,11 +210,17 @@ def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, pro
                 if old is _MISSING:
                     plan.counts.new += 1
                     plan.inserts.append(v)
+                    if entries is not None:
+                        entries.append((spec, row, v, None, NEW, None))
                     continue
                 if spec.table == "participations":
                     plan.counts.unchanged += 1
+                    if entries is not None:
+                        entries.append((spec, row, v, None, UNCHANGED, None))
                     continue
                 diff = {f: v[f] for f in compare if not _same(v[f], old.get(f))}
+                if entries is not None:
+                    entries.append((spec, row, v, old, CHANGED if diff else UNCHANGED, diff))
                 if not diff:
                     plan.counts.unchanged += 1
                     continue
@@ -222,6 +235,8 @@ def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, pro
     name_check = by_sheet.get("街道")
     if name_check:
         _check_street_names(name_check, snap, problems)
+    if entries is not None:
+        check_scope(conn, scope, snap.streets, by_sheet, entries, problems)
     return plans
 
 

@@ -14,6 +14,7 @@ from dashboard.ledger.contract import ORG, REF_SHEET, SHEETS
 from dashboard.ledger.plan import REF_FIELDS, REF_TABLE, SheetCounts, SheetPlan, Snapshot, make_plan
 from dashboard.ledger.problems import Problem, Problems
 from dashboard.ledger.reader import DEFAULTS, FileInfo, Limits, SheetData, read_files
+from dashboard.ledger.scope import resolve
 from dashboard.schema import Base, ImportLog
 from dashboard.store import Store, bulk_insert
 
@@ -41,6 +42,14 @@ class LedgerApplyError(LedgerError):
     """The store refused the changes (e.g. it is unreachable); nothing was written."""
 
 
+class LedgerScopeError(LedgerError):
+    """The preview was checked for other streets than it is applied for; nothing was written."""
+
+    def __init__(self, message: str, preview: Preview):
+        self.preview = preview
+        super().__init__(message)
+
+
 @dataclass
 class Preview:
     """What an import would do (or did): per-sheet counts, and every problem found."""
@@ -54,7 +63,11 @@ class Preview:
     outcome: str | None = None
     log_id: int | None = None
     seconds: float = 0.0
+    # the street codes the rows were checked for (街道工作人员); None: no restriction. apply()
+    # refuses a preview for another scope, and re-checks with this one.
+    streets: tuple[str, ...] | None = None
     _data: list[SheetData] = field(default_factory=list, repr=False)
+    _read_notices: list[Problem] = field(default_factory=list, repr=False)  # the reader's, kept by apply()
 
     @property
     def ok(self) -> bool:
@@ -70,6 +83,7 @@ class Preview:
             "files": [{"name": f.name, "size": f.size, "sha256": f.sha256} for f in self.files],
             "sheets": {name: c.to_json() for name, c in self.sheets.items()},
             "errors": self.errors, "notices": self.notices, "omitted": self.omitted,
+            "streets": None if self.streets is None else list(self.streets),
             "problems": [p.to_json() for p in self.problems],
             "seconds": round(self.seconds, 3),
         }
@@ -118,47 +132,60 @@ def _parse(files, limits: Limits | None, progress) -> tuple[list[SheetData], lis
     return data, infos, problems
 
 
-def _preview(data, infos, problems: Problems, plans: list[SheetPlan], started: float) -> Preview:
+def _preview(data, infos, problems: Problems, plans: list[SheetPlan], started: float,
+             streets: tuple[str, ...] | None, read_notices: list[Problem]) -> Preview:
     return Preview(
         files=infos, sheets={p.spec.name: p.counts for p in plans}, problems=list(problems.items),
         errors=problems.errors, notices=problems.notices, omitted=problems.omitted,
-        seconds=time.perf_counter() - started, _data=data,
+        seconds=time.perf_counter() - started, streets=streets, _data=data, _read_notices=read_notices,
     )
 
 
-def check(store: Store, files, *, limits: Limits | None = None, progress=None) -> Preview:
+def check(store: Store, files, *, limits: Limits | None = None, progress=None,
+          streets: tuple[str, ...] | None = None) -> Preview:
     """Read and check files, and diff them against the store. Writes nothing, logs nothing.
 
-    ``files``: a list of (file name, bytes), or of paths. Never raises on bad input: the
+    ``files``: a list of (file name, bytes), or of paths. ``streets``: for street staff, the
+    codes (or names) of their streets: every row to be written must belong to one of them
+    (:mod:`dashboard.ledger.scope`); ``None``: no restriction. Never raises on bad input: the
     problems are in ``Preview.problems`` and ``Preview.ok`` is False."""
     started = time.perf_counter()
     data, infos, problems = _parse(files, limits, progress)
+    read_notices = [p for p in problems.items if not p.is_error]
     plans: list[SheetPlan] = []
-    if data:
+    scope = None
+    if data or streets is not None:
         with store.engine.connect() as conn:
-            plans = make_plan(conn, data, problems, progress)
-    return _preview(data, infos, problems, plans, started)
+            scope = resolve(conn, streets)
+            if data:
+                plans = make_plan(conn, data, problems, progress, scope=scope)
+    return _preview(data, infos, problems, plans, started, scope, read_notices)
 
 
-def apply(store: Store, preview: Preview, *, user: str | None = None, progress=None) -> Preview:
+def apply(store: Store, preview: Preview, *, user: str | None = None, progress=None,
+          streets: tuple[str, ...] | None = None) -> Preview:
     """Apply a checked preview in one transaction and record it in the audit log.
 
     The checks and the diff are run again inside the transaction, against the store as it is
-    then. Raises :class:`LedgerValidationError` (nothing written, attempt logged as rejected)
-    when there are problems, :class:`LedgerApplyError` when the store fails."""
+    then, for the streets the preview was checked for. ``streets`` must name those same streets
+    (``None`` for a preview checked without a restriction): otherwise :class:`LedgerScopeError`
+    (nothing written, attempt logged as rejected). Raises :class:`LedgerValidationError`
+    (nothing written, attempt logged as rejected) when there are problems,
+    :class:`LedgerApplyError` when the store fails."""
     started = time.perf_counter()
+    _same_scope(store, preview, streets, user)
     if not preview.ok:
         preview.outcome = REJECTED
         preview.log_id = _log_apart(store, preview, user, REJECTED, _first_error(preview))
         raise LedgerValidationError(preview)
     problems = Problems()
-    for p in preview.problems:  # the reader's notices still hold; the checks against the store are redone
-        if not p.is_error:
-            problems.add(p.level, p.message, file=p.file, sheet=p.sheet, row=p.row, column=p.column)
+    for p in preview._read_notices:  # the reader's notices still hold; the checks against the store are redone
+        problems.add(p.level, p.message, file=p.file, sheet=p.sheet, row=p.row, column=p.column)
     try:
         with store.engine.begin() as conn:
-            plans = make_plan(conn, preview._data, problems, progress)
-            result = _preview(preview._data, preview.files, problems, plans, started)
+            plans = make_plan(conn, preview._data, problems, progress, scope=preview.streets)
+            result = _preview(preview._data, preview.files, problems, plans, started, preview.streets,
+                              preview._read_notices)
             if not result.ok:
                 raise _Rejected(result)
             _execute(conn, plans, progress)
@@ -183,12 +210,40 @@ def apply(store: Store, preview: Preview, *, user: str | None = None, progress=N
 
 
 def import_files(store: Store, files, *, dry_run: bool = False, user: str | None = None,
-                 limits: Limits | None = None, progress=None) -> Preview:
-    """Check, then (unless ``dry_run``) apply. Raises LedgerValidationError on problems when applying."""
-    preview = check(store, files, limits=limits, progress=progress)
+                 limits: Limits | None = None, progress=None, streets: tuple[str, ...] | None = None) -> Preview:
+    """Check, then (unless ``dry_run``) apply, for ``streets`` (see :func:`check`).
+    Raises LedgerValidationError on problems when applying."""
+    preview = check(store, files, limits=limits, progress=progress, streets=streets)
     if dry_run:
         return preview
-    return apply(store, preview, user=user, progress=progress)
+    return apply(store, preview, user=user, progress=progress, streets=streets)
+
+
+def _scope_text(names: dict[str, str], scope: tuple[str, ...] | None) -> str:
+    if scope is None:
+        return "不限街道"
+    return "、".join(names.get(c, c) for c in scope) or "无"
+
+
+def _same_scope(store: Store, preview: Preview, streets, user: str | None) -> None:
+    """Refuse (and log) a preview checked for other streets than ``streets``."""
+    if streets is None and preview.streets is None:
+        return
+    st = T["streets"]
+    try:
+        with store.engine.connect() as conn:
+            scope = resolve(conn, streets)
+            names = dict(conn.execute(select(st.c.code, st.c.name)).all())
+    except SQLAlchemyError as exc:
+        message = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        raise LedgerApplyError(f"数据库读取失败,未导入任何数据({message})") from exc
+    if scope == preview.streets:
+        return
+    message = (f"该预览按街道范围({_scope_text(names, preview.streets)})检查,与本次导入的街道范围"
+               f"({_scope_text(names, scope)})不符,未导入任何数据;请按您的街道范围重新检查文件")
+    preview.outcome = REJECTED
+    preview.log_id = _log_apart(store, preview, user, REJECTED, message)
+    raise LedgerScopeError(message, preview)
 
 
 class _Rejected(Exception):
@@ -255,6 +310,8 @@ def _execute(conn, plans: list[SheetPlan], progress) -> None:
 def _log_row(preview: Preview, user: str | None, outcome: str, message: str | None) -> dict:
     counts = {name: c.to_json() for name, c in preview.sheets.items()}
     counts["_problems"] = {"errors": preview.errors, "notices": preview.notices}
+    if preview.streets is not None:
+        counts["_streets"] = list(preview.streets)
     return {
         "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
         "user_name": user,
@@ -291,6 +348,6 @@ def import_log(store: Store, limit: int = 100) -> list[dict]:
 
 
 __all__ = [
-    "LedgerError", "LedgerValidationError", "LedgerApplyError", "Preview", "check", "apply",
+    "LedgerError", "LedgerValidationError", "LedgerApplyError", "LedgerScopeError", "Preview", "check", "apply",
     "import_files", "import_log", "REF_SHEET", "SHEETS",
 ]

@@ -18,6 +18,7 @@ from dashboard.ledger.contract import (
     Sheet,
 )
 from dashboard.ledger.plan import Snapshot
+from dashboard.ledger.scope import StoreStreets, resolve
 from dashboard.store import Store
 
 TEMPLATE_ROWS = 5000  # rows of the template that carry the drop-downs
@@ -31,14 +32,23 @@ def _cell_value(col: Col, value: object) -> object:
     return value
 
 
-def export_workbook(store: Store, out=None, *, progress=None) -> bytes:
+def export_workbook(store: Store, out=None, *, progress=None, streets: tuple[str, ...] | None = None) -> bytes:
     """The store's ledger data as a workbook in the import format (export → import is a no-op).
 
-    ``out``: a path or binary file to write to as well; the bytes are returned either way."""
+    ``out``: a path or binary file to write to as well; the bytes are returned either way.
+    ``streets``: for street staff, the codes (or names) of their streets: only rows of those
+    streets, by the rules of :mod:`dashboard.ledger.scope` (so the file imports again as a no-op
+    with the same ``streets``); ``None``: everything."""
     from dashboard.ledger.xlsxwrite import write_xlsx
 
     with store.engine.connect() as conn:
         snap = Snapshot(conn, {s.name for s in SHEETS})
+        scope = resolve(conn, streets)
+        if scope is not None:
+            owner = StoreStreets(conn)
+            wanted = frozenset(scope)
+            for name, rows in snap.rows.items():
+                snap.rows[name] = {k: r for k, r in rows.items() if owner.row_streets(name, k, r) & wanted}
 
     def rows_of(spec: Sheet):
         yield [c.header for c in spec.cols]

@@ -14,6 +14,12 @@ from xml.sax.saxutils import escape
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 30)
+# text a spreadsheet program would take for a formula (or DDE command) once the cell is edited,
+# or the sheet saved as CSV and opened again: such cells get a "quote prefix" style (xf 3, or
+# 4 in the bold header row), so they show and stay text while the stored value is unchanged
+# (an apostrophe in the value would break export → import being a no-op)
+_FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
+_TEXT, _HEADER, _QUOTED, _QUOTED_HEADER = "", ' s="2"', ' s="3"', ' s="4"'
 
 
 def _col(n: int) -> str:
@@ -35,8 +41,12 @@ def _cell(ref: str, value: object, header: bool) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
-    style = ' s="2"' if header else ""
+    text = _ILLEGAL.sub("", str(value))
+    if text.startswith(_FORMULA_LIKE):
+        style = _QUOTED_HEADER if header else _QUOTED
+    else:
+        style = _HEADER if header else _TEXT
+    text = escape(text)
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -65,9 +75,12 @@ _STYLES = (
     '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyAlignment="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyFont="1" applyAlignment="1"/>'
+    '</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )

@@ -51,7 +51,7 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, server) -> Iterator:
-    p = Page(chromium, 1920, 1080)
+    p = Page(chromium, 1920, 1080).login(server)
     yield p.page
     foreign = p.foreign_requests(server.url)
     p.close()

@@ -16,6 +16,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+TEST_USER, TEST_PASSWORD = "tester", "tester-pass-1"
+
+
+def add_user(db_url: str, name: str = TEST_USER, password: str = TEST_PASSWORD, role: str = "admin",
+             streets: tuple[str, ...] = ()) -> None:
+    """``python -m dashboard user add … --password-stdin``, as a deployment script would (once per store)."""
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-m", "dashboard", "user", "add", name, "--role", role, "--password-stdin"]
+    for street in streets:
+        args += ["--street", street]
+    out = subprocess.run(args, input=password + "\n", capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    if out.returncode != 0 and "已存在" not in out.stderr:
+        raise RuntimeError(out.stderr)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -34,6 +49,7 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Server:
+        add_user(self.db_url)
         log = open(ARTIFACTS / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.time() + 60
@@ -61,11 +77,36 @@ class Page:
         self.requests: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
 
+    def login(self, server: Server, user: str = TEST_USER, password: str = TEST_PASSWORD) -> Page:
+        """Through the real login page: type the name and password, press Enter."""
+        self.page.goto(f"{server.url}/login?next=/healthz")  # lands on a page that loads nothing more
+        self.page.get_by_label("用户名").fill(user)
+        self.page.get_by_label("密码", exact=True).fill(password)
+        with self.page.expect_navigation():
+            self.page.get_by_label("密码", exact=True).press("Enter")
+        if "/login" in self.page.url:
+            raise RuntimeError(f"login as {user} failed")
+        self.requests.clear()
+        return self
+
     def foreign_requests(self, base: str) -> list[str]:
         return [u for u in self.requests if not (u.startswith(base) or u.startswith("data:") or u.startswith("blob:"))]
 
     def close(self) -> None:
         self.context.close()
+
+
+def login_context(context, base: str, user: str = TEST_USER, password: str = TEST_PASSWORD) -> None:
+    """Log a browser context in through the login form's endpoint, without loading a page (for
+    benchmarks, whose figures must not count the login page)."""
+    import re
+
+    page = context.request.get(f"{base}/login").text()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = context.request.post(f"{base}/login", form={"username": user, "password": password, "csrf_token": csrf},
+                             headers={"Origin": base}, max_redirects=0)
+    if r.status != 302:
+        raise RuntimeError(f"login as {user} failed: {r.status}")
 
 
 def wait_for_panels(page, timeout: float = 20_000) -> None:

@@ -100,7 +100,7 @@ def test_a_bad_file_shows_its_problems_and_writes_nothing(page, server, data_sto
 
 
 def test_a_good_workbook_is_previewed_confirmed_and_shown(chromium, server, data_store, files):
-    p = Page(chromium, 1366, 768)
+    p = Page(chromium, 1366, 768).login(server)
     page = p.page
     try:
         page.goto(f"{server.url}/")

@@ -152,7 +152,7 @@ def test_a_filter_that_matches_nothing_shows_empty_panels(page, server):
 
 @pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080)])
 def test_layout_fits_without_horizontal_scrolling(chromium, server, artifacts, width, height):
-    p = Page(chromium, width, height)
+    p = Page(chromium, width, height).login(server)
     try:
         open_page(p.page, server)
         p.page.wait_for_timeout(1000)
@@ -169,7 +169,7 @@ def test_layout_fits_without_horizontal_scrolling(chromium, server, artifacts, w
 def test_the_page_asks_for_its_layout_once_while_its_scripts_load(chromium, server, path):
     """The layout is preloaded from the page's head and the renderer takes that response, so
     the page does not wait for its scripts before asking (nor ask twice)."""
-    p = Page(chromium, 1920, 1080)
+    p = Page(chromium, 1920, 1080).login(server)
     # the big screen clears the browser's timing buffer at each poll: an observer keeps them
     p.page.add_init_script("""new PerformanceObserver(list => list.getEntries().forEach(
         e => (window.__timing = window.__timing || {})[e.name.split('?')[0]] = [e.startTime, e.responseEnd]))

@@ -1,6 +1,8 @@
 """The big screen (/screen) at wall-screen sizes, live and resilient."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import insert, select
 from support import Page, Server, cjk_renders, cli_json
@@ -28,7 +30,7 @@ def screen_kpis(page) -> dict[str, int]:
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080), (3840, 2160)])
 def test_every_panel_fits_the_screen_with_no_scrollbars(chromium, server, demo_store, artifacts, width, height):
-    p = Page(chromium, width, height)
+    p = Page(chromium, width, height).login(server)
     try:
         expected = cli_json(demo_store, "--street", "370114001000")
         p.page.goto(f"{server.url}/screen?street=370114001000&rotate=0")
@@ -58,7 +60,7 @@ def test_every_panel_fits_the_screen_with_no_scrollbars(chromium, server, demo_s
 
 
 def test_side_panels_rotate(chromium, server):
-    p = Page(chromium, 1920, 1080)
+    p = Page(chromium, 1920, 1080).login(server)
     try:
         p.page.goto(f"{server.url}/screen?rotate=1")
         wait_for_screen(p.page)
@@ -71,7 +73,7 @@ def test_side_panels_rotate(chromium, server):
 
 def test_the_screen_survives_a_server_restart_and_shows_new_data(chromium, demo_store, tmp_path):
     server = Server(demo_store.url, refresh=1).start()
-    p = Page(chromium, 1920, 1080)
+    p = Page(chromium, 1920, 1080).login(server)
     try:
         p.page.goto(f"{server.url}/screen?rotate=0")
         wait_for_screen(p.page)
@@ -92,3 +94,40 @@ def test_the_screen_survives_a_server_restart_and_shows_new_data(chromium, demo_
     finally:
         p.close()
         server.stop()
+
+
+def test_a_wall_screen_runs_on_a_signed_link_without_a_login(chromium, server, demo_store):
+    """The device opens the link once; the token leaves the URL and the screen shows the link's street."""
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": demo_store.url, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "dashboard", "link", "create", "--screen", "--street", "明水街道",
+                          "--expires", "1d", "--base-url", server.url], capture_output=True, text=True, env=env,
+                         cwd=ROOT, timeout=120, check=True)
+    url = out.stdout.strip()
+    p = Page(chromium, 1920, 1080)  # no login
+    try:
+        p.page.goto(url)
+        assert "link=" not in p.page.url and p.page.url.endswith("/screen?street=370114001000")
+        p.page.wait_for_function("() => document.querySelector('#screen-scope').textContent.includes('明水街道')",
+                                 timeout=60_000)
+        expected = cli_json(demo_store, "--street", "370114001000")
+        wait_for_screen(p.page, {k.key: expected[k.key] for k in KPIS})
+        assert screen_kpis(p.page) == {k.key: expected[k.key] for k in KPIS}
+        # the same browser may not wander off to the staff page
+        p.page.goto(f"{server.url}/")
+        p.page.wait_for_selector(".not-found", timeout=30_000)
+        assert "无权访问" in p.page.text_content(".not-found")
+    finally:
+        p.close()
+
+
+def test_responses_carry_no_server_banner_and_a_strict_policy(server):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{server.url}/login", timeout=10) as r:
+        assert r.headers.get("Server") is None
+        assert "script-src 'self' 'sha256-" in r.headers["Content-Security-Policy"]

@@ -39,7 +39,7 @@ def test_the_map_draws_the_configured_tiles(chromium, demo_store):
     threading.Thread(target=tiles.serve_forever, daemon=True).start()
     tile_url = f"http://127.0.0.1:{tiles.server_port}/tiles/{{z}}/{{x}}/{{y}}.png"
     server = Server(demo_store.url, extra_env={"DASHBOARD_MAP_TILES": tile_url}).start()
-    p = Page(chromium, 1366, 768)
+    p = Page(chromium, 1366, 768).login(server)
     try:
         p.page.goto(server.url + "/")
         wait_for_panels(p.page)

@@ -19,6 +19,7 @@ from dashboard.settings import Settings
 from dashboard.store import Store
 from layouts import ledger as ledger_page
 from layouts import ledger_ids as ids
+from tests.acting import acting_as, client_as
 
 # outputs of on_upload / on_confirm / on_cancel
 PREVIEW, MESSAGE, TOKEN, CONFIRM_DISABLED, CANCEL_DISABLED, LOG_VERSION = range(6)
@@ -81,7 +82,7 @@ def teams(store: Store) -> int:
 
 def test_a_good_file_is_previewed_then_applied_once(app, data_store):
     before = teams(data_store)
-    with app.server.app_context():
+    with acting_as(app):
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-1").encode())), None)
         assert out[TOKEN]["token"] and out[CONFIRM_DISABLED] is False and out[CANCEL_DISABLED] is False
         assert "检查通过" in text_of(out[MESSAGE]) and "新增 1 行" in text_of(out[MESSAGE])
@@ -107,7 +108,7 @@ def test_a_good_file_is_previewed_then_applied_once(app, data_store):
 
 def test_the_same_file_twice_is_unchanged(app, data_store):
     files = upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-2").encode()))
-    with app.server.app_context():
+    with acting_as(app):
         cb.on_confirm(cb.on_upload(*files, None)[TOKEN], 0)
         version = data_store.version()
         second = cb.on_upload(*files, None)
@@ -119,7 +120,7 @@ def test_the_same_file_twice_is_unchanged(app, data_store):
 
 def test_a_bad_file_lists_every_problem_with_its_place_and_writes_nothing(app, data_store):
     version = data_store.version().version
-    with app.server.app_context():
+    with acting_as(app):
         out = cb.on_upload(*upload(("人员.csv", BAD_PEOPLE_CSV.encode())), None)
     assert out[TOKEN] is None and out[CONFIRM_DISABLED] is True
     assert "2 个错误" in text_of(out[MESSAGE]) and "未写入任何数据" in text_of(out[MESSAGE])
@@ -144,7 +145,7 @@ def test_a_bad_file_lists_every_problem_with_its_place_and_writes_nothing(app, d
 ])
 def test_files_that_are_not_what_they_claim_get_the_ledgers_message(app, data_store, name, content, words):
     version = data_store.version().version
-    with app.server.app_context():
+    with acting_as(app):
         out = cb.on_upload(*upload((name, content)), None)
     assert out[TOKEN] is None and out[CONFIRM_DISABLED] is True
     problems = text_of(out[PREVIEW])
@@ -153,7 +154,7 @@ def test_files_that_are_not_what_they_claim_get_the_ledgers_message(app, data_st
 
 
 def test_a_gbk_csv_is_read(app):
-    with app.server.app_context():
+    with acting_as(app):
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-GBK").encode("gbk"))), None)
     assert out[TOKEN] is not None, text_of(out[PREVIEW])
     assert "新增 1 行" in text_of(out[MESSAGE])
@@ -165,7 +166,7 @@ def test_a_file_above_the_limit_is_refused(data_store):
     from app import create_app
 
     app = create_app(Settings(database_url=data_store.url, import_max_mb=1), store=data_store)
-    with app.server.app_context():
+    with acting_as(app):
         out = cb.on_upload(*upload(("活动参与.csv", b"x" * (1024 * 1024 + 10))), None)
         page = cb.ledger_page_layout()
     assert out[TOKEN] is None and "超过上限 1 MB" in text_of(out[PREVIEW])
@@ -173,7 +174,7 @@ def test_a_file_above_the_limit_is_refused(data_store):
 
 
 def test_an_expired_or_cancelled_preview_is_not_applied(app, data_store):
-    with app.server.app_context():
+    with acting_as(app):
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-3").encode())), None)
         cancelled = cb.on_cancel(out[TOKEN])
         assert "已取消" in text_of(cancelled[MESSAGE]) and cancelled[TOKEN] is None
@@ -196,14 +197,14 @@ def test_previews_expire_after_thirty_minutes():
 
 
 def test_a_new_upload_forgets_the_previous_preview(app):
-    with app.server.app_context():
+    with acting_as(app):
         first = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-4").encode())), None)
         cb.on_upload(*upload(("人员.csv", BAD_PEOPLE_CSV.encode())), first[TOKEN])
         assert cb.PENDING.get(first[TOKEN]["token"]) is None
 
 
 def test_a_store_failure_on_apply_keeps_the_preview_for_a_retry(app, data_store, monkeypatch):
-    with app.server.app_context():
+    with acting_as(app):
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-5").encode())), None)
 
         def broken(*_a, **_k):
@@ -227,8 +228,8 @@ def test_uploads_decode_to_names_and_bytes():
     assert cb.on_upload(None, None, None) == (no_update,) * 6
 
 
-def test_template_and_export_downloads(app):
-    client = app.server.test_client()
+def test_template_and_export_downloads(app, data_store):
+    client = client_as(app, data_store)
     for url, ascii_name in ((ids.TEMPLATE_URL, "zhangqiu-ledger-template.xlsx"), (ids.EXPORT_URL, "zhangqiu-ledger-export-")):
         r = client.get(url)
         assert r.status_code == 200, url
@@ -239,7 +240,7 @@ def test_template_and_export_downloads(app):
 
 
 def test_the_page_is_labelled_and_says_what_confirm_does(app):
-    with app.server.app_context():
+    with acting_as(app):
         page = cb.ledger_page_layout()
     text = text_of(page)
     assert "按编码" in text and "不会删除任何记录" in text and "不会清空现有数据" in text
@@ -247,7 +248,7 @@ def test_the_page_is_labelled_and_says_what_confirm_does(app):
     target = next(d for d in upload_box if "data-upload-target" in (getattr(d, "className", "") or ""))
     assert getattr(target, "aria-label").startswith("把台账文件拖到这里,或点击选择文件")  # visible text first (WCAG 2.5.3)
     assert text_of(page).count("选择或拖入台账文件") == 1
-    buttons = find_all(page, html.Button)
+    buttons = [b for b in find_all(page, html.Button) if b.type != "submit"]  # not the header's 退出
     assert [b.children for b in buttons] == ["确认导入", "取消"] and all(b.disabled for b in buttons)
     links = {a.href for a in find_all(page, html.A)}
     assert {ids.TEMPLATE_URL, ids.EXPORT_URL} <= links
@@ -264,3 +265,27 @@ def test_log_times_are_shown_in_the_servers_local_time():
     text = text_of(table)
     assert expected in text and "abababababab…" in text and "cdcdcdcdcdcd…" in text
     assert "新增 1 行,修改 1 行,结束 0 行,无变化 1 行" in text
+
+
+def test_street_staff_import_only_their_own_streets_rows(app, data_store):
+    """A 明水街道 staff member: their street's team goes in; 双山街道's is refused with the row, nothing written."""
+    own = TEAM_CSV.format(code="T-OWN-1").encode()
+    other = TEAM_CSV.format(code="T-OTHER-1").replace("明水街道", "双山街道").encode()
+    with acting_as(app, "staff", ("370114001000",), name="ms-staff"):
+        refused = cb.on_upload(*upload(("志愿队伍.csv", other)), None)
+        assert refused[TOKEN] is None and "不在您负责的街道(明水街道)之内" in text_of(refused[PREVIEW])
+        checked = cb.on_upload(*upload(("志愿队伍.csv", own)), None)
+        done = cb.on_confirm(checked[TOKEN], 0)
+    assert "导入成功" in text_of(done[MESSAGE])
+    with data_store.engine.connect() as c:
+        codes = set(c.execute(select(VolunteerTeam.code).where(VolunteerTeam.code.like("T-O%"))).scalars())
+    assert codes == {"T-OWN-1"}
+    assert import_log(data_store)[0]["user_name"] == "ms-staff"
+
+
+def test_leaders_may_not_import(app, data_store):
+    version = data_store.version().version
+    with acting_as(app, "leader"):
+        out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-LEAD-1").encode())), None)
+    assert out[TOKEN] is None and "领导无权访问此内容" in text_of(out[MESSAGE])
+    assert data_store.version().version == version

@@ -13,6 +13,7 @@ from dashboard.catalogue import NUMBERS as KPIS
 from dashboard.indicators import Filter, kpis
 from dashboard.schema import Honour
 from dashboard.settings import Settings
+from tests.acting import acting_as
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def app(report_store):
 
 
 def test_poll_returns_nothing_new_until_the_store_changes(app, report_store):
-    with app.server.app_context():
+    with acting_as(app):
         first = poll_version(None)
         assert first["ok"] and isinstance(first["version"], int)
         assert poll_version(first) is no_update
@@ -34,7 +35,7 @@ def test_poll_returns_nothing_new_until_the_store_changes(app, report_store):
 
 
 def test_poll_marks_an_unreachable_store_and_keeps_the_last_version(app):
-    with app.server.app_context():
+    with acting_as(app):
         first = poll_version(None)
         svc = cb.service()
         real = svc.store.engine
@@ -49,7 +50,7 @@ def test_poll_marks_an_unreachable_store_and_keeps_the_last_version(app):
 
 
 def test_panels_for_the_report_day_show_the_indicator_layers_numbers(app, report_store):
-    with app.server.app_context():
+    with acting_as(app):
         version = poll_version(None)
         out = cb.overview_view(cb.service(), {"query": "?as_of=2020-07-01", "error": None}, version, None)
     expected = kpis(report_store.engine, Filter.district(dt.date(2020, 7, 1))).now
@@ -61,7 +62,7 @@ def test_panels_for_the_report_day_show_the_indicator_layers_numbers(app, report
 
 
 def test_a_wrong_filter_gives_a_message_and_empty_panels(app):
-    with app.server.app_context():
+    with acting_as(app):
         version = poll_version(None)
         out = cb.overview_view(cb.service(), {"query": "?street=火星街道", "error": None}, version, None)
     assert out["kpi-active_branches:value"] == "—"

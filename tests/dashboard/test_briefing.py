@@ -17,6 +17,7 @@ from dashboard.catalogue import PANELS
 from dashboard.indicators import Filter, kpis
 from dashboard.indicators.kpi import KpiValues
 from dashboard.settings import Settings
+from tests.acting import client_as
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "briefing"
@@ -99,7 +100,7 @@ def test_briefing_route_serves_the_page(warm_renderer, report_store):
     from app import create_app
 
     app = create_app(Settings(database_url=report_store.url), store=report_store)
-    r = app.server.test_client().get("/briefing?as_of=2020-07-01&street=明水街道&charts=sites-by-street")
+    r = client_as(app, report_store).get("/briefing?as_of=2020-07-01&street=明水街道&charts=sites-by-street")
     assert r.status_code == 200 and r.mimetype == "text/html"
     body = r.get_data(as_text=True)
     assert "范围:明水街道" in body and "截至2020年7月1日,明水街道共有离退休干部党支部" in body

@@ -16,6 +16,7 @@ from dashboard import export
 from dashboard.catalogue import PANELS
 from dashboard.indicators import Filter, kpis
 from dashboard.settings import Settings
+from tests.acting import client_as
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DAY = dt.date(2020, 7, 1)
@@ -161,7 +162,7 @@ def client(report_store):
     from app import create_app
 
     app = create_app(Settings(database_url=report_store.url), store=report_store)
-    return app.server.test_client()
+    return client_as(app, report_store)
 
 
 def test_http_export_png_and_svg(warm_renderer, client):
