@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask, has_request_context, request
-from werkzeug.serving import WSGIRequestHandler
+from sqlalchemy.exc import IntegrityError
 
 from callbacks import auth, embed, ledger, overview, routes, screen
 from callbacks.context import EXTENSION, Runtime
 from callbacks.pages import page_for
+from callbacks.serving import serve
 from dashboard import access, export
 from dashboard.access import users
 from dashboard.demo import DemoRules, seed
@@ -88,7 +89,10 @@ def first_admin(store: Store, path: Path = INITIAL_PASSWORD_FILE) -> str | None:
     if users.has_users(store):
         return None
     password = users.one_time_password()
-    users.add_user(store, "admin", password, "admin", display_name="管理员", must_change=True)
+    try:
+        users.add_user(store, "admin", password, "admin", display_name="管理员", must_change=True)
+    except (users.UserError, IntegrityError):  # another worker process made it first
+        return None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -105,7 +109,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # zstd or brotli where the browser takes them (Chrome sends br only over https), gzip otherwise;
     # static files are streamed, so the streaming list matters most
     server.config.update(COMPRESS_ALGORITHM=["zstd", "br", "gzip"],
-                         COMPRESS_ALGORITHM_STREAMING=["zstd", "br", "gzip", "deflate"])
+                         COMPRESS_ALGORITHM_STREAMING=["zstd", "br", "gzip", "deflate"],
+                         # a larger body is refused (413) before it is read, whatever server runs the app
+                         MAX_CONTENT_LENGTH=settings.request_max_mb * 1024 * 1024)
     app = DashboardDash(
         __name__,
         server=server,
@@ -154,19 +160,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """No ``Server: Werkzeug/… Python/…`` banner."""
-
-    def send_header(self, keyword: str, value: str) -> None:
-        if keyword.lower() != "server":
-            super().send_header(keyword, value)
-
-
 def main() -> None:
-    logging.basicConfig(level=logging.INFO)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
-    app = create_app(settings)
-    app.run(host=settings.host, port=settings.port, debug=False, request_handler=QuietRequestHandler)
+    serve(create_app(settings), settings)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import logging
+import threading
 import time
 from urllib.parse import quote, urlsplit
 
@@ -47,6 +48,38 @@ def _xlsx(content: bytes, name: str, ascii_name: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+class ExportGate:
+    """At most ``running`` renders at once and ``waiting`` more in line; anyone beyond is told to
+    come back (503 with Retry-After) at once, and nobody waits longer than ``patience`` seconds."""
+
+    def __init__(self, running: int, waiting: int, patience: float = 15.0):
+        self._slots = threading.BoundedSemaphore(running)
+        self._lock = threading.Lock()
+        self._admitted, self.limit, self.patience = 0, running + waiting, patience
+
+    def admit(self) -> bool:
+        """True once a render may start (call release() after it); False: refuse it now."""
+        with self._lock:
+            if self._admitted >= self.limit:
+                return False
+            self._admitted += 1
+        if self._slots.acquire(timeout=self.patience):
+            return True
+        with self._lock:
+            self._admitted -= 1
+        return False
+
+    def release(self) -> None:
+        self._slots.release()
+        with self._lock:
+            self._admitted -= 1
+
+
+def busy() -> Response:
+    return Response("导出繁忙,请稍后再试。\n", status=503, content_type="text/plain; charset=utf-8",
+                    headers={"Retry-After": "5", "Cache-Control": "no-store"})
 
 
 def content_security_policy(script_hashes: list[str], tiles: str | None, frame_ancestors: str) -> str:
@@ -88,9 +121,19 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
             return resolve_scoped(conn, principal(), args)
 
     bundles.register(server)
+    tabs = server.extensions[EXTENSION].settings.export_tabs
+    gate = ExportGate(running=tabs + 1, waiting=4 * tabs)
 
     @server.route("/export/<path:name>")
     def export_image(name: str) -> Response:
+        if not gate.admit():
+            return busy()
+        try:
+            return _export_image(name)
+        finally:
+            gate.release()
+
+    def _export_image(name: str) -> Response:
         panel_id, dot, fmt = name.rpartition(".")
         try:
             if not dot:
@@ -119,6 +162,14 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
 
     @server.route("/briefing")
     def briefing_page() -> Response:
+        if not gate.admit():
+            return busy()
+        try:
+            return _briefing_page()
+        finally:
+            gate.release()
+
+    def _briefing_page() -> Response:
         try:
             charts = briefing.parse_charts(request.args.getlist("charts") or None)
             svc = runtime().service
@@ -167,11 +218,15 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
 
     @server.route("/healthz")
     def health() -> Response:
+        """``ok``; ``degraded: …`` (200) while the shared cache is down and pages run without it;
+        503 while the store cannot answer a real query."""
+        service = runtime().service
         try:
-            runtime().service.store.ping()
+            service.store.ping()
         except Exception:  # noqa: BLE001 - any store failure means "unhealthy"
-            return Response("store unreachable", status=503)
-        return Response("ok")
+            return Response("store unreachable", status=503, headers={"Cache-Control": "no-store"})
+        problem = service.health()
+        return Response(f"degraded: {problem}" if problem else "ok", headers={"Cache-Control": "no-store"})
 
     @server.before_request
     def start_timer() -> None:

@@ -135,6 +135,14 @@ class _RedisCache:
     def _resting(self) -> bool:
         return self._down and time.monotonic() < self._down_until
 
+    def health(self) -> str | None:
+        """None when Redis answers a PING now, else why not (for /healthz)."""
+        try:
+            self.client.ping()
+        except self._errors as exc:
+            return f"shared cache at {self.where} unreachable ({type(exc).__name__})"
+        return None
+
     def _failed(self, op: str, key: str, exc: Exception) -> None:
         if not isinstance(exc, self._outage):  # this key or command only, e.g. WRONGTYPE, NOPERM, OOM
             log.warning("shared cache at %s refused %s %s (%s: %s): serving it uncached", self.where, op, key,
@@ -169,6 +177,11 @@ class DataService:
 
     def version(self) -> StoreVersion:
         return self.store.version()
+
+    def health(self) -> str | None:
+        """None when the shared cache (if any) works; else why it does not. The in-process cache always works."""
+        check = getattr(self.cache, "health", None)
+        return check() if check is not None else None
 
     def key(self, name: str, f: Filter, version: int) -> str:
         """Where source ``name``'s result for ``f`` at ``version`` is cached."""

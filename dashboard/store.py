@@ -10,11 +10,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from dashboard.schema import Person, StoreMeta, StoreState
+from dashboard.schema import Person, StoreMeta, StoreState, Street
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -127,8 +127,10 @@ class Store:
         return self.meta("demo")
 
     def ping(self) -> None:
+        """A real query on real tables: the store answers and holds its schema (raises if not)."""
         with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            conn.execute(select(StoreState.version).where(StoreState.id == 1)).one()
+            conn.execute(select(Street.code).limit(1)).all()
 
     def dispose(self) -> None:
         self.engine.dispose()

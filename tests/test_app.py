@@ -99,3 +99,40 @@ def test_odd_query_parameters_get_the_pages_own_message_never_a_500(client, path
     r = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
     assert r.status_code == 200
     assert words in json.dumps(r.get_json(), ensure_ascii=False)
+
+
+def test_exports_beyond_the_queue_are_refused_at_once_with_retry_after():
+    import threading
+    import time
+
+    from callbacks.routes import ExportGate
+
+    gate = ExportGate(running=1, waiting=1, patience=0.5)
+    assert gate.admit()                      # rendering
+    waiter = threading.Thread(target=lambda: gate.admit() and gate.release())
+    waiter.start()                           # in line
+    time.sleep(0.05)
+    started = time.perf_counter()
+    assert gate.admit() is False             # beyond the line: refused at once
+    assert time.perf_counter() - started < 0.1
+    gate.release()
+    waiter.join(2)
+    assert gate.admit()                      # room again
+    gate.release()
+
+
+def test_health_checks_the_store_and_says_when_the_shared_cache_is_down(report_store):
+    from app import create_app
+
+    app = create_app(Settings(database_url=report_store.url, cache_url="redis://127.0.0.1:1/0"), store=report_store)
+    r = app.server.test_client().get("/healthz")
+    assert r.status_code == 200 and r.get_data(as_text=True).startswith("degraded: shared cache")
+
+
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(report_store):
+    from app import create_app
+
+    app = create_app(Settings(database_url=report_store.url, request_max_mb=1), store=report_store)
+    r = client_as(app, report_store).post("/_dash-update-component", data=b"x" * (1024 * 1024 + 1),
+                                         headers={"Origin": "http://localhost", "Content-Type": "application/json"})
+    assert r.status_code == 413
