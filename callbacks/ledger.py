@@ -1,20 +1,14 @@
-"""Callbacks and downloads of the 台账导入 page (``/data``): thin glue over :mod:`dashboard.ledger`.
+"""Callbacks of the 台账导入 page (``/data``): thin glue over :mod:`dashboard.ledger`.
 
-Upload → ``check`` (writes nothing) → the Preview is kept here, in-process, under a random token
-that the page holds in a dcc.Store (so the files are not uploaded twice) → 确认导入 → ``apply``.
-Kept previews expire after 30 minutes. One process serves the app (``python app.py``); with several
-worker processes a confirm could reach a worker that does not hold the preview, and the page
-would ask for the files again.
+Upload → ``check`` (writes nothing) → the files wait in the store (:mod:`dashboard.ledger.pending`)
+under a random token that the page holds in a dcc.Store → 确认导入 (on any server process) →
+the files are checked again and ``apply``-ed, once. A waiting upload expires after 30 minutes.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import logging
-import secrets
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from dash import Input, Output, State, ctx, no_update
@@ -31,6 +25,7 @@ from dashboard.ledger import (
     apply,
     check,
     import_log,
+    pending,
 )
 from layouts import ledger as ledger_page
 from layouts import ledger_ids as ids
@@ -39,64 +34,8 @@ callbacks = Callbacks()
 
 log = logging.getLogger("dashboard.data")
 
-PREVIEW_TTL = 30 * 60     # seconds a checked preview waits for its confirm
-MAX_PENDING = 8           # previews kept at once (each holds the parsed rows: a big file can take hundreds of MB)
 LOG_ROWS = 50
-
-
-# --- previews between the check and the confirm ------------------------------------------------
-
-@dataclass
-class Pending:
-    at: float
-    preview: Preview | None
-    owner: str | None = None       # who checked it: only they may confirm it
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    outputs: tuple | None = None   # what the confirm returned, for a second click on the same preview
-
-
-class PendingPreviews:
-    """Checked previews by token, for at most ``ttl`` seconds. Thread-safe.
-
-    A confirm holds the entry's lock while it applies; a second confirm of the same token (a
-    double click) waits for it and gets the same answer, so a preview is never applied twice."""
-
-    def __init__(self, ttl: float = PREVIEW_TTL, max_entries: int = MAX_PENDING, clock=time.monotonic):
-        self.ttl, self.max_entries, self.clock = ttl, max_entries, clock
-        self._items: dict[str, Pending] = {}
-        self._lock = threading.Lock()
-
-    def _expire(self) -> None:
-        now = self.clock()
-        for token in [t for t, e in self._items.items() if now - e.at > self.ttl]:
-            del self._items[token]
-
-    def keep(self, preview: Preview, owner: str | None = None) -> str:
-        token = secrets.token_urlsafe(16)
-        with self._lock:
-            self._expire()
-            self._items[token] = Pending(self.clock(), preview, owner)
-            while len(self._items) > self.max_entries:
-                del self._items[next(iter(self._items))]
-        return token
-
-    def get(self, token: str | None) -> Pending | None:
-        """The entry, or None when the token is unknown or expired."""
-        with self._lock:
-            self._expire()
-            return self._items.get(token) if token else None
-
-    def drop(self, token: str | None) -> None:
-        with self._lock:
-            self._items.pop(token, None)
-
-    def __len__(self) -> int:
-        with self._lock:
-            self._expire()
-            return len(self._items)
-
-
-PENDING = PendingPreviews()
+EXPIRED = "预览已失效(超过 30 分钟、已取消或不是您的预览),未写入任何数据。请重新上传文件。"
 
 
 # --- plain functions (the callbacks below only dispatch to them) -------------------------------
@@ -135,10 +74,11 @@ def on_upload(contents, filenames, token: dict | None):
     why = refusal("import")
     if why:
         return None, ledger_page.message(f"{why}:未做检查,未写入任何数据。", "danger"), None, True, True, no_update
-    PENDING.drop((token or {}).get("token"))
+    store = service().store
+    pending.drop(store, (token or {}).get("token"))
     p = principal()
     try:
-        preview = check(service().store, files, limits=import_limits(), **_scope(p))
+        preview = check(store, files, limits=import_limits(), **_scope(p))
     except Exception:
         log.exception("ledger check failed")
         return (None, ledger_page.message("无法读取看板数据库,未做检查。请稍后重试;如仍不行,请联系管理员。", "danger"),
@@ -150,7 +90,7 @@ def on_upload(contents, filenames, token: dict | None):
         return view, ledger_page.message(text, "danger"), None, True, True, no_update
     audit.record(service().store, "import-check", p.name, client_address(),
                  files=[name for name, _ in files], changes=preview.changes)
-    new_token = PENDING.keep(preview, p.name)
+    new_token = pending.keep(store, p.name, files, _scope(p).get("streets"))
     totals = ledger_page.totals_of(preview.sheets)
     if preview.changes:
         text = (f"检查通过:确认后将{ledger_page.count_words(totals)}。现在还没有写入任何数据——"
@@ -163,25 +103,27 @@ def on_upload(contents, filenames, token: dict | None):
 
 
 def on_confirm(token: dict | None, log_version: int | None):
-    """Apply the kept preview (the ledger re-checks it inside the transaction), once, and only
-    for whoever checked it."""
-    why = refusal("import")
-    entry = PENDING.get((token or {}).get("token"))
-    p = principal()
-    if entry is not None and (why or p is None or entry.owner != p.name):
-        audit.record(service().store, "import-refused", p.name if p else None, client_address(),
-                     reason=why or "not the owner of the preview")
-        entry = None
-    if entry is None:
-        return (None, ledger_page.message("预览已失效(超过 30 分钟或已取消),未写入任何数据。请重新上传文件。", "warning"),
-                None, True, True, no_update)
-    with entry.lock:
-        if entry.outputs is None:
-            outputs = _apply(entry.preview, (log_version or 0) + 1, p)
-            if outputs[2] is None:  # done (applied, unchanged, rejected): remember the answer, free the rows
-                entry.outputs, entry.preview = outputs, None
-            return outputs
-        return entry.outputs
+    """Check the waiting files again and apply them, once, and only for whoever checked them."""
+    store = service().store
+    why, p = refusal("import"), principal()
+    kept = (token or {}).get("token")
+    claim = pending.claim(store, kept, p.name) if kept and not why and p is not None else None
+    if claim is None:
+        if kept:
+            audit.record(store, "import-refused", p.name if p else None, client_address(),
+                         reason=why or "unknown, expired or another user's preview")
+        return None, ledger_page.message(EXPIRED, "warning"), None, True, True, no_update
+    if claim.busy:  # another click, tab or process is applying it now
+        return no_update, ledger_page.message("正在导入,请稍候……", "info"), no_update, True, True, no_update
+    if claim.result is not None:  # a second click: the first one's answer
+        return None, ledger_page.message(claim.result["text"], claim.result["color"]), None, True, True, no_update
+    view, text, color, retry = _apply(claim.files, p)
+    bump = (log_version or 0) + 1
+    if retry:
+        pending.release(store, kept)
+        return no_update, ledger_page.message(text, color), no_update, False, False, bump
+    pending.finish(store, kept, {"text": text, "color": color})
+    return view, ledger_page.message(text, color), None, True, True, bump
 
 
 def _scope(p) -> dict:
@@ -189,40 +131,39 @@ def _scope(p) -> dict:
     return {"streets": p.streets} if p is not None and p.role == STAFF else {}
 
 
-def _apply(preview: Preview, bump: int, p) -> tuple:
+def _apply(files: list[tuple[str, bytes]], p) -> tuple:
+    """(preview view or None, message, colour, whether a retry may work) of applying the files."""
+    store = service().store
     try:
-        result = apply(service().store, preview, user=p.name, **_scope(p))
+        preview: Preview = check(store, files, limits=import_limits(), **_scope(p))
+        result = apply(store, preview, user=p.name, **_scope(p))
     except LedgerValidationError as exc:
         # the store changed after the check: the re-check found problems; nothing written
         return (ledger_page.preview_view(exc.preview, will_apply=False),
-                ledger_page.message(f"导入未执行:重新检查时发现 {exc.preview.errors} 个错误(可能在预览之后数据已被修改),"
-                          "未写入任何数据。请按下表改正后重新上传。", "danger"), None, True, True, bump)
+                f"导入未执行:重新检查时发现 {exc.preview.errors} 个错误(可能在预览之后数据已被修改),"
+                "未写入任何数据。请按下表改正后重新上传。", "danger", False)
     except LedgerScopeError as exc:  # the user's streets changed between the check and the confirm
-        return (None, ledger_page.message(f"导入未执行:{exc}。未写入任何数据,请重新上传文件。", "danger"),
-                None, True, True, bump)
+        return None, f"导入未执行:{exc}。未写入任何数据,请重新上传文件。", "danger", False
     except LedgerApplyError as exc:  # the files were fine, the store was not: the user may try again
-        return (no_update, ledger_page.message(f"导入失败:{exc}。请稍后再点“确认导入”重试。", "danger"),
-                no_update, False, False, bump)
+        log.warning("ledger apply failed: %s", exc)
+        conflict = "IntegrityError" in str(exc) or "UniqueViolation" in str(exc)
+        text = ("导入失败:另一次导入刚刚修改了同样的记录,未写入任何数据。请重新检查后再确认。" if conflict
+                else "导入失败:看板数据库暂时无法写入,未写入任何数据。请稍后再点“确认导入”重试。")
+        return None, text, "danger", True
     except Exception:
         log.exception("ledger apply failed")
-        return (no_update, ledger_page.message("导入失败:看板数据库出错,未写入任何数据。请稍后重新上传。", "danger"),
-                None, True, True, bump)
+        return None, "导入失败:看板数据库出错,未写入任何数据。请稍后重新上传。", "danger", False
     totals = ledger_page.totals_of(result.sheets)
-    audit.record(service().store, "import-confirm", p.name, client_address(), outcome=result.outcome,
-                 log_id=result.log_id)
+    audit.record(store, "import-confirm", p.name, client_address(), outcome=result.outcome, log_id=result.log_id)
     if result.outcome == "applied":
         seconds = runtime().settings.refresh_seconds
-        text = (f"导入成功:{ledger_page.count_words(totals)}。各看板页面将在 {seconds} 秒内显示新数据。"
-                f"本次导入已记入导入记录(第 {result.log_id} 号)。")
-        color = "success"
-    else:
-        text = f"导入完成:数据与原有相同,没有任何变化。已记入导入记录(第 {result.log_id} 号)。"
-        color = "secondary"
-    return None, ledger_page.message(text, color), None, True, True, bump
+        return (None, f"导入成功:{ledger_page.count_words(totals)}。各看板页面将在 {seconds} 秒内显示新数据。"
+                      f"本次导入已记入导入记录(第 {result.log_id} 号)。", "success", False)
+    return None, f"导入完成:数据与原有相同,没有任何变化。已记入导入记录(第 {result.log_id} 号)。", "secondary", False
 
 
 def on_cancel(token: dict | None):
-    PENDING.drop((token or {}).get("token"))
+    pending.drop(service().store, (token or {}).get("token"))
     return None, ledger_page.message("已取消,未写入任何数据。", "secondary"), None, True, True, no_update
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     func,
@@ -261,3 +262,18 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+class PendingImport(Base):
+    """A checked ledger upload waiting for its 确认导入: in the store, so that any process may
+    confirm it. The files are kept (not the parsed rows), and checked again on confirming."""
+    __tablename__ = "pending_imports"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    streets: Mapped[str | None] = mapped_column(Text)      # JSON list: the scope it was checked for
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    state: Mapped[str] = mapped_column(String(10))          # checked | applying | done
+    size: Mapped[int] = mapped_column(Integer)
+    files: Mapped[bytes | None] = mapped_column(LargeBinary)  # an uncompressed zip of the uploaded files
+    result: Mapped[str | None] = mapped_column(Text)        # JSON: what the confirm answered

@@ -320,8 +320,9 @@ def test_cross_origin_posts_and_forged_tokens_fail(app, clients, report_store):
 
 def test_a_ledger_preview_is_confirmed_once_and_only_by_whoever_checked_it(app, report_store):
     from callbacks import ledger
+    from dashboard.ledger import pending
 
-    preview_token = ledger.PENDING.keep(None, "alice")
+    preview_token = pending.keep(report_store, "alice", [("志愿队伍.csv", b"")])
     with acting_as(app, "admin", name="mallory"):
         out = ledger.on_confirm({"token": preview_token}, 0)
     assert "预览已失效" in str(out[1])

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from callbacks import ledger as cb
 from callbacks import routes
 from dashboard.demo import DemoRules, seed
-from dashboard.ledger import LedgerApplyError, import_log
+from dashboard.ledger import LedgerApplyError, import_log, pending
 from dashboard.schema import Person, VolunteerTeam
 from dashboard.settings import Settings
 from dashboard.store import Store
@@ -153,12 +153,12 @@ def test_files_that_are_not_what_they_claim_get_the_ledgers_message(app, data_st
     assert data_store.version().version == version
 
 
-def test_a_gbk_csv_is_read(app):
+def test_a_gbk_csv_is_read(app, data_store):
     with acting_as(app):
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-GBK").encode("gbk"))), None)
     assert out[TOKEN] is not None, text_of(out[PREVIEW])
     assert "新增 1 行" in text_of(out[MESSAGE])
-    cb.PENDING.drop(out[TOKEN]["token"])
+    pending.drop(data_store, out[TOKEN]["token"])
 
 
 def test_a_file_above_the_limit_is_refused(data_store):
@@ -185,22 +185,31 @@ def test_an_expired_or_cancelled_preview_is_not_applied(app, data_store):
         assert c.execute(select(func.count()).select_from(VolunteerTeam).where(VolunteerTeam.code == "T-TEAM-3")).scalar_one() == 0
 
 
-def test_previews_expire_after_thirty_minutes():
-    now = [1000.0]
-    pending = cb.PendingPreviews(clock=lambda: now[0])
-    token = pending.keep(object())
-    now[0] += 29 * 60
-    assert pending.get(token) is not None
-    now[0] += 2 * 60
-    assert pending.get(token) is None and len(pending) == 0
-    assert cb.PREVIEW_TTL == 30 * 60
+def test_previews_wait_in_the_store_for_thirty_minutes_and_are_bounded(data_store):
+    t0 = dt.datetime(2026, 11, 29, 8, 0)
+    token = pending.keep(data_store, "alice", [("a.csv", b"x")], at=t0)
+    assert pending.count(data_store, at=t0 + dt.timedelta(minutes=29)) == 1
+    assert pending.claim(data_store, token, "alice", at=t0 + dt.timedelta(minutes=31)) is None
+    # one per user: a new upload replaces the previous one; at most MAX_PENDING in all
+    for i in range(pending.MAX_PENDING + 3):
+        pending.keep(data_store, f"user{i}", [("a.csv", b"x")], at=t0)
+        pending.keep(data_store, f"user{i}", [("b.csv", b"y")], at=t0)
+    assert pending.count(data_store, at=t0) == pending.MAX_PENDING
+    # claimed once: a second claim gets the first one's answer (or waits while it applies)
+    token = pending.keep(data_store, "bob", [("c.csv", b"z"), ("c.csv", b"w")], at=t0)
+    first = pending.claim(data_store, token, "bob", at=t0)
+    assert first.files == [("c.csv", b"z"), ("c.csv", b"w")]
+    assert pending.claim(data_store, token, "bob", at=t0).busy
+    assert pending.claim(data_store, token, "mallory", at=t0) is None
+    pending.finish(data_store, token, {"text": "导入成功", "color": "success"})
+    assert pending.claim(data_store, token, "bob", at=t0).result["text"] == "导入成功"
 
 
-def test_a_new_upload_forgets_the_previous_preview(app):
+def test_a_new_upload_forgets_the_previous_preview(app, data_store):
     with acting_as(app):
         first = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-4").encode())), None)
         cb.on_upload(*upload(("人员.csv", BAD_PEOPLE_CSV.encode())), first[TOKEN])
-        assert cb.PENDING.get(first[TOKEN]["token"]) is None
+        assert pending.claim(data_store, first[TOKEN]["token"], "tester") is None
 
 
 def test_a_store_failure_on_apply_keeps_the_preview_for_a_retry(app, data_store, monkeypatch):
@@ -289,3 +298,17 @@ def test_leaders_may_not_import(app, data_store):
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-LEAD-1").encode())), None)
     assert out[TOKEN] is None and "领导无权访问此内容" in text_of(out[MESSAGE])
     assert data_store.version().version == version
+
+
+def test_two_imports_of_the_same_records_at_once_get_a_chinese_message_not_a_database_error(app, data_store,
+                                                                                             monkeypatch):
+    def clash(*_a, **_k):
+        raise LedgerApplyError("数据库写入失败,未导入任何数据(IntegrityError: UNIQUE constraint failed: activities.code)")
+
+    with acting_as(app):
+        out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-9").encode())), None)
+        monkeypatch.setattr(cb, "apply", clash)
+        failed = cb.on_confirm(out[TOKEN], 0)
+    message = text_of(failed[MESSAGE])
+    assert "另一次导入刚刚修改了同样的记录" in message and "UNIQUE" not in message and "IntegrityError" not in message
+    assert failed[CONFIRM_DISABLED] is False  # check and confirm again

@@ -1,0 +1,123 @@
+"""Two server processes on one PostgreSQL and one Redis: a ledger checked on one is confirmed on
+the other, and both show the change. Real processes (``python app.py``), real HTTP."""
+from __future__ import annotations
+
+import base64
+import http.cookiejar
+import json
+import re
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POSTGRES_URL, REDIS_URL, make_store
+
+sys.path.insert(0, str(Path(__file__).parent / "browser"))
+from support import TEST_PASSWORD, TEST_USER, Server
+
+TEAM_CSV = "队伍编码,队伍名称,街道编码,服务方向,成立日期\nT-TWO-1,双进程测试服务队,明水街道,政策宣讲,2020年1月1日\n"
+
+
+@pytest.fixture
+def pg_store(tmp_path):
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need DASHBOARD_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    if not REDIS_URL:
+        pytest.skip("Redis tests need DASHBOARD_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15)")
+    import datetime as dt
+
+    from dashboard.demo import DemoRules, seed
+
+    for store in make_store("postgresql", tmp_path):
+        store.migrate()
+        seed(store, DemoRules(as_of=dt.date.today()))
+        yield store
+
+
+class Browser:
+    """Cookies and the Origin header, as a browser would send them."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path: str, **headers) -> tuple[int, str]:
+        with self.opener.open(urllib.request.Request(self.base + path, headers=headers), timeout=60) as r:
+            return r.status, r.read().decode("utf-8")
+
+    def post(self, path: str, body: bytes, content_type: str) -> tuple[int, str]:
+        req = urllib.request.Request(self.base + path, data=body, method="POST",
+                                     headers={"Content-Type": content_type, "Origin": self.base})
+        with self.opener.open(req, timeout=120) as r:
+            return r.status, r.read().decode("utf-8")
+
+    def login(self) -> None:
+        _, page = self.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"username": TEST_USER, "password": TEST_PASSWORD, "csrf_token": csrf})
+        self.post("/login", form.encode(), "application/x-www-form-urlencoded")
+
+    def ledger_action(self, trigger: str, contents=None, filename=None, token=None) -> dict:
+        """The /data page's one callback, posted as Dash's renderer posts it."""
+        _, deps = self.get("/_dash-dependencies")
+        output = next(d["output"] for d in json.loads(deps) if "data-preview.children" in d["output"])
+        payload = {
+            "output": output,
+            "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in output.strip(".").split("...")],
+            "inputs": [{"id": "data-upload", "property": "contents", "value": contents},
+                       {"id": "data-confirm", "property": "n_clicks", "value": 1 if trigger == "confirm" else None},
+                       {"id": "data-cancel", "property": "n_clicks", "value": None}],
+            "state": [{"id": "data-upload", "property": "filename", "value": filename},
+                      {"id": "data-token", "property": "data", "value": token},
+                      {"id": "data-log-version", "property": "data", "value": 0}],
+            "changedPropIds": ["data-upload.contents" if trigger == "upload" else "data-confirm.n_clicks"],
+        }
+        _, body = self.post("/_dash-update-component", json.dumps(payload).encode(), "application/json")
+        return json.loads(body)["response"]
+
+    def teams(self) -> int:
+        """The staff page's 志愿服务队伍 number, as this process serves it."""
+        _, layout = self.get("/_dash-layout", Referer=f"{self.base}/")
+        node = next(n for n in walk(json.loads(layout)) if n.get("props", {}).get("id") == "kpi-volunteer_teams")
+        return int(node["props"]["children"].replace(",", ""))
+
+
+def walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def test_a_ledger_checked_on_one_process_is_confirmed_on_another_and_both_show_it(pg_store):
+    env = {"DASHBOARD_CACHE_URL": REDIS_URL, "DASHBOARD_SECRET_KEY": "two-process-test-key"}
+    one = Server(pg_store.url, refresh=1, extra_env=env).start()
+    two = Server(pg_store.url, refresh=1, extra_env=env).start()
+    try:
+        a, b = Browser(one.url), Browser(two.url)
+        a.login()
+        b.opener = a.opener  # one browser behind a balancer: its session works on either process
+        before = a.teams()
+        contents = "data:text/csv;base64," + base64.b64encode(TEAM_CSV.encode("utf-8")).decode()
+        checked = a.ledger_action("upload", [contents], ["志愿队伍.csv"])
+        token = checked["data-token"]["data"]
+        assert token and "检查通过" in json.dumps(checked, ensure_ascii=False)
+        done = b.ledger_action("confirm", token=token)
+        assert "导入成功" in json.dumps(done, ensure_ascii=False)
+        again = a.ledger_action("confirm", token=token)  # a second click, on the first process
+        assert "导入成功" in json.dumps(again, ensure_ascii=False)
+        assert a.teams() == b.teams() == before + 1
+        with pg_store.engine.connect() as conn:
+            from sqlalchemy import func, select
+
+            from dashboard.schema import ImportLog
+
+            assert conn.execute(select(func.count()).select_from(ImportLog)).scalar_one() == 1
+    finally:
+        one.stop()
+        two.stop()
