@@ -16,7 +16,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask, has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
-from callbacks import auth, embed, ledger, overview, routes, screen
+from callbacks import auth, embed, ledger, overview, response_cache, routes, screen
 from callbacks.context import EXTENSION, Runtime
 from callbacks.pages import page_for
 from callbacks.serving import serve
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                                                secret=secret)
     export.configure(settings)
     auth.register(app.server, store, settings, secret)
+    response_cache.register(app.server)
 
     def serve_layout() -> html.Div:
         """The page comes with the layout itself (its URL is the layout request's referrer),
