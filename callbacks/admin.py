@@ -106,8 +106,15 @@ def register(server: Flask, store: Store, settings: Settings, secret: bytes, htm
 
     @server.route("/admin/audit")
     def admin_audit() -> Response:
+        action = request.args.get("action") or None
         rows = [[e.at, e.user_name or "—", e.action_name, e.address or "—",
-                 "; ".join(f"{k}={v}" for k, v in e.detail.items())] for e in audit.entries(store, 300)]
-        body = NAV + '<h2 class="h4">审计记录</h2>' + auth_pages.table(
+                 "; ".join(f"{k}={v}" for k, v in e.detail.items())] for e in audit.entries(store, 300, action)]
+        choices = "".join(f'<option value="{escape(k)}"{" selected" if k == action else ""}>{escape(v)}</option>'
+                          for k, v in audit.ACTION_NAMES.items())
+        pick = (f'<form method="get" action="/admin/audit" class="mb-2 d-flex gap-2 align-items-end">'
+                f'<div><label class="form-label" for="action">操作</label><select class="form-select" id="action" '
+                f'name="action"><option value="">全部</option>{choices}</select></div>'
+                '<button class="btn btn-outline-secondary" type="submit">筛选</button></form>')
+        body = NAV + '<h2 class="h4">审计记录</h2>' + pick + auth_pages.table(
             ["时间(UTC)", "用户", "操作", "地址", "详情"], rows, "最近 300 条;完整记录:python -m dashboard audit")
         return html(auth_pages.page("审计记录", body, wide=True))

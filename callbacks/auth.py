@@ -116,8 +116,8 @@ def _session_principal(store: Store, settings: Settings, secret: bytes) -> Princ
         session.clear()
         return None
     info = users.get_user(store, name)
-    if info is None or not info.enabled:
-        session.clear()
+    if info is None or not info.enabled or session.get("epoch") != info.session_epoch:
+        session.clear()  # disabled, logged out elsewhere, or the password changed since
         return None
     if now - seen > 60:  # not on every request: each would set the cookie again
         session["seen"] = int(now)
@@ -135,8 +135,28 @@ def _sso_principal(store: Store, settings: Settings) -> Principal | None:
 def start_session(user: users.UserInfo) -> None:
     session.clear()
     now = int(time.time())
-    session.update(user=user.name, started=now, seen=now, csrf=secrets.token_urlsafe(24))
+    session.update(user=user.name, started=now, seen=now, csrf=secrets.token_urlsafe(24), epoch=user.session_epoch)
     session.permanent = True
+
+
+class Denials:
+    """When a refused request from an address was last written to the audit trail."""
+
+    def __init__(self, every: float = 60.0, kept: int = 10_000):
+        self.every, self.kept = every, kept
+        self._last: dict[str, float] = {}
+
+    def first_in_a_while(self, address: str) -> bool:
+        now = time.monotonic()
+        if now - self._last.get(address, -self.every) < self.every:
+            return False
+        self._last[address] = now
+        if len(self._last) > self.kept:
+            self._last.pop(next(iter(self._last)))
+        return True
+
+
+denials = Denials()
 
 
 def register(server: Flask, store: Store, settings: Settings, secret: bytes) -> None:
@@ -154,7 +174,8 @@ def register(server: Flask, store: Store, settings: Settings, secret: bytes) -> 
             return Response("Bad Request: host not allowed\n", status=400, content_type="text/plain")
         path = request.path
         if request.method in UNSAFE_METHODS and not _same_origin():
-            audit.record(store, "denied", None, client_address(), path=path, reason="cross-origin")
+            if denials.first_in_a_while(client_address()):  # a flood must not push the rest off the log
+                audit.record(store, "denied", None, client_address(), path=path, reason="cross-origin")
             return _deny(403, "请求来源不符(跨站请求),已拒绝。")
         if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
@@ -175,17 +196,21 @@ def register(server: Flask, store: Store, settings: Settings, secret: bytes) -> 
         return None
 
     def _open_link(token: str) -> Response:
-        """A signed link: checked, then kept in the session; the URL loses the token."""
+        """A signed link: checked, then kept in the session; the URL loses the token. A signed-in
+        user keeps their own session (a link from elsewhere must not log them out)."""
         try:
             info = links.verify(store, secret, token)
         except links.LinkError as exc:
             return _deny(403, f"{exc}。请向管理员索取新的链接。")
         if request.path != info.path:
             return _deny(403, "此链接不能打开这个页面。")
+        target = info.path + (info.query if info.query.startswith("?") or not info.query else f"?{info.query}")
+        if session.get("user"):
+            return redirect(target)
         session.clear()
         session.update(link=token, csrf=secrets.token_urlsafe(24))
         session.permanent = True
-        return redirect(info.path + (info.query if info.query.startswith("?") or not info.query else f"?{info.query}"))
+        return redirect(target)
 
     @server.route("/login", methods=["GET", "POST"])
     def login() -> Response:
@@ -205,6 +230,8 @@ def register(server: Flask, store: Store, settings: Settings, secret: bytes) -> 
     def logout() -> Response:
         p = principal()
         audit.record(store, "logout", p.name if p else None, client_address())
+        if p is not None and not p.is_link:
+            users.end_sessions(store, p.name)  # a copy of the cookie stops working too
         session.clear()
         return redirect("/login")
 

@@ -189,11 +189,14 @@ def show_log(_version):
     why = refusal("view:data")
     if why:
         return ledger_page.empty_note(why)
+    p = principal()
     try:
-        entries = import_log(service().store, limit=LOG_ROWS)
+        entries = import_log(service().store, limit=LOG_ROWS if p.may("admin") or p.role != STAFF else 500)
     except Exception:
         log.exception("import log unreadable")
         return ledger_page.empty_note("暂时无法读取导入记录")
+    if p.role == STAFF:  # street staff see their own imports, not other streets' files and people
+        entries = [e for e in entries if e.get("user_name") == p.name][:LOG_ROWS]
     return ledger_page.log_table(entries)
 
 

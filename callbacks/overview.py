@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import Callbacks, filter_from_state, principal, runtime, service
+from callbacks.context import Callbacks, filter_from_state, principal, refusal, runtime, service
 from callbacks.refresh import poll_version
 from dashboard import catalogue, views, wording
 from dashboard.access import STAFF, narrow
@@ -151,6 +151,8 @@ def _streets_of(state: dict | None) -> tuple[str, ...] | None:
 )
 def apply_filter(search, streets, branch, period, start, end, as_of, reset, clicks, version, state):  # noqa: ARG001 - reset only triggers
     """Every output of the page in one response; ``no_update`` wherever nothing changed."""
+    if refusal("view:overview", "overview"):  # not even the controls' street and branch lists
+        return keep(OUTPUTS)
     trigger = ctx.triggered_id
     if trigger == ids.VERSION:
         if not version or not state:

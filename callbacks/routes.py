@@ -183,7 +183,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
             log.exception("briefing failed")
             return _text("简报生成失败,请稍后再试", 503)
         return Response(page, mimetype="text/html", content_type="text/html; charset=utf-8",
-                        headers={"Cache-Control": "private, max-age=60"})
+                        headers={"Cache-Control": "no-store"})
 
     @server.route(ledger_ids.TEMPLATE_URL)
     def ledger_template() -> Response:
@@ -228,6 +228,21 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
         problem = service.health()
         return Response(f"degraded: {problem}" if problem else "ok", headers={"Cache-Control": "no-store"})
 
+    @server.errorhandler(404)
+    def not_found(_exc) -> Response:
+        return _text("没有这个地址。", 404)
+
+    @server.errorhandler(500)
+    def server_error(_exc) -> Response:
+        # the trace goes to the log (Flask logs it); the user gets a sentence
+        return _text("服务器出错,请稍后再试;如仍不行,请联系管理员。", 500)
+
+    from dash.exceptions import DependencyException
+
+    @server.errorhandler(DependencyException)
+    def unknown_bundle(_exc) -> Response:
+        return _text("没有这个文件。", 404)
+
     @server.before_request
     def start_timer() -> None:
         g.started = time.perf_counter()
@@ -248,6 +263,9 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
         response.headers.update(SECURITY_HEADERS)
         if settings.https:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # pages, layouts and callback answers hold named data: not kept by the browser (a shared PC)
+        if "Cache-Control" not in response.headers and response.mimetype in ("text/html", "application/json"):
+            response.headers["Cache-Control"] = "no-store"
         # assets carry their modification time (?m=…) and the favicon Dash's version (?v=…): safe
         # to cache for a year (the browser asked for the favicon again at every filter change)
         versioned = (path.startswith("/assets/") and request.args.get("m")) or (path == "/_favicon.ico" and request.args.get("v"))

@@ -230,6 +230,7 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped: sessions end
 
 
 class UserStreet(Base):

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.schema import Person, StoreMeta, StoreState, Street
@@ -43,21 +47,42 @@ def _normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
 def make_engine(url: str) -> Engine:
     url = _normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        path = parsed.database
+        if not path or path == ":memory:":
+            return create_engine(url)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.exists(path):
+            sqlite3.connect(path).close()  # the store is made here, once; later connections never make one
+        # mode=rw: a file that disappears is an error to report, not an empty store to create
+        engine = create_engine(url, creator=lambda: sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=30,
+                                                                    check_same_thread=False))
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
+        def _sqlite_pragmas(dbapi_conn, record):
+            record.info["inode"] = _inode(path)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "checkout")
+        def _same_file(_dbapi_conn, record, _proxy):
+            # a file deleted and put back (a restore, an operator's mistake) is another file: the
+            # pooled connections still read the old one, so they are dropped and made anew
+            if _inode(path) != record.info.get("inode"):
+                raise DisconnectionError("the SQLite file was replaced")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)

@@ -95,6 +95,8 @@ def create(store: Store, secret: bytes, kind: str, target: str, query: str, days
 def verify(store: Store, secret: bytes, token: str, at: dt.datetime | None = None) -> LinkInfo:
     """The link a token opens, or :class:`LinkError` (altered, unknown, expired or revoked)."""
     payload, _, signature = (token or "").partition(".")
+    if not payload.isascii() or not signature.isascii():
+        raise LinkError("链接无效")
     if not payload or not signature or not hmac.compare_digest(_sign(secret, payload), signature):
         raise LinkError("链接无效(签名不符,可能已被改动)")
     try:

@@ -86,7 +86,8 @@ def narrow(p: Principal, args: FilterArgs) -> FilterArgs:
         from dashboard.query import parse_query
 
         return parse_query(p.link_query)
-    if p.role == STAFF and not args.streets and not args.branch:
+    if p.role == STAFF and not args.streets:
+        # with a branch too: a branch's sub-branches may lie in other streets (区直 branches do)
         return replace(args, streets=p.streets)
     return args
 
@@ -119,5 +120,13 @@ def resolve_scoped(conn, p: Principal, args: FilterArgs) -> Filter:
     from dashboard.indicators.breakdowns import streets
     from dashboard.query import canonical, resolve
 
-    f = resolve(conn, narrow(p, canonical(conn, args)))
+    args = narrow(p, canonical(conn, args))
+    if p.role == STAFF and args.branch:
+        try:
+            f = resolve(conn, args)
+        except FilterError:
+            # the store's own message would name a branch of another street
+            raise FilterError("无权查看该党组织的数据,或该党组织不在您负责的街道内") from None
+    else:
+        f = resolve(conn, args)
     return check(p, f, {s.code: s.name for s in streets(conn)} if p.role == STAFF else None)

@@ -38,6 +38,7 @@ class UserInfo:
     failed_attempts: int
     locked_until: dt.datetime | None
     last_login: dt.datetime | None
+    session_epoch: int = 0
 
     def principal(self) -> Principal:
         return Principal(self.name, self.display_name, self.role, self.streets,
@@ -60,7 +61,7 @@ def _info(session, user: User) -> UserInfo:
     streets = tuple(session.scalars(select(UserStreet.street_code).where(UserStreet.user_id == user.id)
                                     .order_by(UserStreet.street_code)))
     return UserInfo(user.name, user.display_name, user.role, streets, user.enabled, user.must_change_password,
-                    user.failed_attempts, user.locked_until, user.last_login)
+                    user.failed_attempts, user.locked_until, user.last_login, user.session_epoch or 0)
 
 
 def _check_streets(session, codes: list[str]) -> list[str]:
@@ -111,12 +112,14 @@ def set_password(store: Store, name: str, password: str, must_change: bool = Fal
         user.password_hash = _hasher.hash(password)
         user.must_change_password = must_change
         user.failed_attempts, user.locked_until = 0, None
+        user.session_epoch = (user.session_epoch or 0) + 1  # sessions made with the old password end
 
 
 def change_password(store: Store, name: str, old: str, new: str) -> None:
-    """The user's own change: the old password first."""
-    if authenticate(store, name, old, count=False).user is None:
-        raise UserError("原密码不正确")
+    """The user's own change: the old password first (a wrong one counts towards the lockout)."""
+    result = authenticate(store, name, old)
+    if result.user is None:
+        raise UserError(result.reason if result.locked_until else "原密码不正确")
     if old == new:
         raise UserError("新密码不能与原密码相同")
     set_password(store, name, new)
@@ -124,7 +127,17 @@ def change_password(store: Store, name: str, old: str, new: str) -> None:
 
 def set_enabled(store: Store, name: str, enabled: bool) -> None:
     with store.session() as s, s.begin():
-        _user(s, name).enabled = enabled
+        user = _user(s, name)
+        user.enabled = enabled
+        user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def end_sessions(store: Store, name: str) -> None:
+    """Every session of the user ends at its next request (logging out ends them all)."""
+    with store.session() as s, s.begin():
+        user = s.scalar(select(User).where(User.name == name))
+        if user is not None:
+            user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def grant_streets(store: Store, name: str, streets: list[str], replace_all: bool = False) -> UserInfo:
@@ -179,14 +192,13 @@ def authenticate(store: Store, name: str, password: str, at: dt.datetime | None 
     with store.session() as s, s.begin():
         user = s.scalar(select(User).where(User.name == (name or "").strip()))
         if user is None:
-            try:
-                _hasher.verify(_DUMMY_HASH, password or "")
-            except VerificationError:
-                pass
-            return wrong
+            _burn(password)
+            # a name that does not exist locks like one that does: the answers tell nothing apart
+            locked_until = _ghost_failure((name or "").strip(), at) if count else None
+            return _locked(locked_until, at) if locked_until else wrong
         if user.locked_until is not None and user.locked_until > at:
-            seconds = int((user.locked_until - at).total_seconds()) + 1
-            return LoginResult(None, f"连续输错密码次数过多,账户已暂时锁定,请 {seconds} 秒后再试", user.locked_until)
+            _burn(password)
+            return _locked(user.locked_until, at)
         try:
             _hasher.verify(user.password_hash, password or "")
         except (VerificationError, InvalidHashError):
@@ -202,6 +214,37 @@ def authenticate(store: Store, name: str, password: str, at: dt.datetime | None 
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
         return LoginResult(_info(s, user))
+
+
+def _burn(password: str | None) -> None:
+    """The work of checking a password, for answers that must take as long as a real check."""
+    try:
+        _hasher.verify(_DUMMY_HASH, password or "")
+    except VerificationError:
+        pass
+
+
+def _locked(until: dt.datetime, at: dt.datetime) -> LoginResult:
+    seconds = int((until - at).total_seconds()) + 1
+    return LoginResult(None, f"连续输错密码次数过多,账户已暂时锁定,请 {seconds} 秒后再试", until)
+
+
+_ghosts: dict[str, tuple[int, dt.datetime | None]] = {}
+_GHOSTS_KEPT = 10_000
+
+
+def _ghost_failure(name: str, at: dt.datetime) -> dt.datetime | None:
+    """Count a failure for a name that has no account, as for one that has; its lock, if any."""
+    failures, until = _ghosts.pop(name, (0, None))
+    if until is not None and until > at:
+        _ghosts[name] = (failures, until)
+        return until
+    failures += 1
+    lock = _lock_for(failures)
+    _ghosts[name] = (failures, at + lock if lock else None)
+    while len(_ghosts) > _GHOSTS_KEPT:
+        _ghosts.pop(next(iter(_ghosts)))
+    return None
 
 
 def one_time_password() -> str:

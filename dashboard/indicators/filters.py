@@ -91,7 +91,7 @@ def resolve_branch(conn: Connection, branch: str | int) -> tuple[int, str, str]:
     """A branch by id, code or exact name: (id, name, street code)."""
     token = str(branch).strip()
     cond = [Organisation.code == token, Organisation.name == token]
-    if token.isdigit():
+    if token.isdigit() and len(token) <= 9:  # an id; a longer number would overflow the database's integers
         cond.append(Organisation.id == int(token))
     rows = conn.execute(
         select(Organisation.id, Organisation.name, Organisation.street_code).where(or_(*cond))

@@ -66,8 +66,10 @@ class StoreStreets:
             t = T[table]
             self.of[kind] = {c: s for c, s in conn.execute(select(t.c.code, t.c.street_code))}
         self.links: dict[str, set[str]] = {}
+        self.homes: dict[str, str | None] = {}
         if people:
             p, o, vt = T["people"], T["organisations"], T["volunteer_teams"]
+            self.homes = {c: s for c, s in conn.execute(select(p.c.code, p.c.street_code))}
             m, vm = T["memberships"], T["volunteer_memberships"]
             for link, holder, fk in ((m, o, m.c.org_id), (vm, vt, vm.c.team_id)):
                 q = (select(p.c.code, holder.c.street_code).distinct()
@@ -112,7 +114,8 @@ def check_scope(conn: Connection, scope: tuple[str, ...], known_streets: dict[st
     if unknown:
         problems.error(f"负责街道「{'、'.join(unknown)}」不是现有的街道,不能导入")
         return
-    check = _Checker(conn, scope, known_streets, by_sheet, people="人员" in by_sheet)
+    check = _Checker(conn, scope, known_streets, by_sheet,
+                     people=any(name in by_sheet for name in ("人员", "组织关系", "志愿者")))
     ignored: dict[str, int] = {}
     for spec, row, v, old, status, diff in entries:
         where = {"file": row.file, "sheet": spec.name, "row": row.num}
@@ -200,6 +203,15 @@ class _Checker:
                 out.append(_Side(frozenset((stored,)), f"该行的{noun}「{code}」在现有数据中属于") if stored else None)
             after = self.after[kind].get(code)
             out.append(_Side(frozenset((after,)), f"该行的{noun}「{code}」属于") if after else None)
+            person = v.get("person_code")
+            if status == NEW and kind in (ORG, TEAM) and person in self.store.homes:
+                # joining a branch or team makes a person (without a home street) part of its street:
+                # an existing person of another street must not be drawn in that way
+                home = self.store.homes[person]
+                streets = frozenset((home,)) if home else frozenset(self.store.links.get(person, ()))
+                out.append(_Side(streets, f"该行的人员「{person}」属于",
+                                 f"该行的人员「{person}」既无居住街道,也不属于任何党组织或志愿队伍,只能由管理员添加"))
+                return spec.col("person_code").header if streets and not (streets & self.scope) else spec.col(fld).header, out
             return spec.col(fld).header, out
         column = spec.col("street_code").header
         out = []

@@ -354,3 +354,109 @@ def test_logins_and_failures_are_in_the_audit_trail_with_the_address(app, report
                 environ_base={"REMOTE_ADDR": "10.1.2.3"})
     kinds = {(e.action, e.user_name, e.address) for e in audit.entries(report_store, 50)}
     assert ("login", "audited", "127.0.0.1") in kinds and ("login-failed", "audited", "10.1.2.3") in kinds
+
+
+# --- what an attacker tried (a review of this code) ------------------------------------------------
+
+def test_a_branch_whose_sub_branches_lie_in_other_streets_shows_staff_only_their_own_street(clients, report_store):
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from dashboard.schema import Organisation
+
+    child = aliased(Organisation)
+    with report_store.engine.connect() as c:
+        parent_id, child_name = c.execute(
+            select(Organisation.id, child.name).join(child, child.parent_id == Organisation.id)
+            .where(Organisation.street_code == MINGSHUI, child.street_code != MINGSHUI).limit(1)).first()
+    _, page = layout_of(clients["staff"], f"/?branch={parent_id}")
+    assert "范围:" in page and child_name not in page
+    r = clients["staff"].get(f"/export/three-meetings.svg?branch={parent_id}&width=800")
+    assert r.status_code in (200, 503) and child_name not in r.get_data(as_text=True)
+
+
+def test_staff_asking_for_another_streets_branch_learn_nothing_of_it(clients, report_store):
+    from sqlalchemy import select
+
+    from dashboard.schema import Organisation
+
+    with report_store.engine.connect() as c:
+        other_id, other_name = c.execute(select(Organisation.id, Organisation.name)
+                                         .where(Organisation.street_code == SHUANGSHAN).limit(1)).first()
+    _, page = layout_of(clients["staff"], f"/?branch={other_id}")
+    assert "无权查看该党组织的数据" in page and other_name not in page
+    _, page = layout_of(clients["admin"], "/?branch=99999999999999999999999")
+    assert "未知的党组织" in page
+
+
+def test_logging_out_or_changing_the_password_ends_every_copy_of_the_session(app, report_store):
+    client = client_as(app, report_store, "leader", name="copied")
+    stolen = app.server.test_client()
+    cookie = client.get_cookie("zq_session")
+    stolen.set_cookie("zq_session", cookie.value, domain="localhost")
+    assert stolen.get("/api/version").status_code == 200
+    client.post("/logout", headers={"Origin": "http://localhost"})
+    assert stolen.get("/api/version").status_code == 401
+    users.set_password(report_store, "copied", PASSWORD)  # the CLI's passwd: also ends sessions
+    fresh = client_as(app, report_store, "leader", name="copied")
+    users.set_password(report_store, "copied", "another-pass-2")
+    assert fresh.get("/api/version").status_code == 401
+
+
+def test_guessing_the_old_password_on_the_password_page_counts_towards_the_lockout(app, report_store):
+    client = client_as(app, report_store, "leader", name="guessed")
+    csrf = re.search(r'csrf_token" value="([^"]+)"', client.get("/password").get_data(as_text=True)).group(1)
+    for _ in range(users.FREE_FAILURES + 1):
+        r = client.post("/password", data={"old_password": "guess-123", "new_password": "new-pass-42",
+                                           "new_password_again": "new-pass-42", "csrf_token": csrf})
+    assert "锁定" in r.get_data(as_text=True)
+    assert users.get_user(report_store, "guessed").locked_until is not None
+
+
+def test_a_name_without_an_account_is_answered_like_one_with_an_account(report_store):
+    users.add_user(report_store, "real-one", PASSWORD, "leader")
+    t0 = dt.datetime(2026, 11, 29, 9, 0)
+    answers = {}
+    for name in ("real-one", "no-such-user"):
+        for _ in range(users.FREE_FAILURES):
+            users.authenticate(report_store, name, "wrong-1", at=t0)
+        answers[name] = users.authenticate(report_store, name, "wrong-1", at=t0 + dt.timedelta(seconds=1)).reason
+    assert answers["real-one"] == answers["no-such-user"] and "锁定" in answers["real-one"]
+
+
+def test_a_link_session_gets_nothing_from_the_staff_pages_callback(app, report_store, secret):
+    from flask import g
+
+    from callbacks import overview
+
+    info, _ = links.create(report_store, secret, "embed", "map", "", 1)
+    with app.server.test_request_context("/", headers={"Host": "localhost"}):
+        g.principal = info.principal()
+        out = overview.apply_filter.__wrapped__ if hasattr(overview.apply_filter, "__wrapped__") else overview.apply_filter
+        result = out("", [SHUANGSHAN], "all", "12m", None, None, None, None, {}, {"version": 1}, {"query": ""})
+    assert all(v is overview.no_update for v in result.values())
+
+
+def test_opening_a_link_does_not_log_a_user_out(app, report_store, secret):
+    leader = client_as(app, report_store, "leader")
+    info, token = links.create(report_store, secret, "embed", "map", "", 1)
+    assert leader.get(f"/embed/map?link={token}").status_code == 302
+    assert leader.get("/data/template.xlsx").status_code == 200  # still the leader
+
+
+def test_a_flood_of_refused_posts_writes_one_audit_line_a_minute(app, report_store):
+    from callbacks import auth
+
+    auth.denials._last.clear()
+    before = len(audit.entries(report_store, 10_000, "denied"))
+    anon = app.server.test_client()
+    for _ in range(50):
+        anon.post("/login", data={}, headers={"Origin": "http://evil.example"}, environ_base={"REMOTE_ADDR": "10.6.6.6"})
+    assert len(audit.entries(report_store, 10_000, "denied")) == before + 1
+
+
+def test_odd_requests_get_a_sentence_not_a_server_error(app):
+    anon = app.server.test_client()
+    assert anon.get("/screen?link=%C3%A9.x").status_code == 403
+    r = anon.get("/_dash-component-suites/nothing/here.js")
+    assert r.status_code == 404 and "没有这个文件" in r.get_data(as_text=True)

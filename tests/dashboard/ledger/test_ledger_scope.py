@@ -196,7 +196,7 @@ def test_a_preview_is_applied_only_for_the_streets_it_was_checked_for(loaded):
 
 def test_apply_re_checks_the_scope_against_the_store_as_it_is_then(loaded):
     # a membership of ZZ2 is fine for 明水 staff … until the bureau moves ZZ2 to 双山
-    preview = check(loaded, _book(组织关系=[["RY3", "ZZ2", dt.date(2020, 1, 1), None]]), streets=STAFF)
+    preview = check(loaded, _book(组织关系=[["RY1", "ZZ2", dt.date(2020, 1, 1), None]]), streets=STAFF)
     assert preview.ok
     org = base_sheets()["党组织"][2]
     org[5] = SHUANGSHAN
@@ -280,3 +280,13 @@ def test_cli_street_option(loaded, tmp_path, capsys):
     out = tmp_path / "明水.xlsx"
     assert main(["export-data", "--out", str(out), "--street", MINGSHUI], settings) == 0
     assert _sheet_keys(out.read_bytes())["党组织"] == [("ZZ1",), ("ZZ2",)]
+
+
+def test_staff_may_not_draw_another_streets_person_into_their_street_by_a_membership(loaded):
+    """RY3 (双山, no home street) joined to a 明水 branch would then count as 明水's, and 明水 staff
+    could read and change them: refused, on the person code. A new person in the same import is fine."""
+    (e,) = _refused_whole(loaded, _book(组织关系=[["RY3", "ZZ2", dt.date(2020, 3, 1), dt.date(2020, 4, 1)]]))
+    assert (e.sheet, e.row, e.column) == ("组织关系", 2, "人员编码")
+    assert "该行的人员「RY3」属于街道“双山街道”" in e.message
+    (e,) = _refused_whole(loaded, _book(组织关系=[["RY2", "ZZ2", dt.date(2021, 3, 1), None]]))
+    assert e.column == "人员编码" and "RY2" in e.message
