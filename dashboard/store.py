@@ -85,7 +85,9 @@ def make_engine(url: str) -> Engine:
                 raise DisconnectionError("the SQLite file was replaced")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # pre-ping: a connection the server closed (a restart) is replaced, not handed to a page
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                         connect_args={"application_name": "zhangqiu-dashboard"})
 
 
 class Store:

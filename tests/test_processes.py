@@ -7,6 +7,7 @@ import http.cookiejar
 import json
 import re
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -121,3 +122,109 @@ def test_a_ledger_checked_on_one_process_is_confirmed_on_another_and_both_show_i
     finally:
         one.stop()
         two.stop()
+
+
+def _status(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def test_a_sqlite_file_that_disappears_and_comes_back_is_recovered_from_without_a_restart(tmp_path):
+    import datetime as dt
+    import shutil
+
+    from dashboard.demo import DemoRules, seed
+    from dashboard.store import Store
+
+    path = tmp_path / "store.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    seed(store, DemoRules(as_of=dt.date.today()))
+    store.dispose()
+    server = Server(store.url, refresh=1).start()
+    try:
+        browser = Browser(server.url)
+        browser.login()
+        assert browser.teams() > 0
+        shutil.move(path, tmp_path / "away.sqlite3")
+        for extra in ("-wal", "-shm"):
+            if (tmp_path / f"store.sqlite3{extra}").exists():
+                shutil.move(tmp_path / f"store.sqlite3{extra}", tmp_path / f"away.sqlite3{extra}")
+        assert _status(f"{server.url}/healthz") == (503, "store unreachable")  # the truth, not "ok"
+        assert not path.exists()  # and no empty store made in its place
+        shutil.move(tmp_path / "away.sqlite3", path)
+        for extra in ("-wal", "-shm"):
+            if (tmp_path / f"away.sqlite3{extra}").exists():
+                shutil.move(tmp_path / f"away.sqlite3{extra}", tmp_path / f"store.sqlite3{extra}")
+        assert _status(f"{server.url}/healthz") == (200, "ok")
+        assert browser.teams() > 0
+    finally:
+        server.stop()
+
+
+def test_a_redis_restart_is_recovered_from_and_pages_work_without_it(report_store, tmp_path):
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.skip("Redis tests need the redis-server binary")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def start():
+        proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return proc
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    redis = start()
+    server = Server(report_store.url, refresh=1, extra_env={"DASHBOARD_CACHE_URL": f"redis://127.0.0.1:{port}/0"}).start()
+    try:
+        browser = Browser(server.url)
+        browser.login()
+        teams = browser.teams()
+        assert _status(f"{server.url}/healthz") == (200, "ok")
+        redis.terminate()
+        redis.wait(10)
+        assert _status(f"{server.url}/healthz")[1].startswith("degraded: shared cache")
+        assert browser.teams() == teams  # pages keep working without the cache
+        redis = start()
+        time.sleep(6)  # the cache is tried again after its pause
+        assert _status(f"{server.url}/healthz") == (200, "ok") and browser.teams() == teams
+    finally:
+        server.stop()
+        redis.terminate()
+
+
+def test_a_postgresql_restart_is_recovered_from_without_a_restart_of_the_app(pg_store):
+    from sqlalchemy import create_engine, text
+
+    server = Server(pg_store.url, refresh=1).start()
+    try:
+        browser = Browser(server.url)
+        browser.login()
+        teams = browser.teams()
+        # what a restart does to the app: every connection it holds is closed by the server
+        admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
+        with admin.connect() as conn:
+            killed = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE application_name = 'zhangqiu-dashboard' AND pid <> pg_backend_pid()"))\
+                .scalar()
+        admin.dispose()
+        assert killed >= 1
+        assert _status(f"{server.url}/healthz") == (200, "ok")
+        assert browser.teams() == teams
+    finally:
+        server.stop()
