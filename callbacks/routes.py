@@ -17,6 +17,7 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, g, request, send_file
@@ -77,6 +78,30 @@ class ExportGate:
             self._admitted -= 1
 
 
+class ImageCache:
+    """Exported images by (panel, format, theme, size, filter, store version): at most ``max_bytes``."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
+        self.max_bytes, self._size = max_bytes, 0
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = data
+                self._size += len(data)
+            while self._size > self.max_bytes and self._items:
+                self._size -= len(self._items.popitem(last=False)[1])
+
+
 def busy() -> Response:
     return Response("导出繁忙,请稍后再试。\n", status=503, content_type="text/plain; charset=utf-8",
                     headers={"Retry-After": "5", "Cache-Control": "no-store"})
@@ -124,16 +149,13 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
     tabs = server.extensions[EXTENSION].settings.export_tabs
     gate = ExportGate(running=tabs + 1, waiting=4 * tabs)
 
+    images = ImageCache()
+    server.extensions["image_cache"] = images
+
     @server.route("/export/<path:name>")
     def export_image(name: str) -> Response:
-        if not gate.admit():
-            return busy()
-        try:
-            return _export_image(name)
-        finally:
-            gate.release()
-
-    def _export_image(name: str) -> Response:
+        """Checked and resolved first (cheap); an image already made for the same panel, filter,
+        size and store version comes from memory; a new one waits its turn at the gate."""
         panel_id, dot, fmt = name.rpartition(".")
         try:
             if not dot:
@@ -145,20 +167,29 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
                                    request.args.get("height"), request.args.get("scale"))
             svc = runtime().service
             f = request_filter(svc)
-            fig = export.export_figure(panel_id, svc, f, None, theme, size)
-            data = export.render(fig, fmt, size.width, size.height, size.scale)
+            version = svc.version().version
         except (export.ExportError, FilterError) as exc:
             return _text(str(exc), 400)
-        except export.RenderUnavailable as exc:
-            log.error("export unavailable: %s", exc)
-            return _text(str(exc), 503)
-        except Exception:
-            log.exception("export of %s failed", name)
-            return _text("导出失败:渲染图片时出错,请稍后再试", 503)
-        return Response(data, mimetype=IMAGE_MIME[fmt], headers={
-            "Content-Disposition": export.content_disposition(panel_id, f, fmt),
-            "Cache-Control": "private, max-age=60",
-        })
+        headers = {"Content-Disposition": export.content_disposition(panel_id, f, fmt),
+                   "Cache-Control": "private, max-age=60"}
+        key = repr((panel_id, fmt, theme, size, f, version))
+        data = images.get(key)
+        if data is None:
+            if not gate.admit():
+                return busy()
+            try:
+                fig = export.export_figure(panel_id, svc, f, version, theme, size)
+                data = export.render(fig, fmt, size.width, size.height, size.scale)
+            except export.RenderUnavailable as exc:
+                log.error("export unavailable: %s", exc)
+                return _text(str(exc), 503)
+            except Exception:
+                log.exception("export of %s failed", name)
+                return _text("导出失败:渲染图片时出错,请稍后再试", 503)
+            finally:
+                gate.release()
+            images.put(key, data)
+        return Response(data, mimetype=IMAGE_MIME[fmt], headers=headers)
 
     @server.route("/briefing")
     def briefing_page() -> Response:

@@ -312,3 +312,13 @@ def test_two_imports_of_the_same_records_at_once_get_a_chinese_message_not_a_dat
     message = text_of(failed[MESSAGE])
     assert "另一次导入刚刚修改了同样的记录" in message and "UNIQUE" not in message and "IntegrityError" not in message
     assert failed[CONFIRM_DISABLED] is False  # check and confirm again
+
+
+def test_one_check_at_a_time_per_user_and_two_in_all():
+    slots = cb.CheckSlots(at_once=2)
+    assert slots.take("alice") is None
+    assert "上一次检查还在进行" in slots.take("alice")
+    assert slots.take("bob") is None
+    assert "其他人的台账正在检查" in slots.take("carol")
+    slots.give("alice")
+    assert slots.take("carol") is None and slots.take("alice") is not None

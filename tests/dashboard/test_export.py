@@ -247,3 +247,16 @@ def test_captioned_charts_move_their_legend_right_and_keep_room_for_the_caption(
     assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
     assert fig.layout.margin.t >= 80 and fig.layout.width == 1600 and fig.layout.height == 900
     assert "截至日:2020-07-01" in fig.layout.title.subtitle.text
+
+
+def test_the_same_image_is_rendered_once_per_store_version(client, monkeypatch):
+    from dashboard import export as export_module
+
+    calls = []
+    real = export_module.render
+    monkeypatch.setattr(export_module, "render", lambda *a, **k: calls.append(1) or real(*a, **k))
+    url = "/export/volunteers-by-team.svg?as_of=2020-07-01&width=640&height=400"
+    first, again = client.get(url), client.get(url)
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    assert len(calls) == 1
+    assert client.get(url.replace("640", "660")).status_code == 200 and len(calls) == 2  # another size: drawn
