@@ -56,4 +56,7 @@ def serve(app, settings: Settings) -> None:
                                         settings.threads)
     waitress_serve(AccessLog(app.server), host=settings.host, port=settings.port, threads=settings.threads,
                    ident="", clear_untrusted_proxy_headers=True, channel_timeout=120,
+                   # every page keeps a connection open (keep-alive, a poll every few seconds): a
+                   # bureau's screens and staff are a few hundred, beyond waitress's 100
+                   connection_limit=1000, backlog=2048,
                    max_request_body_size=settings.request_max_mb * 1024 * 1024)
