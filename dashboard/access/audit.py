@@ -16,7 +16,7 @@ ACTION_NAMES = {
     "import-check": "台账检查", "import-confirm": "台账导入", "import-refused": "台账导入被拒绝",
     "export-data": "导出台账数据", "link-create": "生成链接", "link-revoke": "撤销链接",
     "user-add": "新建用户", "user-passwd": "重设密码", "user-disable": "停用用户", "user-enable": "启用用户",
-    "user-streets": "分配街道", "denied": "拒绝访问",
+    "user-streets": "分配街道", "denied": "拒绝访问", "store-backup": "备份数据库", "store-restore": "恢复数据库",
 }
 
 
