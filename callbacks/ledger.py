@@ -70,8 +70,9 @@ EXPIRED = "预览已失效(超过 30 分钟、已取消或不是您的预览),�
 # --- plain functions (the callbacks below only dispatch to them) -------------------------------
 
 def import_limits() -> Limits:
-    """The per-file size limit: the setting ``DASHBOARD_IMPORT_MAX_MB``, as for the CLI."""
-    return Limits(max_bytes=runtime().settings.import_max_mb * 1024 * 1024)
+    """The limits of one import: ``DASHBOARD_IMPORT_MAX_MB`` per file and ``DASHBOARD_IMPORT_MAX_ROWS``, as for the CLI."""
+    settings = runtime().settings
+    return Limits(max_bytes=settings.import_max_mb * 1024 * 1024, max_rows=settings.import_max_rows)
 
 
 def decode_uploads(contents, filenames) -> list[tuple[str, bytes]]:

@@ -72,6 +72,8 @@ class Settings:
                                              "space-separated origins allowed to frame `/embed/…` pages", _words)
     import_max_mb: int = setting(20, "DASHBOARD_IMPORT_MAX_MB", "the largest ledger file accepted (CLI and `/data`)",
                                  _whole(1))
+    import_max_rows: int = setting(200_000, "DASHBOARD_IMPORT_MAX_ROWS",
+                                   "the most rows one import may hold (all sheets together); reading stops there", _whole(1))
     chromium: str | None = setting(None, ("BROWSER_PATH", "DASHBOARD_CHROMIUM"),
                                    "the Chromium that renders image exports and PDFs",
                                    shown="`/usr/bin/chromium`")

@@ -15,8 +15,8 @@ rows of those streets are written or exported (:mod:`dashboard.ledger.scope`).
 """
 from dashboard.ledger.contract import SHEETS
 from dashboard.ledger.plan import SheetCounts
-from dashboard.ledger.problems import Problem
-from dashboard.ledger.reader import DEFAULT_MAX_BYTES, Limits
+from dashboard.ledger.problems import DEFAULT_MAX_PROBLEMS, Problem
+from dashboard.ledger.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNPACKED, Limits
 from dashboard.ledger.service import (
     APPLIED,
     FAILED,
@@ -35,7 +35,8 @@ from dashboard.ledger.service import (
 from dashboard.ledger.workbook import build_template, export_workbook
 
 __all__ = [
-    "SHEETS", "SheetCounts", "Problem", "Limits", "DEFAULT_MAX_BYTES", "Preview",
+    "SHEETS", "SheetCounts", "Problem", "Limits", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_ROWS", "DEFAULT_MAX_CELLS",
+    "DEFAULT_MAX_UNPACKED", "DEFAULT_MAX_PROBLEMS", "Preview",
     "LedgerError", "LedgerValidationError", "LedgerApplyError", "LedgerScopeError",
     "APPLIED", "UNCHANGED", "REJECTED", "FAILED",
     "check", "apply", "import_files", "import_log", "export_workbook", "build_template",

@@ -79,7 +79,7 @@ def import_command(args, store, settings: Settings) -> int:
 
     store.migrate()
     progress = Progress()
-    limits = Limits(max_bytes=(args.max_mb or settings.import_max_mb) * 1024 * 1024)
+    limits = Limits(max_bytes=(args.max_mb or settings.import_max_mb) * 1024 * 1024, max_rows=settings.import_max_rows)
     try:
         preview = import_files(store, list(args.files), dry_run=args.dry_run, user=args.user,
                                limits=limits, progress=progress, streets=_streets(args))

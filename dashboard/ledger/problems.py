@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 ERROR, NOTICE = "error", "notice"
+# the problems one check keeps (all are counted); a preview lists these and says how many more there are
+DEFAULT_MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -41,30 +43,56 @@ class Problem:
 
 
 class Problems:
-    """A bounded list of problems: all are counted, the first ``limit`` of each level are kept."""
+    """A bounded list of problems: every one is counted, the first ``limit`` are kept (when the list
+    is full an error takes the place of a kept notice), so a preview stays small however bad the
+    files are. :meth:`listed` adds one line saying how many more there are."""
 
-    def __init__(self, limit: int = 1000):
-        self.limit = limit
+    def __init__(self, limit: int = DEFAULT_MAX_PROBLEMS):
+        self.limit = max(1, limit)
         self.items: list[Problem] = []
         self.errors = 0
         self.notices = 0
+        self._kept_notices = 0
 
     def add(self, level: str, message: str, *, file=None, sheet=None, row=None, column=None) -> None:
         if level == ERROR:
             self.errors += 1
-            kept = self.errors
         else:
             self.notices += 1
-            kept = self.notices
-        if kept <= self.limit:
+        if len(self.items) < self.limit:
             self.items.append(Problem(level, message, file, sheet, row, column))
+            self._kept_notices += level != ERROR
+        elif level == ERROR and self._kept_notices:
+            # the list is full: the error replaces the last notice kept
+            i = next(i for i in range(len(self.items) - 1, -1, -1) if not self.items[i].is_error)
+            del self.items[i]
+            self.items.append(Problem(level, message, file, sheet, row, column))
+            self._kept_notices -= 1
 
     def error(self, message: str, **where) -> None:
         self.add(ERROR, message, **where)
+
+    def error_first(self, message: str, *, file=None, sheet=None, row=None, column=None) -> None:
+        """An error that heads the list however full it is (e.g. why reading stopped)."""
+        self.errors += 1
+        self.items.insert(0, Problem(ERROR, message, file, sheet, row, column))
+        if len(self.items) > self.limit:
+            self._kept_notices -= not self.items.pop().is_error
 
     def notice(self, message: str, **where) -> None:
         self.add(NOTICE, message, **where)
 
     @property
+    def total(self) -> int:
+        return self.errors + self.notices
+
+    @property
     def omitted(self) -> int:
-        return max(0, self.errors - self.limit) + max(0, self.notices - self.limit)
+        return self.total - len(self.items)
+
+    def listed(self) -> list[Problem]:
+        """The problems kept, and, when some were left out, one line saying so (a notice: it is
+        not itself a problem, and ``errors`` and ``notices`` do not count it)."""
+        if not self.omitted:
+            return list(self.items)
+        return [*self.items, Problem(NOTICE, f"还有更多问题未列出(共发现至少 {self.total:,} 个),请先改正上面的问题再上传")]

@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -33,9 +34,18 @@ from dashboard.ledger.contract import (
     Col,
     Sheet,
 )
-from dashboard.ledger.problems import Problems
+from dashboard.ledger.problems import DEFAULT_MAX_PROBLEMS, Problems
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# what one import may hold (all files and sheets together); reading stops as soon as one is passed
+DEFAULT_MAX_ROWS = 200_000         # rows with data below a header row (DASHBOARD_IMPORT_MAX_ROWS)
+DEFAULT_MAX_CELLS = 5_000_000      # cells in the files, empty formatted ones included
+# what one .xlsx may unpack to: about 5,000,000 cells at 40 bytes each (a real ledger packs about 15:1)
+DEFAULT_MAX_UNPACKED = 200 * 1024 * 1024
+DEFAULT_MAX_RATIO = 100            # uncompressed : compressed, of any part of a workbook that is read
+RATIO_FLOOR = 1024 * 1024          # parts smaller than this are not judged by their ratio
+WHOLE_PART_MAX = 32 * 1024 * 1024  # parts read whole (workbook, relationships, styles): real ones are a few KB
+READ_CHUNK = 64 * 1024
 HEADER_SCAN_ROWS = 10
 # optional columns whose empty cell means a value, not "nothing"
 DEFAULTS = {"co_built": False, "standardised": False, "participants": 0, "hours": 0.0}
@@ -45,13 +55,52 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 @dataclass(frozen=True)
 class Limits:
-    """How much an import may hold. ``max_bytes`` is per file; a file above it is refused."""
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_problems: int = 1000
+    """How much an import may hold, and so how much work checking it may cost.
 
-    @property
-    def max_unpacked(self) -> int:
-        return self.max_bytes * 15
+    ``max_bytes`` is per file (a file above it is refused unread); ``max_rows`` (rows with data) and
+    ``max_cells`` (every cell in the files, empty formatted ones included) are for the whole import,
+    all files and sheets together, and are enforced while reading: reading stops at the first row or
+    cell past them. ``max_unpacked`` and ``max_ratio`` are per workbook, judged from the zip's
+    directory before anything is decompressed and again while decompressing."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_cells: int = DEFAULT_MAX_CELLS
+    max_unpacked: int = DEFAULT_MAX_UNPACKED
+    max_ratio: int = DEFAULT_MAX_RATIO
+    max_problems: int = DEFAULT_MAX_PROBLEMS
+
+
+class TooMuch(Exception):
+    """Reading stopped at a limit; the message is for the user. Nothing of the import is kept."""
+
+    def __init__(self, message: str, sheet: str | None = None):
+        super().__init__(message)
+        self.sheet = sheet
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:,.0f} MB" if size >= 10 * 1048576 else f"{size / 1048576:,.1f} MB"
+
+
+class _Budget:
+    """The rows and cells one import may still read (all files and sheets together)."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+
+    def row(self) -> None:
+        self.rows += 1
+        if self.rows > self.limits.max_rows:
+            raise TooMuch(f"文件中的数据超过上限:最多 {self.limits.max_rows:,} 行(DASHBOARD_IMPORT_MAX_ROWS),未导入任何数据;"
+                          "上限按一次导入的所有文件和工作表合计,请拆分为几次导入")
+
+    def cell(self, n: int = 1) -> None:
+        self.cells += n
+        if self.cells > self.limits.max_cells:
+            raise TooMuch(f"文件中的数据超过上限:最多 {self.limits.max_cells:,} 个单元格(含设置了格式的空单元格),未导入任何数据;"
+                          "请删除多余的空行空列后另存,或拆分为几次导入")
 
 
 class Row:
@@ -103,37 +152,191 @@ def _cell(ref: str) -> tuple[int, int]:
     return int(m[2]), _col_index(m[1])
 
 
-_ROW_HIDDEN = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_ROW_R = re.compile(rb'\br="(\d+)"')
-_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z$]+\d+(?::[A-Z$]+\d+)?)"')
-_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f\b')
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW_TAG, _CELL_TAG, _VALUE_TAG, _FORMULA_TAG = f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}f"
+_INLINE_TAG, _TEXT_TAG, _RUN_TAG, _MERGE_TAG = f"{_NS}is", f"{_NS}t", f"{_NS}r", f"{_NS}mergeCell"
+MAX_MERGES_KEPT = 2000  # each is an error below the header row; more than the problems shown is no use
+
+
+class _Formula:
+    """The value of a cell that holds a formula (its cached value may be stale, so it is not used)."""
+
+    def __repr__(self) -> str:
+        return "<formula>"
+
+
+FORMULA = _Formula()
 
 
 @dataclass
 class _XmlFacts:
+    """What a sheet says besides its cells; collected while its rows are read."""
     hidden_rows: list[int] = field(default_factory=list)
     merged: list[tuple[str, int, int, int, int]] = field(default_factory=list)  # ref, r1, c1, r2, c2
-    formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _scan_sheet_xml(xml: bytes) -> _XmlFacts:
-    facts = _XmlFacts()
-    for m in _ROW_HIDDEN.finditer(xml):
-        attrs = m.group(1)
-        if _HIDDEN.search(attrs):
-            r = _ROW_R.search(attrs)
-            if r:
-                facts.hidden_rows.append(int(r.group(1)))
-    for m in _MERGE.finditer(xml):
-        ref = m.group(1).decode()
-        a, _, b = ref.partition(":")
-        r1, c1 = _cell(a)
-        r2, c2 = _cell(b or a)
-        facts.merged.append((ref, r1, c1, r2, c2))
-    for m in _FORMULA.finditer(xml):
-        facts.formulas.add(_cell(m.group(1).decode()))
-    return facts
+@dataclass
+class _Book:
+    """What every sheet of a workbook needs to type its cells (openpyxl's date conversions included,
+    so that openpyxl is imported only when a workbook is read)."""
+    strings: list = field(default_factory=list)
+    date_styles: frozenset = frozenset()
+    timedelta_styles: frozenset = frozenset()
+    epoch: object = None
+    from_excel: object = None
+    from_iso: object = None
+
+
+class _Counted:
+    """A decompressing stream that stops with :class:`TooMuch` past the workbook's budget or the
+    part's declared size: the zip's directory is checked before, this holds even if it lies."""
+
+    def __init__(self, raw, declared: int, unpacked: list[int], limits: Limits):
+        self.raw, self.declared, self.unpacked, self.limits = raw, declared, unpacked, limits
+        self.read_bytes = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(READ_CHUNK if n is None or n < 0 else min(n, READ_CHUNK))
+        self.read_bytes += len(data)
+        self.unpacked[0] += len(data)
+        if self.read_bytes > self.declared or self.unpacked[0] > self.limits.max_unpacked:
+            raise TooMuch(f"工作簿解压后超过上限 {_mb(self.limits.max_unpacked)}(或与其目录不符,疑为「压缩炸弹」),"
+                          "已停止读取,未导入任何数据;请用 Excel 打开后另存为 .xlsx,或拆分后导入")
+        return data
+
+
+def _column(ref: str) -> int:
+    """The column number of a cell reference (``XFD7`` → 16384), from its letters only."""
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    if not 1 <= n <= 16384:
+        raise ValueError(f"bad cell reference {ref!r}")
+    return n
+
+
+def _inline_text(node) -> str:
+    """An inline string's text: its plain part and its rich-text runs, without phonetic guides (rPh)."""
+    parts = []
+    for child in node:
+        if child.tag == _TEXT_TAG:
+            parts.append(child.text or "")
+        elif child.tag == _RUN_TAG:
+            parts.append(child.findtext(_TEXT_TAG) or "")
+    return "".join(parts)
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text or "E" in text or "e" in text else int(text)
+
+
+def _cell_value(c, book: _Book) -> object:
+    """A cell element's value as openpyxl gives it (numbers, text, dates, booleans), FORMULA, or None."""
+    if c.find(_FORMULA_TAG) is not None:
+        return FORMULA
+    kind = c.get("t", "n")
+    if kind == "inlineStr":
+        node = c.find(_INLINE_TAG)
+        return None if node is None else _inline_text(node)
+    text = c.findtext(_VALUE_TAG)
+    if not text:
+        return None
+    if kind == "n":
+        value = _number(text)
+        style = c.get("s")
+        if style and int(style) in book.date_styles:
+            try:
+                return book.from_excel(value, book.epoch, timedelta=int(style) in book.timedelta_styles)
+            except (OverflowError, ValueError):
+                return value  # out of any date's range: the column's check says so
+        return value
+    if kind == "s":
+        return book.strings[int(text)]
+    if kind == "b":
+        return text.strip() not in ("0", "false")
+    if kind == "d":
+        return book.from_iso(text)
+    return text  # "str" (a formula's text result) and "e" (an error such as #N/A)
+
+
+class _SheetRows:
+    """The rows of one worksheet's XML, streamed: (row number, {column index from 0: value}) for the
+    rows the file actually holds. Neither the sheet's declared size (``<dimension>``) nor missing
+    or empty rows and cells cost anything beyond the bytes they take; each cell element and each
+    row without cells counts against the import's cell budget as it is read. Hidden rows and
+    merged ranges are collected into ``facts`` on the way."""
+
+    def __init__(self, source, book: _Book, budget: _Budget, facts: _XmlFacts):
+        self.source, self.book, self.budget, self.facts = source, book, budget, facts
+        self.wanted: set[int] | None = None  # column indexes whose values are needed; None: all
+
+    def narrow(self, columns) -> None:
+        self.wanted = set(columns)
+
+    def __iter__(self):
+        from xml.etree.ElementTree import XMLPullParser
+
+        parser = XMLPullParser(events=("start", "end"))
+        stack: list = []  # the open elements
+        num = col = width = 0
+        cells: dict[int, object] = {}
+        hidden = False
+        while True:
+            chunk = self.source.read(READ_CHUNK)
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+            for event, el in parser.read_events():
+                if event == "start":
+                    stack.append(el)
+                    if el.tag == _ROW_TAG:
+                        r = el.get("r")
+                        num = int(float(r)) if r else num + 1
+                        hidden = el.get("hidden") in ("1", "true")
+                        col, width, cells = 0, 0, {}
+                    continue
+                stack.pop()
+                tag = el.tag
+                if tag == _CELL_TAG:
+                    self.budget.cell()
+                    width += 1
+                    ref = el.get("r")
+                    col = _column(ref) if ref else col + 1
+                    if self.wanted is None or col - 1 in self.wanted:
+                        value = _cell_value(el, self.book)
+                        if value is not None:
+                            cells[col - 1] = value
+                    if stack:
+                        stack[-1].clear()  # the row keeps no cells (its attributes were read at its start)
+                    continue
+                if tag == _ROW_TAG:
+                    if cells:
+                        if hidden:
+                            self.facts.hidden_rows.append(num)
+                    if not width:
+                        self.budget.cell()  # a row without cells costs as much as a cell
+                    if stack:
+                        stack[-1].clear()
+                    yield num, cells
+                    continue
+                if tag == _MERGE_TAG and len(self.facts.merged) < MAX_MERGES_KEPT:
+                    ref = (el.get("ref") or "").replace("$", "")
+                    a, _, b = ref.partition(":")
+                    try:
+                        r1, c1 = _cell(a)
+                        r2, c2 = _cell(b or a)
+                    except ValueError:
+                        pass
+                    else:
+                        self.facts.merged.append((ref, r1, c1, r2, c2))
+                if 0 < len(stack) <= 2:
+                    stack[-1].clear()  # whatever else the sheet holds is not kept either
+            if not chunk:
+                return
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -150,10 +353,11 @@ def _ranges(numbers: list[int]) -> str:
 
 
 class _SheetReader:
-    """Turns the raw rows of one sheet (an iterator of (row number, tuple)) into typed rows."""
+    """Turns the raw rows of one sheet (an iterator of (row number, {column index from 0: value}))
+    into typed rows; every row with data counts against the import's row budget as it is read."""
 
-    def __init__(self, spec: Sheet, file: str, problems: Problems, progress=None):
-        self.spec, self.file, self.problems, self.progress = spec, file, problems, progress
+    def __init__(self, spec: Sheet, file: str, problems: Problems, budget: _Budget, progress=None):
+        self.spec, self.file, self.problems, self.budget, self.progress = spec, file, problems, budget, progress
         self.data = SheetData(spec, file)
         self.columns: dict[int, Col] = {}
         self.header_row: int | None = None
@@ -161,14 +365,14 @@ class _SheetReader:
     def where(self, row: int | None = None, column: str | None = None) -> dict:
         return {"file": self.file, "sheet": self.spec.name, "row": row, "column": column}
 
-    def find_header(self, num: int, cells: tuple) -> bool:
-        names = [_norm_header(c) for c in cells]
-        if not any(n in self.spec.headers for n in names):
+    def find_header(self, num: int, cells: dict) -> bool:
+        names = {i: _norm_header(cells[i]) for i in sorted(cells) if cells[i] is not FORMULA}
+        if not any(n in self.spec.headers for n in names.values()):
             return False
         self.header_row = num
         seen: dict[str, int] = {}
         extra = []
-        for i, name in enumerate(names, start=1):
+        for i, name in names.items():
             if name is None:
                 continue
             col = self.spec.headers.get(name)
@@ -179,7 +383,7 @@ class _SheetReader:
                 self.problems.error(f"列名「{name}」重复出现", **self.where(num, name))
                 continue
             seen[name] = i
-            self.columns[i - 1] = col
+            self.columns[i] = col
         for col in self.spec.cols:
             if col.required and col.header not in seen:
                 self.problems.error("缺少必填列", **self.where(num, col.header))
@@ -194,16 +398,21 @@ class _SheetReader:
         return True
 
     def read(self, rows, facts: _XmlFacts | None = None) -> SheetData | None:
-        for num, cells in rows:
-            if self.header_row is None:
-                if num > HEADER_SCAN_ROWS:
-                    break
-                if cells and self.find_header(num, cells):
+        try:
+            for num, cells in rows:
+                if self.header_row is None:
+                    if num > HEADER_SCAN_ROWS:
+                        break
+                    if cells and self.find_header(num, cells) and hasattr(rows, "narrow"):
+                        rows.narrow(self.columns)  # from here on only the ledger's columns are typed
                     continue
-                continue
-            self.row(num, cells, facts)
-            if self.progress and num % 5000 == 0:
-                self.progress(f"读取「{self.spec.name}」", num, None)
+                if cells:
+                    self.row(num, cells)
+                if self.progress and num % 5000 == 0:
+                    self.progress(f"读取「{self.spec.name}」", num, None)
+        except TooMuch as stop:
+            stop.sheet = stop.sheet or self.spec.name
+            raise
         if self.header_row is None:
             self.problems.error(
                 f"前{HEADER_SCAN_ROWS}行中找不到列名行(应含 {'、'.join(c.header for c in self.spec.cols[:4])} 等)",
@@ -224,15 +433,20 @@ class _SheetReader:
         if hidden:
             self.problems.notice(f"第 {_ranges(hidden)} 行为隐藏行,已照常检查和导入", **self.where())
 
-    def row(self, num: int, cells: tuple, facts: _XmlFacts | None) -> None:
-        values: dict = dict.fromkeys(self.data.fields)
-        empty = True
+    def row(self, num: int, cells: dict) -> None:
+        present = []
         for i, col in self.columns.items():
-            raw = cell_values.clean(cells[i]) if i < len(cells) else None
-            if raw is None:
-                continue
-            empty = False
-            if facts is not None and (num, i + 1) in facts.formulas:
+            raw = cells.get(i)
+            if raw is not None and raw is not FORMULA:
+                raw = cell_values.clean(raw)
+            if raw is not None:
+                present.append((col, raw))
+        if not present:
+            return  # empty rows are skipped, and not counted
+        self.budget.row()  # stops reading past the import's row limit, before this row costs anything
+        values: dict = dict.fromkeys(self.data.fields)
+        for col, raw in present:
+            if raw is FORMULA:
                 self.problems.error("单元格含公式,请复制后「选择性粘贴为数值」再导入", **self.where(num, col.header))
                 continue
             try:
@@ -240,8 +454,6 @@ class _SheetReader:
             except cell_values.Bad as exc:
                 self.problems.error(str(exc), **self.where(num, col.header))
                 values[col.field] = _INVALID
-        if empty:
-            return  # empty rows are skipped
         for fld, default in DEFAULTS.items():
             if fld in values and values[fld] is None:
                 values[fld] = default
@@ -327,14 +539,20 @@ def file_info(name: str, data: bytes) -> FileInfo:
 
 
 def read_files(files, limits: Limits, problems: Problems, progress=None) -> tuple[list[SheetData], list[FileInfo]]:
-    """Read every (file name, bytes); problems go to ``problems``; never raises on bad input."""
+    """Read every (file name, bytes); problems go to ``problems``; never raises on bad input.
+
+    Past a limit of :class:`Limits` reading stops at once: one error says which, and no rows are
+    returned (so nothing can be written)."""
+    files = [(PurePath(name).name or "未命名文件", data) for name, data in files]
+    infos = [file_info(name, data) for name, data in files]
+    budget = _Budget(limits)
     out: list[SheetData] = []
-    infos: list[FileInfo] = []
     for name, data in files:
-        name = PurePath(name).name or "未命名文件"
-        infos.append(file_info(name, data))
         try:
-            out.extend(_read_one(name, data, limits, problems, progress))
+            out.extend(_read_one(name, data, limits, problems, progress, budget))
+        except TooMuch as stop:
+            problems.error_first(str(stop), file=name, sheet=stop.sheet)
+            return [], infos
         except Exception as exc:  # noqa: BLE001 - a broken file must never take the app down
             problems.error(f"无法读取该文件({type(exc).__name__}),请用 Excel 打开后另存为 .xlsx 再试", file=name)
     if not out and not problems.errors:
@@ -342,7 +560,7 @@ def read_files(files, limits: Limits, problems: Problems, progress=None) -> tupl
     return out, infos
 
 
-def _read_one(name: str, data: bytes, limits: Limits, problems: Problems, progress) -> list[SheetData]:
+def _read_one(name: str, data: bytes, limits: Limits, problems: Problems, progress, budget: _Budget) -> list[SheetData]:
     where = {"file": name}
     if len(data) > limits.max_bytes:
         problems.error(
@@ -359,10 +577,10 @@ def _read_one(name: str, data: bytes, limits: Limits, problems: Problems, progre
             problems.error("这是旧版 Excel(.xls)或其他 Office 文件:请在 Excel 中另存为 .xlsx 再导入", **where)
         return []
     if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(name, data, limits, problems, progress)
+        return _read_xlsx(name, data, limits, problems, progress, budget)
     suffix = PurePath(name).suffix.lower()
     if suffix in (".csv", ".txt"):
-        return _read_csv(name, data, problems, progress)
+        return _read_csv(name, data, problems, progress, budget)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         problems.error("文件扩展名是 Excel,但内容不是 Excel 工作簿(可能是改了扩展名的其他文件)", **where)
     else:
@@ -370,14 +588,38 @@ def _read_one(name: str, data: bytes, limits: Limits, problems: Problems, progre
     return []
 
 
-def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progress) -> list[SheetData]:
+_WHOLE_PARTS = ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml")
+
+
+def _too_packed(archive: zipfile.ZipFile, parts, limits: Limits) -> str | None:
+    """Why the zip's directory alone refuses these parts (None: it does not), before any is unpacked."""
+    infos = [archive.getinfo(p) for p in parts]
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            return (f"工作簿中的「{info.filename}」压缩比高达 {ratio:,.0f}:1,超过上限 {limits.max_ratio}:1,疑为「压缩炸弹」,"
+                    "未解压读取,未导入任何数据;请用 Excel 打开后另存为 .xlsx 再试")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > limits.max_unpacked:
+        return (f"工作簿解压后达 {_mb(unpacked)},超过上限 {_mb(limits.max_unpacked)},未解压读取,未导入任何数据;"
+                "请删除多余的空行空列后另存,或拆分后导入")
+    return None
+
+
+def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progress, budget: _Budget) -> list[SheetData]:
+    """A workbook, its parts' sizes judged from the zip's directory before anything is unpacked;
+    sheets that are not the ledger's are not read at all, ledger sheets are streamed."""
     import warnings
 
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.xml.constants import SHARED_STRINGS
 
     where = {"file": name}
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        archive = reader.archive
         names = set(archive.namelist())
     except zipfile.BadZipFile:
         problems.error("文件已损坏,不是完整的 .xlsx 工作簿", **where)
@@ -385,48 +627,70 @@ def _read_xlsx(name: str, data: bytes, limits: Limits, problems: Problems, progr
     if "xl/workbook.xml" not in names:
         problems.error("这不是 Excel 工作簿(可能是改了扩展名的 Word 或压缩文件)", **where)
         return []
-    unpacked = sum(i.file_size for i in archive.infolist())
-    if unpacked > limits.max_unpacked:
-        problems.error(f"工作簿解压后达 {unpacked / 1048576:.0f} MB,超过上限,请拆分后导入", **where)
+    for part in _WHOLE_PARTS:
+        if part in names and archive.getinfo(part).file_size > WHOLE_PART_MAX:
+            problems.error(f"工作簿中的「{part}」解压后达 {_mb(archive.getinfo(part).file_size)},远超正常大小,未导入任何数据;"
+                           "请用 Excel 打开后另存为 .xlsx 再试", **where)
+            return []
+    reason = _too_packed(archive, [p for p in _WHOLE_PARTS if p in names], limits)
+    if reason:
+        problems.error(reason, **where)
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            reader.read_manifest()
+            reader.read_workbook()
+            apply_stylesheet(archive, reader.wb)
+            sheets = list(reader.parser.find_sheets())
         except Exception as exc:  # noqa: BLE001
             problems.error(f"工作簿无法打开({type(exc).__name__}),请用 Excel 打开后另存为 .xlsx 再试", **where)
             return []
-        out = []
-        try:
-            for ws in wb.worksheets:
-                title = (ws.title or "").strip()
-                spec = BY_NAME.get(title)
-                if spec is None:
-                    if title not in SILENT_SHEETS:
-                        problems.notice(f"工作表「{title}」不属于台账格式,已忽略", **where)
-                    continue
-                path = getattr(ws, "_worksheet_path", None)
-                facts = _scan_sheet_xml(archive.read(path)) if path in names else _XmlFacts()
-                if getattr(ws, "sheet_state", "visible") != "visible":
-                    problems.notice("该工作表处于隐藏状态,已照常导入", file=name, sheet=spec.name)
-                if not _trust_dimensions(ws):
-                    ws.reset_dimensions()  # costs a second pass over the sheet
-                reader = _SheetReader(spec, name, problems, progress)
-                rows = enumerate(ws.iter_rows(values_only=True), start=1)
-                sheet = reader.read(rows, facts)
-                if sheet is not None:
-                    out.append(sheet)
-        finally:
-            wb.close()
-    return out
-
-
-def _trust_dimensions(ws) -> bool:
-    """Whether the sheet's own <dimension> tag can be used (some writers leave it at A1)."""
+    wb = reader.wb
+    wanted = []  # (spec, part, visible)
+    for sheet, rel in sheets:
+        title = (sheet.name or "").strip()
+        spec = BY_NAME.get(title)
+        if rel.target not in names:
+            continue  # a sheet without its part (as openpyxl skips it)
+        if spec is None or "chartsheet" in (rel.Type or ""):
+            if title not in SILENT_SHEETS:
+                problems.notice(f"工作表「{title}」不属于台账格式,已忽略", **where)
+            continue
+        wanted.append((spec, rel.target, (sheet.state or "visible") == "visible"))
+    strings_part = reader.package.find(SHARED_STRINGS)
+    strings_path = strings_part.PartName[1:] if strings_part is not None else None
+    if strings_path not in names:
+        strings_path = None
+    parts = [p for _, p, _ in wanted] + ([strings_path] if strings_path and wanted else [])
+    reason = _too_packed(archive, list(dict.fromkeys(parts)), limits)
+    if reason:
+        problems.error(reason, **where)
+        return []
+    unpacked = [0]  # bytes unpacked so far, all streamed parts of this workbook together
     try:
-        return (ws._max_row or 0) > 1 or (ws._max_column or 0) > 1
-    except AttributeError:
-        return False
+        book = _Book(date_styles=frozenset(getattr(wb, "_date_formats", ()) or ()),
+                     timedelta_styles=frozenset(getattr(wb, "_timedelta_formats", ()) or ()), epoch=wb.epoch,
+                     from_excel=from_excel, from_iso=from_ISO8601)
+        if strings_path and wanted:
+            from openpyxl.reader.strings import read_string_table
+
+            with archive.open(strings_path) as raw:
+                book.strings = read_string_table(_Counted(raw, archive.getinfo(strings_path).file_size, unpacked, limits))
+        out = []
+        for spec, path, visible in wanted:
+            if not visible:
+                problems.notice("该工作表处于隐藏状态,已照常导入", file=name, sheet=spec.name)
+            facts = _XmlFacts()
+            with archive.open(path) as raw:
+                source = _Counted(raw, archive.getinfo(path).file_size, unpacked, limits)
+                sheet = _SheetReader(spec, name, problems, budget, progress).read(_SheetRows(source, book, budget, facts), facts)
+            if sheet is not None:
+                out.append(sheet)
+        return out
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        problems.error("文件已损坏,不是完整的 .xlsx 工作簿(解压时出错)", **where)
+        return []
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -442,7 +706,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return data.decode("gb18030"), "GB18030"
 
 
-def _read_csv(name: str, data: bytes, problems: Problems, progress) -> list[SheetData]:
+def _read_csv(name: str, data: bytes, problems: Problems, progress, budget: _Budget) -> list[SheetData]:
     where = {"file": name}
     stem = PurePath(name).stem.strip()
     spec = BY_NAME.get(stem) or next((s for s in SHEETS if stem.endswith(s.name) or stem.startswith(s.name)), None)
@@ -457,8 +721,14 @@ def _read_csv(name: str, data: bytes, problems: Problems, progress) -> list[Shee
     if "\x00" in text:
         problems.error("这不是文本格式的 CSV 文件", **where)
         return []
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     delimiter = max(",\t;", key=first.count) if any(d in first for d in ",\t;") else ","
-    rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-    sheet = _SheetReader(spec, name, problems, progress).read(((n, tuple(r)) for n, r in rows), None)
+
+    def rows():
+        for num, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            budget.cell(max(1, len(record)))
+            yield num, {i: v for i, v in enumerate(record) if v}
+
+    sheet = _SheetReader(spec, name, problems, budget, progress).read(rows(), None)
     return [sheet] if sheet is not None else []

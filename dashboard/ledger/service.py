@@ -135,7 +135,7 @@ def _parse(files, limits: Limits | None, progress) -> tuple[list[SheetData], lis
 def _preview(data, infos, problems: Problems, plans: list[SheetPlan], started: float,
              streets: tuple[str, ...] | None, read_notices: list[Problem]) -> Preview:
     return Preview(
-        files=infos, sheets={p.spec.name: p.counts for p in plans}, problems=list(problems.items),
+        files=infos, sheets={p.spec.name: p.counts for p in plans}, problems=problems.listed(),
         errors=problems.errors, notices=problems.notices, omitted=problems.omitted,
         seconds=time.perf_counter() - started, streets=streets, _data=data, _read_notices=read_notices,
     )
