@@ -115,7 +115,7 @@ def _session_principal(store: Store, settings: Settings, secret: bytes) -> Princ
     if now - started > settings.session_max_hours * 3600 or now - seen > settings.session_idle_minutes * 60:
         session.clear()
         return None
-    info = users.get_user(store, name)
+    info = users.current_user(store, name)
     if info is None or not info.enabled or session.get("epoch") != info.session_epoch:
         session.clear()  # disabled, logged out elsewhere, or the password changed since
         return None

@@ -72,6 +72,11 @@ class ExportGate:
             self._admitted -= 1
         return False
 
+    def full(self) -> bool:
+        """Already as many in line as may be: a refusal costs nothing more than this look."""
+        with self._lock:
+            return self._admitted >= self.limit
+
     def release(self) -> None:
         self._slots.release()
         with self._lock:
@@ -156,6 +161,8 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
     def export_image(name: str) -> Response:
         """Checked and resolved first (cheap); an image already made for the same panel, filter,
         size and store version comes from memory; a new one waits its turn at the gate."""
+        if gate.full():  # overloaded: refuse at once, before any work (even a cached image)
+            return busy()
         panel_id, dot, fmt = name.rpartition(".")
         try:
             if not dot:

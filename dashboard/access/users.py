@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -107,12 +108,14 @@ def _user(session, name: str) -> User:
 
 def set_password(store: Store, name: str, password: str, must_change: bool = False) -> None:
     check_password_rules(password)
+    _forget(name)
     with store.session() as s, s.begin():
         user = _user(s, name)
         user.password_hash = _hasher.hash(password)
         user.must_change_password = must_change
         user.failed_attempts, user.locked_until = 0, None
         user.session_epoch = (user.session_epoch or 0) + 1  # sessions made with the old password end
+    _forget(name)  # again: a request may have read the old row meanwhile
 
 
 def change_password(store: Store, name: str, old: str, new: str) -> None:
@@ -126,21 +129,26 @@ def change_password(store: Store, name: str, old: str, new: str) -> None:
 
 
 def set_enabled(store: Store, name: str, enabled: bool) -> None:
+    _forget(name)
     with store.session() as s, s.begin():
         user = _user(s, name)
         user.enabled = enabled
         user.session_epoch = (user.session_epoch or 0) + 1
+    _forget(name)
 
 
 def end_sessions(store: Store, name: str) -> None:
     """Every session of the user ends at its next request (logging out ends them all)."""
+    _forget(name)
     with store.session() as s, s.begin():
         user = s.scalar(select(User).where(User.name == name))
         if user is not None:
             user.session_epoch = (user.session_epoch or 0) + 1
+    _forget(name)
 
 
 def grant_streets(store: Store, name: str, streets: list[str], replace_all: bool = False) -> UserInfo:
+    _forget(name)
     with store.session() as s, s.begin():
         user = _user(s, name)
         codes = _check_streets(s, streets)
@@ -157,6 +165,31 @@ def get_user(store: Store, name: str) -> UserInfo | None:
     with store.session() as s:
         user = s.scalar(select(User).where(User.name == name))
         return None if user is None else _info(s, user)
+
+
+# Every request looks its user up (disabled? logged out elsewhere?). The answer is kept for a
+# moment: a page polls every few seconds, and a screen wall of them would otherwise read the
+# users table hundreds of times a second. Changes made in this process clear it at once; a
+# change made by another process (the CLI, another worker) is seen within RECHECK seconds.
+RECHECK = 2.0
+_recent: dict[tuple[int, str], tuple[float, UserInfo | None]] = {}
+
+
+def current_user(store: Store, name: str) -> UserInfo | None:
+    key, now_ = (id(store), name), time.monotonic()
+    hit = _recent.get(key)
+    if hit is not None and now_ - hit[0] < RECHECK:
+        return hit[1]
+    info = get_user(store, name)
+    if len(_recent) > 10_000:
+        _recent.clear()
+    _recent[key] = (now_, info)
+    return info
+
+
+def _forget(name: str) -> None:
+    for key in [k for k in _recent if k[1] == name]:
+        _recent.pop(key, None)
 
 
 def list_users(store: Store) -> list[UserInfo]:
