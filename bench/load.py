@@ -473,25 +473,38 @@ def staff_client(ctx: Context, rec: Recorder, ready: Ready, rng: random.Random) 
         rec.done(h)
 
 
-def screen_client(ctx: Context, link: str, rec: Recorder, ready: Ready, rng: random.Random) -> None:
-    """A wall screen: opens its link once, then GETs /api/version every refresh interval and posts
-    the screen's callback when the version changed."""
+def arrive(ctx: Context, link: str, ready: Ready):
+    """A device opens its signed link once (before the clock starts): (connection, page, POST headers)."""
     h = ctx.http()
     try:
         with ready.gate:
             page = open_link(h, link)
     finally:
         ready.wait()
-    headers = ctx.post_headers(page)
+    return h, page, ctx.post_headers(page)
+
+
+def load_page(ctx: Context, h, page: str, rec: Recorder, rng: random.Random, kind: str, label: str) -> dict | None:
+    """After a random wait within the ramp: the page, its layout and its callbacks, as the browser
+    asks for them; the layout's component properties (None when the run ended meanwhile)."""
+    if not pause(rng.uniform(0, ctx.spec["ramp"]), ctx.clock, ctx.stop):
+        return None
+    rec.call(h, f"{kind} GET {label}", "GET", page)
+    got = rec.call(h, f"{kind} GET /_dash-layout", "GET", "/_dash-layout", headers={"Referer": h.base + page})
+    rec.call(h, f"{kind} GET /_dash-dependencies", "GET", "/_dash-dependencies", headers={"Referer": h.base + page})
+    return walk_props(as_json(got[1], got[2]), {}) if got is not None and got[0] == 200 else {}
+
+
+def screen_client(ctx: Context, link: str, rec: Recorder, ready: Ready, rng: random.Random) -> None:
+    """A wall screen: opens its link once, then GETs /api/version every refresh interval and posts
+    the screen's callback when the version changed."""
+    h, page, headers = arrive(ctx, link, ready)
     n = 0
     try:
-        if not pause(rng.uniform(0, ctx.spec["ramp"]), ctx.clock, ctx.stop):
+        props = load_page(ctx, h, page, rec, rng, "screen", "/screen")
+        if props is None:
             return
-        rec.call(h, "screen GET /screen", "GET", page)
-        got = rec.call(h, "screen GET /_dash-layout", "GET", "/_dash-layout", headers={"Referer": h.base + page})
-        rec.call(h, "screen GET /_dash-dependencies", "GET", "/_dash-dependencies", headers={"Referer": h.base + page})
         n += 3
-        props = walk_props(as_json(got[1], got[2]), {}) if got is not None and got[0] == 200 else {}
         # the renderer's initial call: no version yet (assets/screen.js sets it), so nothing to draw
         rec.call(h, "screen POST callback", "POST", "/_dash-update-component", ctx.screen_cb.payload(props, {}, []), headers)
         n += 1
@@ -522,22 +535,13 @@ def screen_client(ctx: Context, link: str, rec: Recorder, ready: Ready, rng: ran
 
 def embed_client(ctx: Context, link: str, rec: Recorder, ready: Ready, rng: random.Random) -> None:
     """A panel framed in another page: opens its link once, loads, then polls every refresh interval."""
-    h = ctx.http()
-    try:
-        with ready.gate:
-            page = open_link(h, link)
-    finally:
-        ready.wait()
-    headers = ctx.post_headers(page)
+    h, page, headers = arrive(ctx, link, ready)
     n = 0
     try:
-        if not pause(rng.uniform(0, ctx.spec["ramp"]), ctx.clock, ctx.stop):
+        props = load_page(ctx, h, page, rec, rng, "embed", "/embed/…")
+        if props is None:
             return
-        rec.call(h, "embed GET /embed/…", "GET", page)
-        got = rec.call(h, "embed GET /_dash-layout", "GET", "/_dash-layout", headers={"Referer": h.base + page})
-        rec.call(h, "embed GET /_dash-dependencies", "GET", "/_dash-dependencies", headers={"Referer": h.base + page})
         n += 3
-        props = walk_props(as_json(got[1], got[2]), {}) if got is not None and got[0] == 200 else {}
         version, polls = None, 0
         while going(ctx.clock, ctx.stop, n, ctx.limit):
             polled = time.monotonic()
