@@ -172,11 +172,11 @@ def get_user(store: Store, name: str) -> UserInfo | None:
 # users table hundreds of times a second. Changes made in this process clear it at once; a
 # change made by another process (the CLI, another worker) is seen within RECHECK seconds.
 RECHECK = 2.0
-_recent: dict[tuple[int, str], tuple[float, UserInfo | None]] = {}
+_recent: dict[tuple[str, str], tuple[float, UserInfo | None]] = {}
 
 
 def current_user(store: Store, name: str) -> UserInfo | None:
-    key, now_ = (id(store), name), time.monotonic()
+    key, now_ = (store.url, name), time.monotonic()
     hit = _recent.get(key)
     if hit is not None and now_ - hit[0] < RECHECK:
         return hit[1]
