@@ -87,7 +87,7 @@ PANELS_IN_ORDER: tuple[Panel, ...] = (
             lambda v: f"新时代文明实践 {number(v.activities_by_category.get(vocab.PRACTICE, 0))} 场"),
     _number("participants", "参与人数", "人"),
     Panel("sites-by-street", "各街道阵地类型", "chart", "sites_by_street", _chart(figures.sites_by_street),
-          unit="处", detail="点击柱形筛选街道", click_filters_street=True),
+          unit="处", detail="点击柱形筛选街道", click_filters_street=True, surfaces=SURFACES - {"screen"}),
     Panel("activities-by-month", "各月活动场次", "chart", "activities_by_month",
           _chart(figures.activities_by_month), unit="场", detail="按类别"),
     Panel("volunteers-by-team", "志愿服务队伍人数", "chart", "volunteers_by_team",

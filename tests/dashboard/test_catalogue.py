@@ -86,3 +86,10 @@ def test_no_code_picks_behaviour_by_panel_id():
              for path in (root / folder).rglob("*.py") for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
              if pattern.search(line)]
     assert found == []
+
+
+def test_every_chart_for_the_big_screen_has_a_place_chosen_for_it():
+    """The wall screen's room is fixed: a panel declared for it must be placed in its slots (a
+    chart that slipped into the rotation unplaced made every data change draw one more figure)."""
+    placed = {*screen.LEFT, screen.CENTRE, *screen.RIGHT}
+    assert {p.id for p in catalogue.on("screen") if p.kind != "number"} == placed
