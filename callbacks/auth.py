@@ -54,13 +54,14 @@ def client_address() -> str:
     return request.remote_addr or "-"
 
 
-def _host_allowed(settings: Settings) -> bool:
+def _host_allowed(allowed: frozenset[str]) -> bool:
+    """``allowed``: the host names, lower case, without brackets."""
     host = (request.host or "").lower()
     if host.startswith("["):
         name = host[1:].partition("]")[0]
     else:
         name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return name in {h.lower().strip("[]") for h in settings.allowed_hosts}
+    return name in allowed
 
 
 def _same_origin() -> bool:
@@ -128,7 +129,7 @@ def _sso_principal(store: Store, settings: Settings) -> Principal | None:
     if not settings.sso_header or request.remote_addr not in settings.sso_proxies:
         return None
     name = request.headers.get(settings.sso_header, "").strip()
-    info = users.get_user(store, name) if name else None
+    info = users.current_user(store, name) if name else None
     return info.principal() if info is not None and info.enabled else None
 
 
@@ -168,9 +169,11 @@ def register(server: Flask, store: Store, settings: Settings, secret: bytes) -> 
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.session_max_hours),
     )
 
+    allowed_hosts = frozenset(h.lower().strip("[]") for h in settings.allowed_hosts)
+
     @server.before_request
     def decide() -> Response | None:
-        if not _host_allowed(settings):
+        if not _host_allowed(allowed_hosts):
             return Response("Bad Request: host not allowed\n", status=400, content_type="text/plain")
         path = request.path
         if request.method in UNSAFE_METHODS and not _same_origin():

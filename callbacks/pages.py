@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from dash import dcc, html
 
@@ -26,7 +27,7 @@ class Page:
     target: str | None = None
     search_as_string: bool = False  # the builder takes the raw query string, not keyword arguments
 
-    @property
+    @cached_property  # compiled once: every layout request looks its page up
     def pattern(self) -> re.Pattern:
         return re.compile("^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", self.template) + "$")
 

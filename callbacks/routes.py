@@ -139,10 +139,15 @@ SECURITY_HEADERS = {
 def register(server: Flask, script_hashes: list[str] | None = None) -> None:
     """Add the routes and the header hooks. The app's :class:`Runtime` is in ``server.extensions``;
     ``script_hashes`` are Dash's inline scripts' CSP hashes (``Dash.csp_hashes()``)."""
-    hashes = list(script_hashes or [])
-
     def runtime() -> Runtime:
         return server.extensions[EXTENSION]
+
+    settings = runtime().settings
+    # the same for every response of this app: built once, not per request
+    hashes = list(script_hashes or [])
+    page_policy = content_security_policy(hashes, settings.map_tiles, "'self'")
+    embed_policy = content_security_policy(hashes, settings.map_tiles,
+                                           " ".join(dict.fromkeys(["'self'", *settings.embed_origins])))
 
     def request_filter(svc):
         """The query string's filter, within what the asker may see (FilterError if wider)."""
@@ -151,8 +156,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
             return resolve_scoped(conn, principal(), args)
 
     bundles.register(server)
-    tabs = server.extensions[EXTENSION].settings.export_tabs
-    gate = ExportGate(running=tabs + 1, waiting=4 * tabs)
+    gate = ExportGate(running=settings.export_tabs + 1, waiting=4 * settings.export_tabs)
 
     images = ImageCache()
     server.extensions["image_cache"] = images
@@ -291,13 +295,11 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
         if "started" in g:
             # the server's own time, for the browser's devtools and bench/page.py
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.1f}"
-        settings = runtime().settings
-        ancestors = "'self'"
         if path.startswith("/embed/"):
-            ancestors = " ".join(dict.fromkeys(["'self'", *settings.embed_origins]))
+            response.headers["Content-Security-Policy"] = embed_policy
         else:
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
-        response.headers["Content-Security-Policy"] = content_security_policy(hashes, settings.map_tiles, ancestors)
+            response.headers["Content-Security-Policy"] = page_policy
         response.headers.update(SECURITY_HEADERS)
         if settings.https:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
