@@ -26,35 +26,31 @@ from layouts import screen_ids
 PURE_CALLBACK_MARKS = (f"{overview_ids.FILTER_STATE}.data", f"{screen_ids.SHOWN}.data", f"{embed_ids.CAPTION}.children")
 
 
-class ResponseCache:
-    """At most ``max_bytes`` of answers, least recently used out first. Thread-safe."""
+class SizedLRU:
+    """Values by key, at most ``max_bytes`` of them by the size given with each, least recently
+    used out first. Thread-safe. Answers here and exported images (callbacks/routes.py) use it."""
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[str, tuple[bytes, bool, str]] = OrderedDict()
-        self._size = 0
+        self.max_bytes, self._size = max_bytes, 0
+        self._items: OrderedDict[str, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: str):
         with self._lock:
             item = self._items.get(key)
             if item is None:
-                self.misses += 1
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
-            return item
+            return item[0]
 
-    def put(self, key: str, body: bytes, gzipped: bool, mimetype: str) -> None:
+    def put(self, key: str, value, size: int) -> None:
         with self._lock:
             if key in self._items:
                 return
-            self._items[key] = (body, gzipped, mimetype)
-            self._size += len(body)
+            self._items[key] = (value, size)
+            self._size += size
             while self._size > self.max_bytes and self._items:
-                _, (old, _, _) = self._items.popitem(last=False)
-                self._size -= len(old)
+                self._size -= self._items.popitem(last=False)[1][1]
 
 
 def _key(version: int) -> str | None:
@@ -78,12 +74,11 @@ def _key(version: int) -> str | None:
     return hashlib.sha256(f"{version}|{dt.date.today()}|{who}|{gz}|{what}".encode()).hexdigest()
 
 
-def register(server: Flask, cache: ResponseCache | None = None) -> ResponseCache:
+def register(server: Flask, cache: SizedLRU | None = None) -> SizedLRU:
     """Hooks that serve cached answers before the app runs and keep new ones after. Register
     after the access hooks (they decide who is asking) and before compression (the answers are
     gzipped here, once)."""
-    cache = cache or ResponseCache()
-    server.extensions["response_cache"] = cache
+    cache = cache or SizedLRU()
 
     @server.before_request
     def serve_cached():
@@ -117,12 +112,12 @@ def register(server: Flask, cache: ResponseCache | None = None) -> ResponseCache
         body = response.get_data()
         if "gzip" in request.headers.get("Accept-Encoding", ""):
             packed = gzip.compress(body, compresslevel=6, mtime=0)
-            cache.put(key, packed, True, response.mimetype)
+            cache.put(key, (packed, True, response.mimetype), len(packed))
             response.set_data(packed)
             response.headers["Content-Encoding"] = "gzip"
             response.headers["Vary"] = "Accept-Encoding"
         else:
-            cache.put(key, body, False, response.mimetype)
+            cache.put(key, (body, False, response.mimetype), len(body))
         return response
 
     return cache

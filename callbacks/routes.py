@@ -17,7 +17,6 @@ import json
 import logging
 import threading
 import time
-from collections import OrderedDict
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, g, request, send_file
@@ -25,6 +24,7 @@ from flask import Flask, Response, g, request, send_file
 from callbacks import bundles
 from callbacks.auth import client_address
 from callbacks.context import EXTENSION, Runtime, principal
+from callbacks.response_cache import SizedLRU
 from dashboard import briefing, export
 from dashboard.access import STAFF, audit
 from dashboard.access.principal import resolve_scoped
@@ -83,30 +83,6 @@ class ExportGate:
             self._admitted -= 1
 
 
-class ImageCache:
-    """Exported images by (panel, format, theme, size, filter, store version): at most ``max_bytes``."""
-
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
-        self.max_bytes, self._size = max_bytes, 0
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            data = self._items.get(key)
-            if data is not None:
-                self._items.move_to_end(key)
-            return data
-
-    def put(self, key: str, data: bytes) -> None:
-        with self._lock:
-            if key not in self._items:
-                self._items[key] = data
-                self._size += len(data)
-            while self._size > self.max_bytes and self._items:
-                self._size -= len(self._items.popitem(last=False)[1])
-
-
 def busy() -> Response:
     return Response("导出繁忙,请稍后再试。\n", status=503, content_type="text/plain; charset=utf-8",
                     headers={"Retry-After": "5", "Cache-Control": "no-store"})
@@ -158,8 +134,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
     bundles.register(server)
     gate = ExportGate(running=settings.export_tabs + 1, waiting=4 * settings.export_tabs)
 
-    images = ImageCache()
-    server.extensions["image_cache"] = images
+    images = SizedLRU()  # exported images by (panel, format, theme, size, filter, store version)
 
     @server.route("/export/<path:name>")
     def export_image(name: str) -> Response:
@@ -199,7 +174,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
                 return _text("导出失败:渲染图片时出错,请稍后再试", 503)
             finally:
                 gate.release()
-            images.put(key, data)
+            images.put(key, data, len(data))
         return Response(data, mimetype=IMAGE_MIME[fmt], headers=headers)
 
     @server.route("/briefing")
