@@ -57,13 +57,18 @@ def filter_from_state(svc: DataService, state: dict, action: str, target: str | 
     why = refusal(action, target)
     if why:
         return None, why
-    p = principal()
     try:
-        check_link_query(p, state.get("query") or "")
-        with svc.store.engine.connect() as conn:
-            return resolve_scoped(conn, p, parse_query(state.get("query"))), None
+        check_link_query(principal(), state.get("query") or "")
+        return asked_filter(svc, state.get("query")), None
     except FilterError as exc:
         return None, str(exc)
+
+
+def asked_filter(svc: DataService, query: str | dict | None) -> Filter:
+    """The filter a query string asks for, within what the current principal may see
+    (:class:`FilterError` in Chinese when it asks for more)."""
+    with svc.store.engine.connect() as conn:
+        return resolve_scoped(conn, principal(), parse_query(query))
 
 
 class Callbacks:

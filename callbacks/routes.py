@@ -23,14 +23,12 @@ from flask import Flask, Response, g, request, send_file
 
 from callbacks import bundles
 from callbacks.auth import client_address
-from callbacks.context import EXTENSION, Runtime, principal
+from callbacks.context import EXTENSION, Runtime, asked_filter, principal
 from callbacks.response_cache import SizedLRU
 from dashboard import briefing, export
 from dashboard.access import STAFF, audit
-from dashboard.access.principal import resolve_scoped
 from dashboard.indicators import FilterError
 from dashboard.ledger import build_template, export_workbook
-from dashboard.query import parse_query
 from layouts import ledger_ids
 
 log = logging.getLogger("dashboard.routes")
@@ -126,10 +124,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
                                            " ".join(dict.fromkeys(["'self'", *settings.embed_origins])))
 
     def request_filter(svc):
-        """The query string's filter, within what the asker may see (FilterError if wider)."""
-        args = parse_query(request.query_string.decode("utf-8", "replace"))
-        with svc.store.engine.connect() as conn:
-            return resolve_scoped(conn, principal(), args)
+        return asked_filter(svc, request.query_string.decode("utf-8", "replace"))
 
     bundles.register(server)
     gate = ExportGate(running=settings.export_tabs + 1, waiting=4 * settings.export_tabs)
