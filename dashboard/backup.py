@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.schema import Base, StoreState
-from dashboard.store import MIGRATIONS, Store
+from dashboard.store import MIGRATIONS, Store, utcnow
 
 FORMAT = "zhangqiu-dashboard-backup"
 FORMAT_VERSION = 1
@@ -439,7 +439,7 @@ def _replace_all(src: Connection, dst: Connection) -> dict[str, int]:
     if dst.dialect.name == "postgresql":
         _advance_sequences(dst, tables)
     dst.execute(update(StoreState).where(StoreState.id == 1).values(
-        version=StoreState.version + 1, changed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+        version=StoreState.version + 1, changed_at=utcnow()))
     after["store_meta"] = dst.execute(select(func.count()).select_from(Base.metadata.tables["store_meta"])).scalar_one()
     return after
 

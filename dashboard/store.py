@@ -47,6 +47,11 @@ def _normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def utcnow() -> dt.datetime:
+    """Now, as the store keeps times: naive UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def _inode(path: str) -> int | None:
     try:
         return os.stat(path).st_ino

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from dashboard.access.principal import EMBED_LINK, SCREEN_LINK, Principal
-from dashboard.access.users import now
 from dashboard.schema import Link
-from dashboard.store import Store
+from dashboard.store import Store, utcnow
 
 MAX_DAYS = 3660  # a screen may run for years on one link, but not for ever
 
@@ -41,7 +40,7 @@ class LinkInfo:
         return "/screen" if self.kind == SCREEN_LINK else f"/embed/{self.target}"
 
     def state(self, at: dt.datetime | None = None) -> str:
-        at = at or now()
+        at = at or utcnow()
         if self.revoked_at is not None:
             return "已撤销"
         return "已过期" if self.expires_at <= at else "有效"
@@ -82,7 +81,7 @@ def create(store: Store, secret: bytes, kind: str, target: str, query: str, days
         raise LinkError(f"未知的链接类型:“{kind}”(可选:screen、embed)")
     if not 0 < days <= MAX_DAYS:
         raise LinkError(f"有效期须在 1 秒到 {MAX_DAYS} 天之间")
-    expires = (now() + dt.timedelta(days=days)).replace(microsecond=0)
+    expires = (utcnow() + dt.timedelta(days=days)).replace(microsecond=0)
     with store.session() as s, s.begin():
         link = Link(kind=kind, target=target if kind == EMBED_LINK else "screen", query=query or "", note=note,
                     created_by=created_by, expires_at=expires)
@@ -121,7 +120,7 @@ def revoke(store: Store, link_id: int) -> LinkInfo:
         if link is None:
             raise LinkError(f"没有编号为 {link_id} 的链接")
         if link.revoked_at is None:
-            link.revoked_at = now()
+            link.revoked_at = utcnow()
         s.flush()
         return _info(link)
 

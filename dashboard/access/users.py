@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from dashboard.access.principal import ROLE_NAMES, ROLES, STAFF, Principal
 from dashboard.schema import Street, User, UserStreet
-from dashboard.store import Store
+from dashboard.store import Store, utcnow
 
 MIN_PASSWORD = 8
 FREE_FAILURES = 5              # wrong passwords before the account is locked
@@ -44,11 +44,6 @@ class UserInfo:
     def principal(self) -> Principal:
         return Principal(self.name, self.display_name, self.role, self.streets,
                          must_change_password=self.must_change_password)
-
-
-def now() -> dt.datetime:
-    """The store keeps naive UTC times."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def check_password_rules(password: str) -> None:
@@ -106,16 +101,20 @@ def _user(session, name: str) -> User:
     return user
 
 
+def _end_sessions(user: User) -> None:
+    """Every session of the user ends at its next request (call :func:`_forget` after the commit)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
 def set_password(store: Store, name: str, password: str, must_change: bool = False) -> None:
     check_password_rules(password)
-    _forget(name)
     with store.session() as s, s.begin():
         user = _user(s, name)
         user.password_hash = _hasher.hash(password)
         user.must_change_password = must_change
         user.failed_attempts, user.locked_until = 0, None
-        user.session_epoch = (user.session_epoch or 0) + 1  # sessions made with the old password end
-    _forget(name)  # again: a request may have read the old row meanwhile
+        _end_sessions(user)  # sessions made with the old password end
+    _forget(name)
 
 
 def change_password(store: Store, name: str, old: str, new: str) -> None:
@@ -129,26 +128,23 @@ def change_password(store: Store, name: str, old: str, new: str) -> None:
 
 
 def set_enabled(store: Store, name: str, enabled: bool) -> None:
-    _forget(name)
     with store.session() as s, s.begin():
         user = _user(s, name)
         user.enabled = enabled
-        user.session_epoch = (user.session_epoch or 0) + 1
+        _end_sessions(user)
     _forget(name)
 
 
 def end_sessions(store: Store, name: str) -> None:
     """Every session of the user ends at its next request (logging out ends them all)."""
-    _forget(name)
     with store.session() as s, s.begin():
         user = s.scalar(select(User).where(User.name == name))
         if user is not None:
-            user.session_epoch = (user.session_epoch or 0) + 1
+            _end_sessions(user)
     _forget(name)
 
 
 def grant_streets(store: Store, name: str, streets: list[str], replace_all: bool = False) -> UserInfo:
-    _forget(name)
     with store.session() as s, s.begin():
         user = _user(s, name)
         codes = _check_streets(s, streets)
@@ -158,7 +154,9 @@ def grant_streets(store: Store, name: str, streets: list[str], replace_all: bool
         have = set(s.scalars(select(UserStreet.street_code).where(UserStreet.user_id == user.id)))
         s.add_all(UserStreet(user_id=user.id, street_code=c) for c in codes if c not in have)
         s.flush()
-        return _info(s, user)
+        info = _info(s, user)
+    _forget(name)  # after the commit: a request meanwhile may have read the old streets
+    return info
 
 
 def get_user(store: Store, name: str) -> UserInfo | None:
@@ -220,7 +218,7 @@ def authenticate(store: Store, name: str, password: str, at: dt.datetime | None 
     """Check a name and password. A wrong password counts against the account; from the
     fifth, each one locks it for longer (30 s, 1 min, 2 min … up to an hour). A locked account is
     refused without looking at the password."""
-    at = at or now()
+    at = at or utcnow()
     wrong = LoginResult(None, "用户名或密码不正确")
     with store.session() as s, s.begin():
         user = s.scalar(select(User).where(User.name == (name or "").strip()))

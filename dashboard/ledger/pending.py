@@ -19,15 +19,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 
 from dashboard.schema import PendingImport
-from dashboard.store import Store
+from dashboard.store import Store, utcnow
 
 TTL = dt.timedelta(minutes=30)
 MAX_PENDING = 8
 MAX_BYTES = 200 * 1024 * 1024
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _pack(files: list[tuple[str, bytes]]) -> bytes:
@@ -46,7 +42,7 @@ def _unpack(blob: bytes) -> list[tuple[str, bytes]]:
 def keep(store: Store, owner: str, files: list[tuple[str, bytes]], streets: tuple[str, ...] | None = None,
          at: dt.datetime | None = None) -> str:
     """Keep a checked upload for ``owner``; its token for the confirm."""
-    at = at or now()
+    at = at or utcnow()
     blob = _pack(files)
     token = secrets.token_urlsafe(24)
     with store.engine.begin() as conn:
@@ -78,7 +74,7 @@ def claim(store: Store, token: str | None, owner: str, at: dt.datetime | None = 
     """Take the upload for applying, once; None when the token is unknown, expired, or another user's."""
     if not token:
         return None
-    at = at or now()
+    at = at or utcnow()
     with store.engine.begin() as conn:
         taken = conn.execute(update(PendingImport).where(
             PendingImport.token == token, PendingImport.owner == owner, PendingImport.state == "checked",
@@ -117,4 +113,4 @@ def count(store: Store, at: dt.datetime | None = None) -> int:
     """Uploads waiting (not expired)."""
     with store.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(PendingImport).where(
-            PendingImport.expires_at > (at or now()), PendingImport.state == "checked")).scalar_one()
+            PendingImport.expires_at > (at or utcnow()), PendingImport.state == "checked")).scalar_one()

@@ -1,7 +1,6 @@
 """The import as a service: check (preview) and apply, with the audit log."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from dashboard.ledger.problems import Problem, Problems
 from dashboard.ledger.reader import DEFAULTS, FileInfo, Limits, SheetData, read_files
 from dashboard.ledger.scope import resolve
 from dashboard.schema import Base, ImportLog
-from dashboard.store import Store, bulk_insert
+from dashboard.store import Store, bulk_insert, utcnow
 
 T = Base.metadata.tables
 KIND_OF_TABLE = {table: kind for kind, table in REF_TABLE.items()}
@@ -313,7 +312,7 @@ def _log_row(preview: Preview, user: str | None, outcome: str, message: str | No
     if preview.streets is not None:
         counts["_streets"] = list(preview.streets)
     return {
-        "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "at": utcnow(),
         "user_name": user,
         "file_name": ", ".join(f.name for f in preview.files) or "(无文件)",
         "sha256": ",".join(f.sha256 for f in preview.files),
