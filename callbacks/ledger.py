@@ -152,7 +152,14 @@ def on_confirm(token: dict | None, log_version: int | None):
         return no_update, ledger_page.message("正在导入,请稍候……", "info"), no_update, True, True, no_update
     if claim.result is not None:  # a second click: the first one's answer
         return None, ledger_page.message(claim.result["text"], claim.result["color"]), None, True, True, no_update
-    view, text, color, retry = _apply(claim.files, p)
+    busy = CHECKS.take(p.name)  # the confirm checks the files again: the same bound as a check
+    if busy:
+        pending.release(store, kept)
+        return no_update, ledger_page.message(busy, "warning"), no_update, False, False, no_update
+    try:
+        view, text, color, retry = _apply(claim.files, p)
+    finally:
+        CHECKS.give(p.name)
     bump = (log_version or 0) + 1
     if retry:
         pending.release(store, kept)

@@ -322,3 +322,16 @@ def test_one_check_at_a_time_per_user_and_two_in_all():
     assert "其他人的台账正在检查" in slots.take("carol")
     slots.give("alice")
     assert slots.take("carol") is None and slots.take("alice") is not None
+
+
+def test_a_confirm_waits_its_turn_like_a_check_and_can_be_clicked_again(app, monkeypatch):
+    with acting_as(app):
+        out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-10").encode())), None)
+        full = cb.CheckSlots(at_once=1)
+        assert full.take("someone else") is None
+        monkeypatch.setattr(cb, "CHECKS", full)
+        waiting = cb.on_confirm(out[TOKEN], 0)
+        assert "其他人的台账正在检查" in text_of(waiting[MESSAGE]) and waiting[CONFIRM_DISABLED] is False
+        full.give("someone else")
+        done = cb.on_confirm(out[TOKEN], 0)
+    assert "导入成功" in text_of(done[MESSAGE])
