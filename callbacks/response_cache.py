@@ -53,20 +53,23 @@ class SizedLRU:
                 self._size -= self._items.popitem(last=False)[1][1]
 
 
-def _key(version: int) -> str | None:
-    """The cache key of this request, or None when it must not be cached."""
-    p = principal()
-    if p is None:
-        return None
+def _what() -> str | None:
+    """What this request asks for, if its answer may be cached (else None)."""
     if request.method == "GET" and request.path == "/_dash-layout":
-        what = f"layout|{request.referrer or ''}"
-    elif request.method == "POST" and request.path == "/_dash-update-component":
+        return f"layout|{request.referrer or ''}"
+    if request.method == "POST" and request.path == "/_dash-update-component":
         body = request.get_data(cache=True)
         head = body[:4096].decode("utf-8", "replace")
         if not any(mark in head for mark in PURE_CALLBACK_MARKS) or b"data-upload" in body:
             return None
-        what = "callback|" + hashlib.sha256(body).hexdigest()
-    else:
+        return "callback|" + hashlib.sha256(body).hexdigest()
+    return None
+
+
+def _key(what: str, version: int) -> str | None:
+    """The cache key of this request: what it asks, who asks, at which store version; None for nobody."""
+    p = principal()
+    if p is None:
         return None
     who = f"{p.name}|{p.role}|{','.join(p.streets)}|{p.link_id}|{p.must_change_password}"
     gz = "gz" if "gzip" in request.headers.get("Accept-Encoding", "") else "id"
@@ -82,13 +85,14 @@ def register(server: Flask, cache: SizedLRU | None = None) -> SizedLRU:
 
     @server.before_request
     def serve_cached():
-        if request.path not in ("/_dash-layout", "/_dash-update-component"):
+        what = _what()  # first: a ledger callback costs no store read here
+        if what is None:
             return None
         try:
             version = server.extensions[EXTENSION].service.store.version().version
         except Exception:  # noqa: BLE001 - no version, no cache: the app answers (and reports the store)
             return None
-        key = _key(version)
+        key = _key(what, version)
         if key is None:
             return None
         g.response_cache_key = key
