@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, no_update
 
 from callbacks.context import Callbacks, filter_from_state, principal, refusal, runtime, service
-from callbacks.refresh import poll_version
+from callbacks.refresh import poll_version, status_marks
 from dashboard import catalogue, views, wording
 from dashboard.access import STAFF, narrow
 from dashboard.indicators import FilterError
@@ -222,8 +222,7 @@ def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> 
     if not version:
         return keep(PANEL_OUTPUTS)
     f, error = filter_from_state(svc, state, "view:overview", "overview")
-    header = {"updated": wording.updated_text(components.parse_changed_at(version.get("changed_at"))),
-              "demo": components.demo_mark(svc.store.demo_info() is not None),
+    header = {**status_marks(svc, version),
               "connection": components.connection_mark(True)}
     if f is None:
         blank = {k: v for p in PANELS for k, v in panel_views.blank(p).items()}

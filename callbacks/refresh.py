@@ -4,6 +4,8 @@ from __future__ import annotations
 from dash import no_update
 
 from callbacks.context import service
+from dashboard import wording
+from layouts import components
 
 
 def poll_version(current: dict | None):
@@ -18,3 +20,9 @@ def poll_version(current: dict | None):
     if current and current.get("version") == v.version and current.get("ok", True):
         return no_update
     return v.record()
+
+
+def status_marks(svc, version: dict) -> dict:
+    """The header's 数据更新于 text and 演示数据 mark for a store version record (the staff page and the screen)."""
+    return {"updated": wording.updated_text(components.parse_changed_at(version.get("changed_at"))),
+            "demo": components.demo_mark(svc.store.demo_info() is not None)}

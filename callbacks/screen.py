@@ -7,8 +7,8 @@ import json
 from dash import ClientsideFunction, Input, Output, State, html, no_update
 
 from callbacks.context import Callbacks, filter_from_state, service
+from callbacks.refresh import status_marks
 from dashboard import catalogue, figures, views, wording
-from layouts import components
 from layouts import screen_ids as screen_id
 
 callbacks = Callbacks()
@@ -62,8 +62,7 @@ def render_screen(version, state, shown):
 def screen_view(svc, state: dict, version: dict, shown: dict | None) -> dict:
     """Every output of the screen (OUTPUTS keys) for a filter state at a store version."""
     v = version["version"]
-    header = {"demo": components.demo_mark(svc.store.demo_info() is not None),
-              "updated": wording.updated_text(components.parse_changed_at(version.get("changed_at")))}
+    header = status_marks(svc, version)
     f, error = filter_from_state(svc, state, "view:screen", "screen")
     if f is None:
         blank = figures.empty("dark")
