@@ -78,7 +78,10 @@ class Settings:
                                    "the Chromium that renders image exports and PDFs",
                                    shown="`/usr/bin/chromium`")
     export_tabs: int = setting(1, "DASHBOARD_EXPORT_TABS", "browser tabs the warm export renderer keeps", _whole(1))
-    threads: int = setting(8, "DASHBOARD_THREADS", "worker threads of `python app.py`'s server (waitress)", _whole(1))
+    workers: int = setting(0, "DASHBOARD_WORKERS",
+                           "server processes of `python app.py`: `0` means one per CPU core; more than one runs "
+                           "gunicorn (Linux), one runs waitress", _whole(0), shown="`0` (one per core)")
+    threads: int = setting(8, "DASHBOARD_THREADS", "threads of each server process of `python app.py`", _whole(1))
     request_max_mb: int = setting(40, "DASHBOARD_REQUEST_MAX_MB",
                                   "the largest request body accepted, refused before it is read (an upload travels "
                                   "base64-encoded, a third larger than the file)", _whole(1))
