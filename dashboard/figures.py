@@ -138,7 +138,8 @@ def count_axis(largest: int) -> dict:
 
 
 def sites_by_street(rows: list[tuple[str, str, str, int]], theme: str = "light") -> Figure:
-    """Stacked bars: sites by type for each street. customdata carries the street code."""
+    """Stacked bars: sites by type for each street. customdata is [street code, site type]: the
+    click filter reads [0], a drill to the records (dashboard.records) both."""
     if not rows:
         return empty(theme)
     order: dict[str, str] = {}
@@ -152,7 +153,8 @@ def sites_by_street(rows: list[tuple[str, str, str, int]], theme: str = "light")
         if counts:
             data.append({
                 "type": "bar", "name": plain(site_type), "x": labels, "y": [counts.get(n, 0) for n in names],
-                "customdata": [order[n] for n in names], "marker": {"color": SITE_COLOURS[site_type]},
+                "customdata": [[order[n], plain(site_type)] for n in names],
+                "marker": {"color": SITE_COLOURS[site_type]},
                 "hovertemplate": "%{x}<br>" + plain(site_type) + ":%{y}处<extra></extra>",
             })
     size = font_size(theme)
@@ -167,6 +169,7 @@ def _stack_totals(data: list[dict]) -> list[int]:
 
 
 def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") -> Figure:
+    """Stacked bars by month and category; customdata is [month, category] (escaped), for the drill."""
     if not rows:
         return empty(theme)
     months = sorted({m for m, _, _ in rows})
@@ -176,6 +179,7 @@ def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") 
         if counts:
             data.append({"type": "bar", "name": plain(category), "x": [plain(m) for m in months],
                          "y": [counts.get(m, 0) for m in months], "marker": {"color": CATEGORY_COLOURS[category]},
+                         "customdata": [[plain(m), plain(category)] for m in months],
                          "hovertemplate": "%{x}<br>" + plain(category) + ":%{y}场<extra></extra>"})
     # room under the months for plotly to turn them (up to upright) when they do not fit side by side
     size = font_size(theme)
@@ -187,13 +191,15 @@ def activities_by_month(rows: list[tuple[str, str, int]], theme: str = "light") 
 
 
 def volunteers_by_team(rows: list[tuple[str, int]], theme: str = "light", top: int = 15) -> Figure:
+    """The largest teams as horizontal bars; customdata is the team's name (escaped), for the drill."""
     if not rows:
         return empty(theme)
     rows = rows[:top][::-1]
     counts = [n for _, n in rows]
     bar = {"type": "bar", "x": counts, "y": [plain(name) for name, _ in rows], "orientation": "h",
            "marker": {"color": THEMES[theme].accent}, "text": counts, "textposition": "outside",
-           "cliponaxis": False, "hovertemplate": "%{y}:%{x}人<extra></extra>"}
+           "cliponaxis": False, "hovertemplate": "%{y}:%{x}人<extra></extra>",
+           "customdata": [plain(name) for name, _ in rows]}
     size = font_size(theme)
     return {"data": [bar], "layout": base_layout(
         theme, show_legend=False, margin={"l": label_px([name for name, _ in rows], size) + 16, "r": 40,
@@ -202,7 +208,8 @@ def volunteers_by_team(rows: list[tuple[str, int]], theme: str = "light", top: i
 
 
 def member_structure(ms: MemberStructure, theme: str = "light") -> Figure:
-    """Three small bar charts side by side: cadre type, age band, gender."""
+    """Three small bar charts side by side: cadre type, age band, gender. customdata is each
+    bar's slice as :class:`MemberStructure` names it (escaped; the age band with 岁), for the drill."""
     if sum(ms.by_gender.values()) == 0:
         return empty(theme)
     t = THEMES[theme]
@@ -210,6 +217,7 @@ def member_structure(ms: MemberStructure, theme: str = "light") -> Figure:
     ages = {label.removesuffix("岁"): n for label, n in ms.by_age_band.items()}
     parts = (("干部类别", ms.by_cadre_type, t.accent), ("年龄段(岁)", ages, "#0072B2"),
              ("性别", ms.by_gender, "#009E73"))
+    slices = (list(ms.by_cadre_type), list(ms.by_age_band), list(ms.by_gender))
     # each chart as wide as its number of bars, so that the four age bands get room too
     gap = 0.08
     span = (1 - gap * (len(parts) - 1)) / sum(len(counts) for _, counts, _ in parts)
@@ -219,7 +227,7 @@ def member_structure(ms: MemberStructure, theme: str = "light") -> Figure:
         suffix = "" if i == 1 else str(i)
         width = span * len(counts)
         data.append({"type": "bar", "x": [plain(k) for k in counts], "y": list(counts.values()),
-                     "marker": {"color": colour},
+                     "marker": {"color": colour}, "customdata": [plain(k) for k in slices[i - 1]],
                      "text": list(counts.values()), "textposition": "outside", "cliponaxis": False,
                      "hovertemplate": f"{plain(title)}:%{{x}}:%{{y}}人<extra></extra>", "xaxis": f"x{suffix}",
                      "yaxis": f"y{suffix}"})
@@ -328,9 +336,10 @@ _SITE_HOVER = ("<b>%{customdata[1]}</b><br>类型:%{customdata[2]}<br>街道:%{c
 
 
 def _site_hover(s: SiteRow) -> list:
-    """customdata[0] is the raw street code (read back by the click filter, never drawn); the rest is drawn."""
+    """customdata[0] is the raw street code (read back by the click filter, never drawn); [1]–[5]
+    are drawn; [6] is the site's id (never drawn), for the drill to its records."""
     return [s.street_code, plain(s.name), plain(s.type), plain(s.street_name), plain(s.community or "—"),
-            s.opened_on.isoformat()]
+            s.opened_on.isoformat(), s.id]
 
 
 def _street_hover(s: StreetRow) -> list:
@@ -387,7 +396,7 @@ def meetings_status(statuses: list[str], theme: str = "light") -> Figure:
     bar = {"type": "bar", "x": [counts[i] for i in keep], "y": [plain(wording.STATUS_WORDS[order[i]]) for i in keep],
            "orientation": "h", "marker": {"color": [STATUS_COLOURS[order[i]] for i in keep]},
            "text": [f"{counts[i]} 个支部" for i in keep], "textposition": "outside", "cliponaxis": False,
-           "hovertemplate": "%{y}:%{x}个支部<extra></extra>"}
+           "hovertemplate": "%{y}:%{x}个支部<extra></extra>", "customdata": [order[i] for i in keep]}
     return {"data": [bar], "layout": base_layout(
         theme, show_legend=False, margin={"l": 90, "r": 90, "t": 10, "b": 10},
         yaxis={"autorange": "reversed"}, xaxis={"visible": False, "rangemode": "tozero"})}

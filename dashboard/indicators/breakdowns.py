@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from dashboard import vocab
 from dashboard.indicators.filters import Filter
-from dashboard.indicators.kpi import _active_orgs, _site_scope, _team_scope, activity_scope, in_force
+from dashboard.indicators.kpi import activity_scope, in_force, member_scope, site_scope, volunteer_scope
 from dashboard.schema import (
     Activity,
     Honour,
@@ -77,7 +77,7 @@ def sites(conn: Connection, f: Filter) -> list[SiteRow]:
         select(Site.id, Site.code, Site.name, Site.type, Site.street_code, Street.name, Site.community,
                Site.lon, Site.lat, Site.co_built, Site.standardised, Site.opened_on)
         .join(Street, Street.code == Site.street_code)
-        .where(*_site_scope(f))
+        .where(*site_scope(f))
         .order_by(Site.type, Site.name)
     )
     return [SiteRow(*r) for r in rows]
@@ -88,7 +88,7 @@ def sites_by_street(conn: Connection, f: Filter) -> list[tuple[str, str, str, in
     return [tuple(r) for r in conn.execute(
         select(Site.street_code, Street.name, Site.type, func.count())
         .join(Street, Street.code == Site.street_code)
-        .where(*_site_scope(f))
+        .where(*site_scope(f))
         .group_by(Site.street_code, Street.name, Site.type)
         .order_by(Site.street_code)
     )]
@@ -111,7 +111,7 @@ def volunteers_by_team(conn: Connection, f: Filter) -> list[tuple[str, int]]:
     rows = conn.execute(
         select(VolunteerTeam.name, func.count(distinct(VolunteerMembership.person_id)))
         .join(VolunteerMembership, VolunteerMembership.team_id == VolunteerTeam.id)
-        .where(in_force(VolunteerMembership.joined_on, VolunteerMembership.left_on, f.as_of), *_team_scope(f))
+        .where(*volunteer_scope(f))
         .group_by(VolunteerTeam.name)
     )
     return sorted(((name, n) for name, n in rows), key=lambda r: (-r[1], r[0]))
@@ -132,7 +132,7 @@ def member_structure(conn: Connection, f: Filter) -> MemberStructure:
     members = (
         select(Membership.person_id)
         .join(Organisation, Organisation.id == Membership.org_id)
-        .where(in_force(Membership.joined_on, Membership.left_on, f.as_of), *_active_orgs(f))
+        .where(*member_scope(f))
     )
     rows = conn.execute(
         select(Person.cadre_type, Person.gender, Person.birth_year, func.count())
@@ -154,7 +154,7 @@ def member_structure(conn: Connection, f: Filter) -> MemberStructure:
 def four_in_one(conn: Connection, f: Filter) -> dict[str, dict[str, bool]]:
     """{street name: {area: covered?}} for the filter's streets (all when none chosen)."""
     site_rows = conn.execute(
-        select(Street.name, Site.type).join(Site, Site.street_code == Street.code).where(*_site_scope(f)).distinct()
+        select(Street.name, Site.type).join(Site, Site.street_code == Street.code).where(*site_scope(f)).distinct()
     ).all()
     activity_rows = conn.execute(
         select(Street.name, Activity.category).join(Activity, Activity.street_code == Street.code)
@@ -180,11 +180,12 @@ class ActivityRow:
     name: str
     street_name: str
     participants: int
+    id: int | None = None  # the activity's id: a row's drill lists its sign-ins (dashboard.records)
 
 
 def latest_activities(conn: Connection, f: Filter, limit: int = 10) -> list[ActivityRow]:
     rows = conn.execute(
-        select(Activity.date, Activity.category, Activity.name, Street.name, Activity.participants)
+        select(Activity.date, Activity.category, Activity.name, Street.name, Activity.participants, Activity.id)
         .join(Street, Street.code == Activity.street_code)
         .where(*activity_scope(f))
         .order_by(Activity.date.desc(), Activity.id.desc())

@@ -33,7 +33,9 @@ def in_force(start: ColumnElement, end: ColumnElement, day: dt.date) -> ColumnEl
     return and_(start <= day, or_(end.is_(None), end > day))
 
 
-def _org_scope(f: Filter) -> list[ColumnElement]:
+def org_scope(f: Filter) -> list[ColumnElement]:
+    """Organisations of the filter's streets and branch tree (any day). Public: the record
+    lists (dashboard.records) reuse every scope here, so that their counts equal the figures."""
     cond = []
     if f.streets:
         cond.append(Organisation.street_code.in_(f.streets))
@@ -42,11 +44,13 @@ def _org_scope(f: Filter) -> list[ColumnElement]:
     return cond
 
 
-def _active_orgs(f: Filter) -> list[ColumnElement]:
-    return [in_force(Organisation.founded_on, Organisation.dissolved_on, f.as_of), *_org_scope(f)]
+def active_orgs(f: Filter) -> list[ColumnElement]:
+    """Organisations in scope and in force on the as-of day."""
+    return [in_force(Organisation.founded_on, Organisation.dissolved_on, f.as_of), *org_scope(f)]
 
 
-def _team_scope(f: Filter) -> list[ColumnElement]:
+def team_scope(f: Filter) -> list[ColumnElement]:
+    """Volunteer teams in force on the as-of day, of the filter's streets and led by its branch tree."""
     cond = [in_force(VolunteerTeam.founded_on, VolunteerTeam.dissolved_on, f.as_of)]
     if f.streets:
         cond.append(VolunteerTeam.street_code.in_(f.streets))
@@ -55,7 +59,8 @@ def _team_scope(f: Filter) -> list[ColumnElement]:
     return cond
 
 
-def _site_scope(f: Filter) -> list[ColumnElement]:
+def site_scope(f: Filter) -> list[ColumnElement]:
+    """Sites open on the as-of day in the filter's site streets."""
     cond = [in_force(Site.opened_on, Site.closed_on, f.as_of)]
     if f.site_streets:
         cond.append(Site.street_code.in_(f.site_streets))
@@ -63,6 +68,7 @@ def _site_scope(f: Filter) -> list[ColumnElement]:
 
 
 def activity_scope(f: Filter) -> list[ColumnElement]:
+    """Activities dated within the period, of the filter's streets and held by its branch tree."""
     cond = [Activity.date >= f.start, Activity.date <= f.end]
     if f.streets:
         cond.append(Activity.street_code.in_(f.streets))
@@ -71,31 +77,41 @@ def activity_scope(f: Filter) -> list[ColumnElement]:
     return cond
 
 
+def member_scope(f: Filter) -> list[ColumnElement]:
+    """Memberships in force on the as-of day in an organisation of :func:`active_orgs` (join Organisation)."""
+    return [in_force(Membership.joined_on, Membership.left_on, f.as_of), *active_orgs(f)]
+
+
+def volunteer_scope(f: Filter) -> list[ColumnElement]:
+    """Team memberships in force on the as-of day in a team of :func:`team_scope` (join VolunteerTeam)."""
+    return [in_force(VolunteerMembership.joined_on, VolunteerMembership.left_on, f.as_of), *team_scope(f)]
+
+
 def branches_stmt(f: Filter) -> Select:
     return select(
         func.count(),
         func.coalesce(func.sum(case((Organisation.kind == vocab.ESTABLISHED, 1), else_=0)), 0),
         func.coalesce(func.sum(case((Organisation.kind == vocab.FUNCTIONAL, 1), else_=0)), 0),
-    ).where(Organisation.level == vocab.BRANCH_LEVEL, *_active_orgs(f))
+    ).where(Organisation.level == vocab.BRANCH_LEVEL, *active_orgs(f))
 
 
 def members_stmt(f: Filter) -> Select:
     return (
         select(func.count(func.distinct(Membership.person_id)))
         .join(Organisation, Organisation.id == Membership.org_id)
-        .where(in_force(Membership.joined_on, Membership.left_on, f.as_of), *_active_orgs(f))
+        .where(*member_scope(f))
     )
 
 
 def teams_stmt(f: Filter) -> Select:
-    return select(func.count()).select_from(VolunteerTeam).where(*_team_scope(f))
+    return select(func.count()).select_from(VolunteerTeam).where(*team_scope(f))
 
 
 def volunteers_stmt(f: Filter) -> Select:
     return (
         select(func.count(func.distinct(VolunteerMembership.person_id)))
         .join(VolunteerTeam, VolunteerTeam.id == VolunteerMembership.team_id)
-        .where(in_force(VolunteerMembership.joined_on, VolunteerMembership.left_on, f.as_of), *_team_scope(f))
+        .where(*volunteer_scope(f))
     )
 
 
@@ -107,7 +123,7 @@ def sites_by_type_stmt(f: Filter) -> Select:
             func.coalesce(func.sum(case((Site.co_built, 1), else_=0)), 0),
             func.coalesce(func.sum(case((Site.standardised, 1), else_=0)), 0),
         )
-        .where(*_site_scope(f))
+        .where(*site_scope(f))
         .group_by(Site.type)
     )
 
@@ -124,13 +140,25 @@ def participants_stmt(f: Filter) -> Select:
     )
 
 
+def newsletter_scope(f: Filter) -> list[ColumnElement]:
+    return [NewsletterIssue.published_on <= f.as_of]
+
+
+def interview_scope(f: Filter) -> list[ColumnElement]:
+    return [OralHistoryInterview.interviewed_on <= f.as_of]
+
+
+def solved_scope(f: Filter) -> list[ColumnElement]:
+    return [Problem.solved_on.is_not(None), Problem.solved_on <= f.as_of]
+
+
 def report_records_stmt(f: Filter) -> Select:
     """District-wide cumulative records (newsletter, 红色记忆, problems solved) as of the day."""
     return select(
-        select(func.count()).where(NewsletterIssue.published_on <= f.as_of).scalar_subquery(),
+        select(func.count()).where(*newsletter_scope(f)).scalar_subquery(),
         select(func.count(func.distinct(OralHistoryInterview.interviewee)))
-        .where(OralHistoryInterview.interviewed_on <= f.as_of).scalar_subquery(),
-        select(func.count()).where(Problem.solved_on.is_not(None), Problem.solved_on <= f.as_of).scalar_subquery(),
+        .where(*interview_scope(f)).scalar_subquery(),
+        select(func.count()).where(*solved_scope(f)).scalar_subquery(),
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from dashboard import vocab
 from dashboard.indicators.filters import Filter
-from dashboard.indicators.kpi import _active_orgs
+from dashboard.indicators.kpi import active_orgs
 from dashboard.schema import Activity, Organisation
 
 AMBER_FROM = 0.75
@@ -72,7 +72,7 @@ def three_meetings(conn: Connection, f: Filter) -> list[BranchMeetings]:
     branches = conn.execute(
         select(Organisation.id, Organisation.name, Organisation.kind, Organisation.street_code,
                Organisation.founded_on, Organisation.dissolved_on)
-        .where(Organisation.level == vocab.BRANCH_LEVEL, *_active_orgs(f))
+        .where(Organisation.level == vocab.BRANCH_LEVEL, *active_orgs(f))
         .order_by(Organisation.name)
     ).all()
     if not branches:

@@ -41,7 +41,9 @@ def test_sites_by_street_stacks_types_and_carries_street_codes_for_clicks():
     assert fig.layout.barmode == "stack"
     by_name = {t.name: t for t in fig.data}
     assert list(by_name[vocab.THEATRE].y) == [2, 0]
-    assert list(by_name[vocab.THEATRE].customdata) == ["370114001000", "370114101000"]
+    # [street code, site type]: the click filter reads [0], the drill to the records both
+    assert [list(c) for c in by_name[vocab.THEATRE].customdata] == [["370114001000", vocab.THEATRE],
+                                                                    ["370114101000", vocab.THEATRE]]
 
 
 def test_map_has_one_legend_entry_per_site_type_and_street_codes_in_customdata():

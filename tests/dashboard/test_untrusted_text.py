@@ -72,7 +72,7 @@ def test_sites_by_street_shows_street_names_as_typed_and_clicks_still_get_the_ra
     rows = [(CODE, name, site_type, 1) for name, site_type in zip(HOSTILE, vocab.SITE_TYPES)]
     fig = figures.sites_by_street(rows)
     assert_drawn_literally(fig, raw_ok=lambda path: ".customdata" in path)
-    assert list(go.Figure(fig).data[0].customdata) == [CODE] * 3
+    assert [c[0] for c in go.Figure(fig).data[0].customdata] == [CODE] * 3
 
 
 def test_activities_by_month_shows_months_as_typed():
