@@ -45,7 +45,7 @@ from dashboard.schema import (
 )
 from dashboard.store import Store, bulk_insert
 
-GENERATOR_VERSION = 3  # bump when the rules change: stores seeded by older rules differ
+GENERATOR_VERSION = 4  # bump when the rules change: stores seeded by older rules differ
 HISTORY_START = dt.date(2013, 1, 1)
 REPORT_DAY = dt.date(2020, 7, 1)
 DIGITAL_SIGN_IN = dt.date(2019, 1, 1)
@@ -540,6 +540,7 @@ class _Gen:
             ("全区新时代文明实践工作先进单位", "章丘区委老干部局", dt.date(2020, 5, 1), "区级"),
             ("攻坚克难先进党组织", "章丘区委老干部局党支部", dt.date(2020, 6, 30), "区级"),
         ]
+        problems += _Upkeep(self, random.Random(f"{self.rules.seed}:problems")).life_meeting_problems(len(problems))
         return {
             "newsletter_issues": issues,
             "oral_history_interviews": interviews,
@@ -549,6 +550,127 @@ class _Gen:
                 for i, (t, r, d, lv) in enumerate(honours) if d <= self.as_of
             ],
         }
+
+
+@dataclass
+class _Upkeep:
+    """The rules that keep the 需关注 list plausible (a handful of items on any as-of day). They
+    draw from their own random stream, so the rules above and the report's figures are unchanged."""
+    g: _Gen
+    rng: random.Random
+
+    def open_sites(self, street: str, site_type: str, day: dt.date) -> list[dict]:
+        if not hasattr(self, "_by_street"):
+            self._by_street: dict[tuple[str, str], list[dict]] = {}
+            for site in self.g.sites:
+                self._by_street.setdefault((site["street_code"], site["type"]), []).append(site)
+        return [s for s in self._by_street.get((street, site_type), ())
+                if s["opened_on"] <= day and (s["closed_on"] is None or s["closed_on"] > day)]
+
+    def place_meetings(self) -> None:
+        """Branches meet at their street's 共享式党员活动室 (taking turns month by month when there
+        are several), and hold 主题党日 at its 文明实践站 when it has one."""
+        for a in self.g.activities:
+            if a["org_id"] is None or a["site_id"] is not None or a["category"] not in vocab.MEETING_CADENCE:
+                continue
+            day = a["date"]
+            rooms = self.open_sites(a["street_code"], vocab.SHARED_ROOM, day)
+            if a["category"] == vocab.THEME_DAY:
+                rooms = self.open_sites(a["street_code"], vocab.PRACTICE_STATION, day) or rooms
+            if rooms:
+                a["site_id"] = rooms[(day.year * 12 + day.month) % len(rooms)]["id"]
+
+    def room_programmes(self) -> None:
+        """Each 开放式活动室 holds a 文体活动 every month from its opening (or 2015)."""
+        month = dt.date(2015, 1, 1)
+        while month <= self.g.as_of:
+            for site in self.g.sites:
+                if site["type"] == vocab.OPEN_ROOM and site["opened_on"] <= month and (
+                        site["closed_on"] is None or site["closed_on"] > month):
+                    self.g.add_activity(month + dt.timedelta(days=self.rng.randint(0, 27)), vocab.CULTURE,
+                                        f"{site['name']}文体活动", site["street_code"], site=site["id"],
+                                        headcount=self.rng.randint(15, 60))
+            month = _add_months(month, 1)
+
+    def street_programmes(self) -> None:
+        """Each street's 老干部党支部 brings 老年教育 (a class, in February, May, August and November)
+        and 文体活动 (January, April, July, October) to its street, at its 共享式党员活动室 when it
+        has one, from 2015; 垛庄镇, a mountain town without a venue for them, holds no 文体活动."""
+        for org in self.g.orgs:
+            town = next((t for t in self.g.streets if org["name"] == f"{t.name}老干部党支部"), None)
+            if town is None:
+                continue
+            month = max(dt.date(2015, 1, 1), _add_months(org["founded_on"].replace(day=1), 1))
+            end = min(org["dissolved_on"] or self.g.as_of, self.g.as_of)
+            while month <= end:
+                category = {2: vocab.ELDER_EDUCATION, 1: vocab.CULTURE}.get(month.month % 3)
+                if category and not (category == vocab.CULTURE and town.name == "垛庄镇"):
+                    day = month + dt.timedelta(days=self.rng.randint(0, 27))
+                    rooms = self.open_sites(town.code, vocab.SHARED_ROOM, day)
+                    members = self.g.members_on(org["id"], day) if day >= DIGITAL_SIGN_IN else []
+                    if day < end:
+                        self.g.add_activity(
+                            day, category, f"{town.name}{'老年教育讲座' if category == vocab.ELDER_EDUCATION else '文体活动'}",
+                            town.code, org=org["id"], site=rooms[0]["id"] if rooms else None,
+                            attendees=self.rng.sample(members, min(len(members), self.rng.randint(10, 25))),
+                            headcount=self.rng.randint(20, 50))
+                month = _add_months(month, 1)
+
+    def sign_ins(self) -> None:
+        """From the digital 签到簿 (2019), the site's activities without a roster (performances,
+        classes) get 8–20 sign-ins of people living in its street; the earliest co-built
+        老年大学分校/课堂 keeps paper sheets only, so its activities have none."""
+        residents: dict[str, list[int]] = {}
+        for p in self.g.people:
+            residents.setdefault(p["street_code"], []).append(p["id"])
+        signed = {row["activity_id"] for row in self.g.participations}
+        classrooms = sorted((s for s in self.g.sites if s["type"] == vocab.UNIVERSITY and s["co_built"]),
+                            key=lambda s: (s["opened_on"], s["id"]))
+        paper = classrooms[0]["id"] if classrooms else None
+        for a in self.g.activities:
+            if a["site_id"] is None or a["site_id"] == paper or a["date"] < DIGITAL_SIGN_IN or a["id"] in signed:
+                continue
+            pool = residents.get(a["street_code"], [])
+            picked = self.rng.sample(pool, min(len(pool), self.rng.randint(8, 20)))
+            self.g.participations.extend({"activity_id": a["id"], "person_id": pid} for pid in picked
+                                         if self.g.death[pid] > a["date"])
+
+    def lapses(self) -> None:
+        """Gaps as the ledgers have them: one co-built site in twelve (by id) has recorded nothing
+        in its 写实册 for the last 100–200 days (its activities name no site); one in fifteen has
+        no 联络指导员 (the post is vacant); and 垛庄镇 has not entered its 签到簿 for the last 75 days."""
+        quiet = {s["id"]: self.g.as_of - dt.timedelta(days=self.rng.randint(100, 200))
+                 for s in self.g.sites if s["co_built"] and s["id"] % 12 == 5}
+        for a in self.g.activities:
+            if a["site_id"] in quiet and a["date"] > quiet[a["site_id"]]:
+                a["site_id"] = None
+        for s in self.g.sites:
+            if s["co_built"] and s["id"] % 15 == 4:
+                s["liaison"] = None
+        late = next((t.code for t in self.g.streets if t.name == "垛庄镇"), None)
+        cutoff = self.g.as_of - dt.timedelta(days=75)
+        unsigned = {a["id"] for a in self.g.activities if a["street_code"] == late and a["date"] > cutoff}
+        self.g.participations[:] = [r for r in self.g.participations if r["activity_id"] not in unsigned]
+
+    def life_meeting_problems(self, first_id: int) -> list[dict]:
+        """Each January from 2020 the year's 组织生活会 finds 3–5 problems. Each is solved 90–240
+        days after it was found, the last two of each year only after 365–540 days; in 2020 the
+        epidemic held rectification back to the second half of the year (solved 2020-07-15 or later)."""
+        out = []
+        for year in range(2020, self.g.as_of.year + 1):
+            k = self.rng.randint(3, 5)
+            for i in range(k):
+                found = dt.date(year, 1, self.rng.randint(6, 28))
+                if found > self.g.as_of:
+                    continue
+                slow = i >= k - 2
+                solved = found + dt.timedelta(days=self.rng.randint(365, 540) if slow else self.rng.randint(90, 240))
+                if year == 2020:
+                    solved = max(solved, dt.date(2020, 7, 15))
+                out.append({"id": first_id + len(out) + 1, "campaign": f"{year - 1}年度组织生活会",
+                            "description": f"检视问题{i + 1}", "found_on": found,
+                            "solved_on": solved if solved <= self.g.as_of else None})
+        return out
 
 
 def generate(rules: DemoRules) -> dict[str, list[dict]]:
@@ -561,6 +683,12 @@ def generate(rules: DemoRules) -> dict[str, list[dict]]:
     g.build_volunteers()
     g.build_meetings()
     g.build_events()
+    work = _Upkeep(g, random.Random(f"{rules.seed}:upkeep"))
+    work.place_meetings()
+    work.room_programmes()
+    work.street_programmes()
+    work.sign_ins()
+    work.lapses()
     streets = [{"code": t.code, "name": t.name, "kind": t.kind, "lon": t.lon, "lat": t.lat} for t in g.streets]
     return {
         "streets": streets, "organisations": g.orgs, "people": g.people, "memberships": g.memberships,

@@ -105,6 +105,24 @@ class Settings:
                                      "(trusted only from `DASHBOARD_SSO_PROXIES`)")
     sso_proxies: tuple[str, ...] = setting((), "DASHBOARD_SSO_PROXIES",
                                            "space-separated addresses of that gateway", _words)
+    # 需关注 thresholds (docs/indicators.md, "需关注 · Attention", says which rule each follows)
+    attention_meeting_grace_days: int = setting(
+        10, "DASHBOARD_ATTENTION_MEETING_GRACE_DAYS",
+        "days after a month or quarter ends before its missing 三会一课 or 主题党日 is listed as overdue (time to "
+        "enter the ledger, also given to new activities' sign-ins; the party's rules allow none: `0` is the strict "
+        "reading)", _whole(0))
+    attention_site_idle_days: int = setting(
+        90, "DASHBOARD_ATTENTION_SITE_IDLE_DAYS",
+        "a co-built site with no recorded activity (写实册) for more than this many days is listed; one quarter, "
+        "the longest 三会一课 cadence", _whole(1))
+    attention_ledger_stale_days: int = setting(
+        60, "DASHBOARD_ATTENTION_LEDGER_STALE_DAYS",
+        "a street whose 活动 or 活动参与 ledger has nothing newer than this many days is listed; two rounds of the "
+        "monthly 支委会, 党小组会 and 主题党日", _whole(1))
+    attention_problem_open_days: int = setting(
+        90, "DASHBOARD_ATTENTION_PROBLEM_OPEN_DAYS",
+        "a 检视问题 still open more than this many days after it was found is listed (the usual three-month 整改 term)",
+        _whole(1))
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

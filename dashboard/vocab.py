@@ -36,6 +36,9 @@ THREE_MEETINGS_ONE_LECTURE = {
     PARTY_LECTURE: 3,
 }
 THEME_DAY = "主题党日"
+# The whole required cadence of a branch's organisational life: 三会一课 and the monthly
+# 主题党日 (《中国共产党支部工作条例(试行)》, 2018: 党支部应当每月相对固定1天开展主题党日).
+MEETING_CADENCE = {**THREE_MEETINGS_ONE_LECTURE, THEME_DAY: 1}
 PRACTICE = "新时代文明实践"
 NEXT_GENERATION = "关心下一代"
 LECTURE_TOUR = "宣讲"

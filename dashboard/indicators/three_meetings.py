@@ -47,25 +47,38 @@ class BranchMeetings:
         return "amber" if worst >= AMBER_FROM else "red"
 
 
-def _period_key(day: dt.date, months: int) -> tuple[int, int]:
+# The period arithmetic below is shared with the 需关注 list (dashboard/attention/meetings.py),
+# so that the table and the list agree on which months and quarters a branch owes.
+
+def period_key(day: dt.date, months: int) -> tuple[int, int]:
+    """The month (``months`` = 1) or quarter (3) holding ``day``: (year, index within the year)."""
     return day.year, (day.month - 1) // months
 
 
-def _due_periods(first: dt.date, last: dt.date, months: int) -> list[tuple[int, int]]:
+def period_bounds(key: tuple[int, int], months: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of a period."""
+    year, index = key
+    first_month, last_month = index * months + 1, index * months + months
+    return dt.date(year, first_month, 1), dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+def next_period(key: tuple[int, int], months: int) -> tuple[int, int]:
+    year, index = key
+    return (year + 1, 0) if (index + 1) * months >= 12 else (year, index + 1)
+
+
+def due_periods(first: dt.date, last: dt.date, months: int) -> list[tuple[int, int]]:
     """Keys of the months/quarters whose last day lies in [first, last]."""
     out = []
-    year, index = first.year, (first.month - 1) // months
-    while True:
-        end_month = index * months + months
-        end = dt.date(year, end_month, calendar.monthrange(year, end_month)[1])
-        if end > last:
-            break
+    key = period_key(first, months)
+    while (end := period_bounds(key, months)[1]) <= last:
         if end >= first:
-            out.append((year, index))
-        index += 1
-        if index * months >= 12:
-            year, index = year + 1, 0
+            out.append(key)
+        key = next_period(key, months)
     return out
+
+
+_period_key, _due_periods = period_key, due_periods  # the names this module used before
 
 
 def three_meetings(conn: Connection, f: Filter) -> list[BranchMeetings]:
