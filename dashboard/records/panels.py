@@ -1,0 +1,122 @@
+"""The drill of every catalogued panel, and of a point clicked on it.
+
+``point`` is a plotly clickData point (``clickData["points"][0]``) for charts and maps, or a
+small dict the page makes for a table row. What is read from it, per panel:
+
+- ``sites-by-street``: ``customdata`` = [street code, site type] → sites of that street and type;
+- ``activities-by-month``: ``customdata`` = [month, category] → activities of that month and category;
+- ``volunteers-by-team``: ``customdata`` = the team's name → volunteers of the team(s) of that name;
+- ``four-in-one``: ``y`` = the street's name, ``x`` = the area → the sites and activities that cover it;
+- ``map``: ``customdata`` = [street code, name] (a street) → the street's sites, or
+  [street code, …, site id] (a site, 7 items) → that site;
+- ``member-structure``: ``customdata`` = the slice (离休, 65–74岁, 女 …) → members in it;
+- ``three-meetings-status``: ``customdata`` = green|amber|red|none → branches of that status;
+- ``three-meetings`` row: ``{"org": id}`` → that branch's 三会一课 meetings in the period,
+  ``{"org": id, "category": 支委会}`` → its meetings of one kind (one cell);
+- ``latest-activities`` row: ``{"activity": id}`` (ActivityRow.id) → who signed in.
+
+Text in customdata and axis labels is HTML-escaped by the figure builders (figures.plain);
+it is unescaped here. Without a point, a panel's drill is everything the panel counts.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+from dashboard import vocab
+from dashboard.records.drill import Drill, DrillError
+
+# each KPI key: the query of its drill (KPI_KEYS of dashboard.indicators.kpi, all of them)
+KPI_DRILLS: dict[str, dict[str, str]] = {
+    "active_branches": {"kind": "branches"},
+    "established_branches": {"kind": "branches", "org_type": vocab.ESTABLISHED},
+    "functional_branches": {"kind": "branches", "org_type": vocab.FUNCTIONAL},
+    "party_members": {"kind": "members"},
+    "volunteer_teams": {"kind": "teams"},
+    "volunteers": {"kind": "volunteers"},
+    "education_bases": {"kind": "sites", "type": vocab.EDUCATION_BASE},
+    "co_built_sites": {"kind": "sites", "co_built": "1"},
+    "standardised_shared_rooms": {"kind": "sites", "type": vocab.SHARED_ROOM, "standardised": "1"},
+    "activities": {"kind": "activities"},
+    "participants": {"kind": "participants"},
+    "newsletter_issues": {"kind": "newsletters"},
+    "oral_history_interviewees": {"kind": "interviewees"},
+    "problems_solved": {"kind": "problems", "solved": "1"},
+}
+
+# a panel's drill without a point: all that the panel counts
+WHOLE: dict[str, dict[str, str]] = {
+    "sites-by-street": {"kind": "sites"},
+    "activities-by-month": {"kind": "activities"},
+    "volunteers-by-team": {"kind": "volunteers"},
+    "four-in-one": {"kind": "coverage"},
+    "map": {"kind": "sites"},
+    "member-structure": {"kind": "members"},
+    "latest-activities": {"kind": "activities"},
+    "three-meetings": {"kind": "branches"},
+    "three-meetings-status": {"kind": "branches"},
+}
+
+
+def kpi_drill(key: str) -> Drill:
+    if key not in KPI_DRILLS:
+        raise DrillError(f"没有“{key}”这个指标")
+    return Drill.from_query(KPI_DRILLS[key])
+
+
+def drill_for(panel_id: str, point: Mapping | None = None) -> Drill:
+    """The records behind a panel, or behind the point clicked on it (see the module's doc)."""
+    if panel_id.startswith("kpi-"):
+        return kpi_drill(panel_id.removeprefix("kpi-"))
+    if panel_id not in WHOLE:
+        raise DrillError(f"面板“{panel_id}”没有可列出的记录")
+    if point is None:
+        return Drill.from_query(WHOLE[panel_id])
+    try:
+        query = _POINTS[panel_id](point)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        if isinstance(exc, DrillError):
+            raise
+        raise DrillError(f"无法识别面板“{panel_id}”上点击的位置") from None
+    return Drill.from_query(query)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, (str, int)):
+        raise TypeError(value)
+    return html.unescape(str(value))
+
+
+def _data(point: Mapping) -> list:
+    data = point["customdata"]
+    return data if isinstance(data, list) else [data]
+
+
+def _map(point: Mapping) -> dict[str, str]:
+    data = _data(point)
+    if len(data) >= 7:  # a site marker: [street code, name, type, street, community, opened, id]
+        return {"kind": "sites", "site": _text(data[6])}
+    return {"kind": "sites", "street": _text(data[0])}
+
+
+def _row(point: Mapping) -> dict[str, str]:
+    query = {"kind": "activities", "org": _text(point["org"])}
+    if point.get("category"):
+        query["category"] = _text(point["category"])
+    else:
+        query["meetings"] = "1"
+    return query
+
+
+_POINTS = {
+    "sites-by-street": lambda p: {"kind": "sites", "street": _text(_data(p)[0]), "type": _text(_data(p)[1])},
+    "activities-by-month": lambda p: {"kind": "activities", "month": _text(_data(p)[0]),
+                                      "category": _text(_data(p)[1])},
+    "volunteers-by-team": lambda p: {"kind": "volunteers", "team_name": _text(_data(p)[0])},
+    "four-in-one": lambda p: {"kind": "coverage", "street": _text(p["y"]), "area": _text(p["x"])},
+    "map": _map,
+    "member-structure": lambda p: {"kind": "members", "bucket": _text(_data(p)[0])},
+    "three-meetings-status": lambda p: {"kind": "branches", "status": _text(_data(p)[0])},
+    "three-meetings": _row,
+    "latest-activities": lambda p: {"kind": "participants", "activity": _text(p["activity"])},
+}
