@@ -15,6 +15,16 @@ the 辛寨 branch was dissolved when 辛寨镇 merged into 刁镇 (2017). People
 at retirement (60 for men, 55 for women) or when it is founded, and leave on death. Sign-in
 records (participation rows) exist from 2019, when the 签到簿 went digital. Scale N multiplies
 the people, the branches and sites below street level, the teams and the activities.
+
+So that the 需关注 list has a handful of items on any as-of day (``_Upkeep``, its own random
+stream, leaving the figures above unchanged): branches meet at their street's 共享式党员活动室 and
+hold 主题党日 at its 文明实践站; each 开放式活动室 has a monthly 文体活动; each street's 老干部党支部
+brings 老年教育 and 文体活动 to its street every quarter, except 文体活动 in 垛庄镇; site activities
+get sign-ins from 2019, except at the earliest co-built 老年大学分校/课堂 (paper sheets); one co-built
+site in twelve has recorded nothing for the last 100–200 days, one in fifteen has no 联络指导员;
+垛庄镇 has not entered its 签到簿 for the last 75 days; each January from 2020 the 组织生活会 finds
+3–5 problems, solved 90–240 days later, the last two of each year after 365–540 days (in 2020
+not before 15 July: the epidemic). Meeting lapses come from the branches' diligence above.
 """
 from __future__ import annotations
 
