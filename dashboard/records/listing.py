@@ -86,12 +86,21 @@ def page(conn: Connection, drill: Drill, f: Filter, *, sort: str | None = None, 
             raise DrillError("无权按姓名搜索")
         pattern = _pattern(search)
         stmt = stmt.where(or_(*(func.lower(sub.c[k]).like(pattern, escape="\\") for k in fields)))
-    total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
     key = sub.c[sort]
-    order = (key.desc() if descending else key.asc()).nulls_last()
-    rows = conn.execute(stmt.order_by(order, sub.c[ID]).offset((page - 1) * size).limit(size)).all()
+    ordered = stmt.add_columns(func.count().over().label("_total")).order_by(
+        (key.desc() if descending else key.asc()).nulls_last(), sub.c[ID])
+    # the page and the list's length in one pass (a window count): the list is read once, not twice
+    found = conn.execute(ordered.offset((max(1, page) - 1) * size).limit(size)).all()
+    if found:
+        total = found[0][-1]
+    else:  # past the end (or empty): count, and go to the last page
+        total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    pages = max(1, -(-total // size))
+    clamped = min(max(1, page), pages)
+    if clamped != max(1, page) and total:
+        found = conn.execute(ordered.offset((clamped - 1) * size).limit(size)).all()
+    page = clamped
+    rows = [r[:-1] for r in found]
     out = RecordPage(kind.name, kind.columns, tuple(tuple(r) for r in rows), total, page, size,
                      caption(conn, drill, f))
     return out if personal else out.without_personal()
