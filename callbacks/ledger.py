@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import threading
 from pathlib import PurePath
 
 from dash import Input, Output, State, ctx, no_update
@@ -28,6 +27,7 @@ from dashboard.ledger import (
     import_log,
     pending,
 )
+from dashboard.ledger.slots import CheckSlots
 from layouts import ledger as ledger_page
 from layouts import ledger_ids as ids
 
@@ -36,34 +36,12 @@ callbacks = Callbacks()
 log = logging.getLogger("dashboard.data")
 
 LOG_ROWS = 50
-CHECKS_AT_ONCE = 2  # a check can take seconds of CPU: more at once would starve the pages
 
 
-class CheckSlots:
-    """One running check per user, and at most ``at_once`` in this process."""
+def check_slots() -> CheckSlots:
+    """The running checks of every process on this store (the bound holds across workers and hosts)."""
+    return CheckSlots(service().store)
 
-    def __init__(self, at_once: int = CHECKS_AT_ONCE):
-        self._all = threading.BoundedSemaphore(at_once)
-        self._users: set[str] = set()
-        self._lock = threading.Lock()
-
-    def take(self, user: str) -> str | None:
-        """None when the check may run (call give() after), else why not."""
-        with self._lock:
-            if user in self._users:
-                return "您的上一次检查还在进行,请等它完成后再上传。"
-            if not self._all.acquire(blocking=False):
-                return "其他人的台账正在检查,请稍后再上传。"
-            self._users.add(user)
-        return None
-
-    def give(self, user: str) -> None:
-        with self._lock:
-            self._users.discard(user)
-            self._all.release()
-
-
-CHECKS = CheckSlots()
 EXPIRED = "预览已失效(超过 30 分钟、已取消或不是您的预览),未写入任何数据。请重新上传文件。"
 
 
@@ -107,7 +85,7 @@ def on_upload(contents, filenames, token: dict | None):
     store = service().store
     pending.drop(store, (token or {}).get("token"))
     p = principal()
-    busy = CHECKS.take(p.name)
+    busy = check_slots().take(p.name)
     if busy:
         return no_update, ledger_page.message(busy, "warning"), no_update, True, True, no_update
     try:
@@ -117,7 +95,7 @@ def on_upload(contents, filenames, token: dict | None):
         return (None, ledger_page.message("无法读取看板数据库,未做检查。请稍后重试;如仍不行,请联系管理员。", "danger"),
                 None, True, True, no_update)
     finally:
-        CHECKS.give(p.name)
+        check_slots().give(p.name)
     view = ledger_page.preview_view(preview, will_apply=preview.ok)
     if not preview.ok:
         text = (f"发现 {preview.errors} 个错误,不能导入,未写入任何数据。"
@@ -152,14 +130,14 @@ def on_confirm(token: dict | None, log_version: int | None):
         return no_update, ledger_page.message("正在导入,请稍候……", "info"), no_update, True, True, no_update
     if claim.result is not None:  # a second click: the first one's answer
         return None, ledger_page.message(claim.result["text"], claim.result["color"]), None, True, True, no_update
-    busy = CHECKS.take(p.name)  # the confirm checks the files again: the same bound as a check
+    busy = check_slots().take(p.name)  # the confirm checks the files again: the same bound as a check
     if busy:
         pending.release(store, kept)
         return no_update, ledger_page.message(busy, "warning"), no_update, False, False, no_update
     try:
         view, text, color, retry = _apply(claim.files, p)
     finally:
-        CHECKS.give(p.name)
+        check_slots().give(p.name)
     bump = (log_version or 0) + 1
     if retry:
         pending.release(store, kept)

@@ -278,3 +278,13 @@ class PendingImport(Base):
     size: Mapped[int] = mapped_column(Integer)
     files: Mapped[bytes | None] = mapped_column(LargeBinary)  # an uncompressed zip of the uploaded files
     result: Mapped[str | None] = mapped_column(Text)        # JSON: what the confirm answered
+
+
+class CheckSlot(Base):
+    """A ledger check (or confirm) running now, in any process or host: at most one per user
+    and a few in all, so that checks cannot together exhaust a server's memory. A row older
+    than the longest check is left by a process that died and no longer counts."""
+    __tablename__ = "check_slots"
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), unique=True)
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -14,6 +14,7 @@ from callbacks import ledger as cb
 from callbacks import routes
 from dashboard.demo import DemoRules, seed
 from dashboard.ledger import LedgerApplyError, import_log, pending
+from dashboard.ledger.slots import STALE, CheckSlots
 from dashboard.schema import Person, VolunteerTeam
 from dashboard.settings import Settings
 from dashboard.store import Store
@@ -314,22 +315,33 @@ def test_two_imports_of_the_same_records_at_once_get_a_chinese_message_not_a_dat
     assert failed[CONFIRM_DISABLED] is False  # check and confirm again
 
 
-def test_one_check_at_a_time_per_user_and_two_in_all():
-    slots = cb.CheckSlots(at_once=2)
-    assert slots.take("alice") is None
-    assert "上一次检查还在进行" in slots.take("alice")
-    assert slots.take("bob") is None
-    assert "其他人的台账正在检查" in slots.take("carol")
-    slots.give("alice")
-    assert slots.take("carol") is None and slots.take("alice") is not None
+def test_one_check_at_a_time_per_user_and_two_in_all_across_processes(data_store):
+    # two CheckSlots on one store stand for two server processes
+    one, other = CheckSlots(data_store, at_once=2), CheckSlots(data_store, at_once=2)
+    assert one.take("alice") is None
+    assert "上一次检查还在进行" in other.take("alice")
+    assert other.take("bob") is None
+    assert "其他人的台账正在检查" in one.take("carol")
+    one.give("alice")
+    assert other.take("carol") is None and one.take("alice") is not None
+    one.give("bob"), one.give("carol")
+
+
+def test_a_check_slot_left_by_a_dead_process_is_taken_over(data_store):
+    started = dt.datetime(2026, 12, 6, 9, 0)
+    assert CheckSlots(data_store, at_once=1).take("alice", at=started) is None  # its process died
+    later = CheckSlots(data_store, at_once=1)
+    assert "其他人的台账正在检查" in later.take("bob", at=started + STALE - dt.timedelta(minutes=1))
+    assert later.take("bob", at=started + STALE + dt.timedelta(minutes=1)) is None
+    later.give("bob")
 
 
 def test_a_confirm_waits_its_turn_like_a_check_and_can_be_clicked_again(app, monkeypatch):
     with acting_as(app):
         out = cb.on_upload(*upload(("志愿队伍.csv", TEAM_CSV.format(code="T-TEAM-10").encode())), None)
-        full = cb.CheckSlots(at_once=1)
+        full = CheckSlots(cb.service().store, at_once=1)
         assert full.take("someone else") is None
-        monkeypatch.setattr(cb, "CHECKS", full)
+        monkeypatch.setattr(cb, "check_slots", lambda: full)
         waiting = cb.on_confirm(out[TOKEN], 0)
         assert "其他人的台账正在检查" in text_of(waiting[MESSAGE]) and waiting[CONFIRM_DISABLED] is False
         full.give("someone else")
