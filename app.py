@@ -164,7 +164,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
-    serve(create_app(settings), settings)
+    open_store(settings).dispose()  # the first start's demo data and 管理员, once, before any worker starts
+    serve(lambda: create_app(settings), settings)
 
 
 if __name__ == "__main__":

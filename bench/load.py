@@ -1,13 +1,13 @@
 """Load benchmark: the server as it is deployed, under many concurrent clients.
 
     python bench/load.py [--scenario NAME]… [--seconds S] [--clients N] [--scale 1] [--db sqlite|postgresql]
-                         [--server waitress|gunicorn --workers N] [--json PATH]
+                         [--server app|gunicorn] [--workers N] [--json PATH]
 
 It seeds (or reuses) the bench store of ``--scale`` (bench/indicators.py's ``open_store``), makes a
 user (role 领导) and, for ``mixed``, signed links through the CLI (``python -m dashboard user add``,
-``link create``), starts the server as docs/deploy.md says – ``python app.py`` (waitress, threads
-from ``DASHBOARD_THREADS``), or ``gunicorn 'app:create_app()' --workers N`` (gthread workers with
-``DASHBOARD_THREADS`` threads each) when gunicorn is installed – on 127.0.0.1 and a free port, with a
+``link create``), starts the server as the README says – ``python app.py`` (``DASHBOARD_WORKERS``
+processes, default one per core, under gunicorn; waitress when one), or ``gunicorn 'app:create_app()'
+--workers N`` (gthread workers with ``DASHBOARD_THREADS`` threads each) – on 127.0.0.1 and a free port, with a
 secret key made for this run, and drives it from a separate process (this script run with
 ``--drive``): one thread per client, each with its own keep-alive connection (``http.client``)
 and its own session, logged in once (or through its link) before the clock starts, then looping
@@ -786,7 +786,7 @@ def make_link(env: dict, *target: str) -> str:
 
 
 class ServerProcess:
-    """``python app.py`` (waitress) or ``gunicorn 'app:create_app()'`` in its own process group."""
+    """``python app.py`` or ``gunicorn 'app:create_app()'`` in its own process group."""
 
     def __init__(self, kind: str, env: dict, port: int, workers: int, threads: int, log_path: Path):
         self.kind, self.env, self.port, self.workers, self.threads = kind, env, port, workers, threads
@@ -794,7 +794,7 @@ class ServerProcess:
         self.proc: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
-        if self.kind == "waitress":
+        if self.kind == "app":
             return [sys.executable, "app.py"]
         return [sys.executable, "-m", "gunicorn", "app:create_app()", "--bind", f"{HOST}:{self.port}",
                 "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(self.threads),
@@ -1015,10 +1015,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=int, default=1)
     p.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), help="the demo store's as-of day (default today)")
-    p.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress",
-                   help="python app.py (waitress, default) or gunicorn 'app:create_app()'")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes (default 2)")
-    p.add_argument("--threads", type=int, help="DASHBOARD_THREADS (waitress threads; gunicorn threads per worker); "
+    p.add_argument("--server", choices=("app", "gunicorn"), default="app",
+                   help="python app.py (default, as the README deploys it) or gunicorn 'app:create_app()'")
+    p.add_argument("--workers", type=int, help="server processes: DASHBOARD_WORKERS of python app.py (default: the "
+                   "environment's, else one per core), gunicorn's --workers (default 2)")
+    p.add_argument("--threads", type=int, help="DASHBOARD_THREADS (threads per server process); "
                    "default: the environment's, else the app's default")
     p.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -1052,9 +1053,15 @@ def main(argv: list[str] | None = None) -> int:
            "HOST": HOST, "PORT": str(port), "DASHBOARD_REFRESH_SECONDS": str(args.refresh), "PYTHONPATH": str(ROOT)}
     if args.threads:
         env["DASHBOARD_THREADS"] = str(args.threads)
+    if args.workers is not None and args.server == "app":
+        env["DASHBOARD_WORKERS"] = str(args.workers)
+    from callbacks.serving import worker_count
+
     threads = Settings.from_env(env).threads
-    served = (f"python app.py (waitress, {threads} threads)" if args.server == "waitress"
-              else f"gunicorn 'app:create_app()' ({args.workers} gthread workers × {threads} threads)")
+    workers = worker_count(Settings.from_env(env)) if args.server == "app" else (args.workers or 2)
+    served = (f"python app.py ({workers} processes × {threads} threads, "
+              f"{'gunicorn' if workers > 1 else 'waitress'})" if args.server == "app"
+              else f"gunicorn 'app:create_app()' ({workers} gthread workers × {threads} threads)")
     print(f"bench/load.py: {served} on {HOST}:{port}, store {where} (--db {args.db} --scale {args.scale}, as of {args.as_of}); "
           f"scenarios {', '.join(chosen)}; python {sys.version.split()[0]}, {os.cpu_count()} cores, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -1072,7 +1079,7 @@ def main(argv: list[str] | None = None) -> int:
     reference = report.machine_reference()
     print(f"machine reference {reference:.2f} s (a fixed Python loop; compare runs only at similar values)")
 
-    server = ServerProcess(args.server, env, port, args.workers, threads, OUT / "load-server.log")
+    server = ServerProcess(args.server, env, port, workers, threads, OUT / "load-server.log")
     results: dict[str, dict] = {}
     rss_start = None
     interrupted = False
@@ -1141,7 +1148,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {t['target']:<66} {t['measured']}   {mark}{note}")
     print(f"machine reference   {reference:.2f} s before, {after:.2f} s after (a fixed Python loop; compare runs only at similar values)")
     report.write("load", {
-        "server": args.server, "served": served, "threads": threads, "workers": args.workers if args.server == "gunicorn" else 1,
+        "server": args.server, "served": served, "threads": threads, "workers": workers,
         "db": args.db, "scale": args.scale, "as_of": args.as_of.isoformat(), "store": where,
         "interrupted": interrupted, "rss_mb_start": rss_start, "rss_mb_before_stop": rss_last,
         "scenarios": results, "targets": targets,

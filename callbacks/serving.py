@@ -1,11 +1,14 @@
-"""Serving the app: waitress (a production WSGI server, pure Python, no C build, well kept by
-the Pylons project) with an access log, threads from a setting, no ``Server`` banner, and a
-graceful stop on SIGTERM (the listening socket closes, then the process ends)."""
+"""Serving the app with a production WSGI server, an access log and a graceful stop on SIGTERM:
+gunicorn (several processes, each with threads) where there are several cores, waitress
+(pure Python, also on Windows) where there is one or where ``DASHBOARD_WORKERS=1``. One
+process runs Python on one core at a time, and an uncached filter change is mostly Python."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import time
+from collections.abc import Callable
 
 from dashboard.settings import Settings
 
@@ -44,19 +47,73 @@ class AccessLog:
                             (time.perf_counter() - started) * 1000)
 
 
-def serve(app, settings: Settings) -> None:
-    """Serve ``app`` (a Dash app) until SIGTERM or Ctrl+C."""
+def worker_count(settings: Settings) -> int:
+    """``DASHBOARD_WORKERS``, where 0 means one process per CPU core this process may use."""
+    if settings.workers:
+        return settings.workers
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def serve(make_app: Callable[[], object], settings: Settings) -> None:
+    """Serve the Dash app ``make_app()`` makes until SIGTERM or Ctrl+C: in several processes
+    under gunicorn where there are several cores (each process makes its own app, so no
+    database connection or thread crosses a fork), else in one waitress process."""
+    workers = worker_count(settings)
+    if workers > 1 and os.name == "posix":
+        _serve_gunicorn(make_app, settings, workers)
+    else:
+        _serve_waitress(make_app(), settings)
+
+
+def _serve_waitress(app, settings: Settings) -> None:
     from waitress import serve as waitress_serve
 
     def stop(_signum, _frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    logging.getLogger("dashboard").info("serving on http://%s:%d with %d threads", settings.host, settings.port,
-                                        settings.threads)
+    logging.getLogger("dashboard").info("serving on http://%s:%d: waitress, 1 process, %d threads", settings.host,
+                                        settings.port, settings.threads)
     waitress_serve(AccessLog(app.server), host=settings.host, port=settings.port, threads=settings.threads,
                    ident="", clear_untrusted_proxy_headers=True, channel_timeout=120,
                    # every page keeps a connection open (keep-alive, a poll every few seconds): a
                    # bureau's screens and staff are a few hundred, beyond waitress's 100
                    connection_limit=1000, backlog=2048,
                    max_request_body_size=settings.request_max_mb * 1024 * 1024)
+
+
+def _serve_gunicorn(make_app: Callable[[], object], settings: Settings, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    options = {
+        "bind": f"[{settings.host}]:{settings.port}" if ":" in settings.host else f"{settings.host}:{settings.port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        "worker_connections": 1000,  # as waitress's connection_limit: pages keep their connection open
+        "backlog": 2048,
+        "keepalive": 75,  # a page polls every few seconds: keep its connection rather than open a new one
+        "graceful_timeout": 15,
+        "timeout": 120,  # a worker silent this long is restarted (an import check takes seconds)
+        "accesslog": None,  # AccessLog below writes one line per request, as under waitress
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "zhangqiu-dashboard",
+    }
+
+    class Gunicorn(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                self.cfg.set(key, value)
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn ≥ 25.1: no socket in $HOME
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self):
+            return AccessLog(make_app().server)
+
+    logging.getLogger("dashboard").info("serving on http://%s:%d: gunicorn, %d processes of %d threads",
+                                        settings.host, settings.port, workers, settings.threads)
+    Gunicorn().run()

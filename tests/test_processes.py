@@ -7,6 +7,7 @@ import http.cookiejar
 import json
 import re
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -97,7 +98,8 @@ def walk(node):
 
 def test_a_ledger_checked_on_one_process_is_confirmed_on_another_and_both_show_it(pg_store):
     env = {"DASHBOARD_CACHE_URL": REDIS_URL, "DASHBOARD_SECRET_KEY": "two-process-test-key"}
-    one = Server(pg_store.url, refresh=1, extra_env=env).start()
+    # python app.py as deployed on a 2-core host (gunicorn, two processes) and a one-process waitress
+    one = Server(pg_store.url, refresh=1, extra_env={**env, "DASHBOARD_WORKERS": "2"}).start()
     two = Server(pg_store.url, refresh=1, extra_env=env).start()
     try:
         a, b = Browser(one.url), Browser(two.url)
@@ -122,6 +124,28 @@ def test_a_ledger_checked_on_one_process_is_confirmed_on_another_and_both_show_i
     finally:
         one.stop()
         two.stop()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from Linux's /proc")
+def test_python_app_py_serves_in_one_process_per_worker_logs_each_request_and_stops_gracefully(report_store):
+    server = Server(report_store.url, extra_env={"DASHBOARD_WORKERS": "2"}).start()
+    try:
+        deadline = time.monotonic() + 30  # /healthz answers as soon as the first worker is up
+        while len(_children(server.proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(_children(server.proc.pid)) == 2  # the gunicorn master's two workers
+        for _ in range(4):
+            assert _status(f"{server.url}/healthz")[0] == 200
+    finally:
+        status = server.stop()
+    log = server.log_path.read_text(encoding="utf-8")
+    assert "gunicorn, 2 processes of 8 threads" in log
+    assert log.count('"GET /healthz" 200') >= 4  # the access log, one line per request
+    assert status == 0 and "Shutting down: Master" in log
 
 
 def _status(url: str) -> tuple[int, str]:

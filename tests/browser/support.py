@@ -44,13 +44,16 @@ class Server:
         self.db_url = db_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DASHBOARD_DATABASE_URL": db_url, "PORT": str(self.port),
+        # one process (waitress) keeps the suite's memory and start-up small; the several-process
+        # default (gunicorn) is tested in tests/test_processes.py
+        self.env = {**os.environ, "DASHBOARD_WORKERS": "1", "DASHBOARD_DATABASE_URL": db_url, "PORT": str(self.port),
                     "DASHBOARD_REFRESH_SECONDS": str(refresh), "PYTHONPATH": str(ROOT), **(extra_env or {})}
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Server:
         add_user(self.db_url)
-        log = open(ARTIFACTS / f"server-{self.port}.log", "ab")
+        ARTIFACTS.mkdir(exist_ok=True)
+        log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -62,10 +65,16 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError(f"server did not start; see {log.name}")
 
-    def stop(self) -> None:
+    @property
+    def log_path(self) -> Path:
+        return ARTIFACTS / f"server-{self.port}.log"
+
+    def stop(self) -> int | None:
+        """SIGTERM, the deployment's graceful stop; the exit status."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=20)
+        return self.proc.returncode if self.proc else None
 
 
 class Page:
