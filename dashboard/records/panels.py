@@ -58,6 +58,11 @@ WHOLE: dict[str, dict[str, str]] = {
 }
 
 
+# panels whose items are lists of their own, not counts of one kind of record: 需关注 (issue 14,
+# part 2) links each of its items to its records itself
+ELSEWHERE = frozenset({"attention", "attention-counts"})
+
+
 def kpi_drill(key: str) -> Drill:
     if key not in KPI_DRILLS:
         raise DrillError(f"没有“{key}”这个指标")
@@ -68,6 +73,8 @@ def drill_for(panel_id: str, point: Mapping | None = None) -> Drill:
     """The records behind a panel, or behind the point clicked on it (see the module's doc)."""
     if panel_id.startswith("kpi-"):
         return kpi_drill(panel_id.removeprefix("kpi-"))
+    if panel_id in ELSEWHERE:
+        raise DrillError(f"面板“{panel_id}”的每一项各自链接到其记录")
     if panel_id not in WHOLE:
         raise DrillError(f"面板“{panel_id}”没有可列出的记录")
     if point is None:

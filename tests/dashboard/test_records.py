@@ -204,8 +204,12 @@ def test_unknown_panels_points_and_streets_are_chinese_errors(report_store, dist
 
 
 def test_every_catalogued_panel_has_a_drill():
+    from dashboard.records.panels import ELSEWHERE
+
     for panel_id in PANELS:
-        assert isinstance(drill_for(panel_id), Drill)
+        if panel_id in ELSEWHERE:  # 需关注: each item links to its own records
+            continue
+        assert isinstance(drill_for(panel_id), Drill), panel_id
 
 
 # -- paging, sorting, searching ----------------------------------------------------------------
