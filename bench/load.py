@@ -4,8 +4,8 @@
                          [--server app|gunicorn] [--workers N] [--json PATH]
 
 It seeds (or reuses) the bench store of ``--scale`` (bench/indicators.py's ``open_store``), makes a
-user (role 领导) and, for ``mixed``, signed links through the CLI (``python -m dashboard user add``,
-``link create``), starts the server as the README says – ``python app.py`` (``DASHBOARD_WORKERS``
+user (role 领导), for ``workbooks`` a 管理员 (a 领导 may not import) and, for ``mixed``, signed links
+through the CLI (``python -m dashboard user add``, ``link create``), starts the server as the README says – ``python app.py`` (``DASHBOARD_WORKERS``
 processes, default one per core, under gunicorn; waitress when one), or ``gunicorn 'app:create_app()'
 --workers N`` (gthread workers with ``DASHBOARD_THREADS`` threads each) – on 127.0.0.1 and a free port, with a
 secret key made for this run, and drives it from a separate process (this script run with
@@ -50,6 +50,15 @@ Scenarios (``--scenario NAME``, repeatable; default all, in this order):
                 its descendants, e.g. the export renderer's Chromium) is read at ``--rss-mark``
                 seconds (default 60: minute 1; a third of the run when it is shorter than two
                 minutes) and at the end.
+- ``workbooks`` two hostile workbooks built by bench/workbooks.py, uploaded one at a time through
+                the /data page's callback (POST /_dash-update-component, as the renderer posts a
+                dcc.Upload) by the 管理员: the issue's 966 KB workbook whose sheet unpacks to 291 MB of
+                identical rows, and a 27 KB valid workbook whose sheet declares A1:XFD1048576 (with
+                a cell at XFD1048576). For each: the seconds until the answer, what it said (refused,
+                with the page's Chinese message and first problem, or checked – then cancelled), the
+                peak RSS of the server's tree (read every 0.2 s), and the slowest /api/version of a
+                side client (the 领导) polling every 0.2 s meanwhile (both over the upload and the second
+                after its answer). Runs last: it takes seconds.
 
 Printed per request kind: clients, req/s (successful responses in the window / window), p50, p95,
 p99 and max latency, errors (statuses other than the expected ones, timeouts, broken connections;
@@ -63,6 +72,9 @@ judged" when the run differs from the target's conditions (client counts; 300 s 
 - exports at 100 clients: no request takes more than 15 s; a refused one gets its 503 in < 100 ms
 - mixed, 5 minutes: p95 ≤ 500 ms for every kind of page request, 0 errors, RSS within 10 % from
   minute 1 to the end
+- each of the two workbooks: refused or checked within 10 s, the server's RSS under 500 MB (its own
+  Python processes; the export renderer's Chromium, when the export scenario has started it, is shown
+  apart: it holds no import)
 
 It is a benchmark, not a test: it exits 0 whatever the figures (2 when it cannot set up). The
 figures also go to ``--json PATH`` (default bench/out/load.json) with the machine reference
@@ -73,10 +85,12 @@ for the CPU, which is why the floor is measured the same way, in the same run.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import gzip
 import http.client
 import importlib.util
+import io
 import json
 import math
 import os
@@ -89,6 +103,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -98,7 +113,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 HOST = "127.0.0.1"
 USER = "bench-load"
-SCENARIOS = ("floor", "version", "layout", "change-cached", "change-uncached", "export", "mixed")
+ADMIN = "bench-load-admin"  # the workbooks scenario's uploader: a 领导 may not import
+SCENARIOS = ("floor", "version", "layout", "change-cached", "change-uncached", "export", "mixed", "workbooks")
 # clients of each single-kind scenario by default (the targets are set at these counts)
 DEFAULT_CLIENTS = {"version": 100, "layout": 20, "change-cached": 20, "change-uncached": 20, "export": 100}
 MIXED_DEFAULTS = {"staff": 100, "screens": 20, "embeds": 50}
@@ -109,6 +125,13 @@ EMBED_PANELS = ("map", "activities-by-month", "kpi-party_members", "latest-activ
 UNCACHED_DAYS = 5 * 365  # how far back the uncached filter change steps its as-of day
 EXPORT_PATH = "/export/map.png"
 UA = "bench/load.py"
+# the workbooks scenario: its two uploads (bench/workbooks.py builds them), its targets, how often it looks
+WORKBOOKS = (("bomb", "966 KB workbook (291 MB unpacked, identical rows)", "966 KB/291 MB workbook"),
+             ("xfd", "27 KB workbook declaring A1:XFD1048576", "27 KB XFD1048576 workbook"))
+WORKBOOK_SECONDS, WORKBOOK_RSS_MB = 10.0, 500.0
+SIDE_POLL = 0.2  # the side client's /api/version interval and the RSS sampling interval, seconds
+AFTER = 1.0  # the RSS peak and the slowest /api/version are taken over the upload and this many seconds after it
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
@@ -730,11 +753,188 @@ def drive(spec: dict) -> dict:
     }
 
 
+# -- the workbooks scenario: two hostile uploads, one at a time, while a side client polls -----------
+
+def rss_processes(pid: int) -> dict[int, tuple[str, float, bool]]:
+    """{pid: (name, VmRSS MB, whether it runs this Python)} of the server process and its
+    descendants: the server's own processes (python app.py, its gunicorn workers) run the
+    interpreter that started it; the export renderer's (its driver, Chromium) do not."""
+    python = os.path.realpath(sys.executable)
+    out = {}
+    for p in descendants(pid):
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            exe = os.path.realpath(f"/proc/{p}/exe")
+        except OSError:
+            continue
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        name = re.search(r"^Name:\s+(.*)$", status, re.M)
+        if found:
+            out[p] = (name.group(1) if name else "?", int(found.group(1)) / 1024, exe == python)
+    return out
+
+
+def texts(node) -> list[str]:
+    """The strings of a Dash component tree, in order."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        props = node.get("props")
+        return texts(props.get("children")) if isinstance(props, dict) else []
+    if isinstance(node, list):
+        return [t for n in node for t in texts(n)]
+    return []
+
+
+def reasons(node, out: list[str]) -> list[str]:
+    """The 原因 cells of the preview's problem table."""
+    if isinstance(node, dict):
+        props = node.get("props")
+        if isinstance(props, dict) and "cell-reason" in str(props.get("className") or ""):
+            out.append("".join(texts(props.get("children"))))
+        for value in node.values():
+            reasons(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            reasons(value, out)
+    return out
+
+
+def ledger_payload(output: str, trigger: str, contents=None, filename=None, token=None) -> bytes:
+    """The /data page's one callback (upload, confirm, cancel), posted as Dash's renderer posts it."""
+    changed = {"upload": "data-upload.contents", "confirm": "data-confirm.n_clicks", "cancel": "data-cancel.n_clicks"}
+    return json.dumps({
+        "output": output,
+        "outputs": [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in output.strip(".").split("...")],
+        "inputs": [{"id": "data-upload", "property": "contents", "value": contents},
+                   {"id": "data-confirm", "property": "n_clicks", "value": 1 if trigger == "confirm" else None},
+                   {"id": "data-cancel", "property": "n_clicks", "value": 1 if trigger == "cancel" else None}],
+        "state": [{"id": "data-upload", "property": "filename", "value": filename},
+                  {"id": "data-token", "property": "data", "value": token},
+                  {"id": "data-log-version", "property": "data", "value": 0}],
+        "changedPropIds": [changed[trigger]],
+    }).encode()
+
+
+def drive_workbooks(spec: dict) -> dict:
+    """Upload each hostile workbook through /data as the 管理员, one at a time, and time the answer,
+    while a side client (the 领导) GETs /api/version every 0.2 s and the server tree's RSS is read
+    every 0.2 s, over the upload and the second after its answer. A second of quiet comes before each."""
+    import workbooks as books  # bench/workbooks.py
+
+    admin = Http(spec["port"], spec["upload_timeout"])
+    login(admin, spec["admin"], spec["admin_password"])
+    status, headers, data = admin.request("GET", "/_dash-dependencies")
+    if status != 200:
+        raise SetupError(f"GET /_dash-dependencies: {status}")
+    output = next((d["output"] for d in as_json(headers, data) if "data-preview.children" in d["output"]), None)
+    if output is None:
+        raise SetupError("no callback with the output data-preview.children in /_dash-dependencies")
+    status, _, _ = admin.request("GET", "/data")  # the page, as the 管理员 opens it before uploading
+    if status != 200:
+        raise SetupError(f"GET /data as {spec['admin']}: {status}")
+    side = Http(spec["port"], spec["timeout"])
+    login(side, spec["user"], spec["password"])
+    pid, stop = spec["server_pid"], threading.Event()
+    polls: list[tuple[float, float, object]] = []   # (start, end, status or error)
+    samples: list[tuple[float, float, float, dict]] = []  # (time, tree MB, Python MB, {pid: (name, MB, Python)})
+
+    def poll() -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                got = side.request("GET", "/api/version")[0]
+            except (OSError, http.client.HTTPException) as exc:
+                got = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
+            polls.append((started, time.monotonic(), got))
+            stop.wait(max(0.0, SIDE_POLL - (time.monotonic() - started)))
+
+    def sample() -> None:
+        while not stop.is_set():
+            procs = rss_processes(pid)
+            samples.append((time.monotonic(), round(sum(mb for _, mb, _ in procs.values()), 1),
+                            round(sum(mb for _, mb, own in procs.values() if own), 1), procs))
+            stop.wait(SIDE_POLL)
+
+    threads = [threading.Thread(target=poll, daemon=True), threading.Thread(target=sample, daemon=True)]
+    for t in threads:
+        t.start()
+    results = []
+    try:
+        for key, label, short in WORKBOOKS:
+            payload = books.bomb_workbook() if key == "bomb" else books.xfd_workbook()
+            info = zipfile.ZipFile(io.BytesIO(payload)).getinfo(books.SHEET1)
+            name = "台账.xlsx"
+            body = ledger_payload(output, "upload", [f"data:{XLSX_TYPE};base64," + base64.b64encode(payload).decode()], [name])
+            print(f"    {label}: {len(payload):,} bytes, its sheet {info.file_size:,} bytes unpacked; uploading",
+                  file=sys.stderr, flush=True)
+            time.sleep(1.0)
+            t0 = time.monotonic()
+            error = None
+            try:
+                status, headers, data = admin.request("POST", "/_dash-update-component", body, {
+                    "Content-Type": "application/json", "Accept": "application/json", "Origin": admin.base,
+                    "Referer": admin.base + "/data"})
+            except (OSError, http.client.HTTPException) as exc:
+                status, headers, data = None, None, b""
+                error = f"no answer within {spec['upload_timeout']:g} s" if isinstance(exc, TimeoutError) else type(exc).__name__
+            t1 = time.monotonic()
+            time.sleep(AFTER + SIDE_POLL)
+            answer, problems, token = "", [], None
+            if status == 200:
+                try:
+                    response = as_json(headers, data)["response"]
+                except (ValueError, KeyError, OSError, zlib.error):
+                    response = {}
+                answer = "".join(texts(response.get("data-message", {}).get("children")))
+                problems = reasons(response.get("data-preview", {}).get("children"), [])
+                token = (response.get("data-token", {}).get("data") or {}).get("token")
+            elif status is not None:
+                error = f"HTTP {status}"
+            outcome = ("checked" if token else "refused" if answer and "错误" in answer else "answered") if status == 200 else "failed"
+            if token:  # a passing check waits in the store for a confirm: cancel it, as the user would
+                try:
+                    admin.request("POST", "/_dash-update-component", ledger_payload(output, "cancel", token={"token": token}),
+                                  {"Content-Type": "application/json", "Origin": admin.base, "Referer": admin.base + "/data"})
+                except (OSError, http.client.HTTPException):
+                    pass
+            # the upload and the second after its answer (a quick answer may fall between two polls)
+            during = [x for x in samples if t0 - SIDE_POLL <= x[0] <= t1 + AFTER]
+            before = [x for x in samples if x[0] < t0]
+            peak = max(during, key=lambda x: x[1], default=None)
+            own_peak = max(during, key=lambda x: x[2], default=None)
+            overlapping = [x for x in polls if x[0] <= t1 + AFTER and x[1] >= t0]
+            results.append({
+                "workbook": key, "label": label, "short": short, "file_bytes": len(payload), "sheet_unpacked_bytes": info.file_size,
+                "seconds": round(t1 - t0, 3), "status": status, "error": error, "outcome": outcome,
+                "answer": answer, "problems": problems[:5], "problem_count": len(problems),
+                "rss_mb_before": before[-1][1] if before else None,
+                "rss_mb_peak": peak[1] if peak else None,
+                "rss_mb_python_before": before[-1][2] if before else None,
+                "rss_mb_python_peak": own_peak[2] if own_peak else None,
+                "rss_peak_processes": {str(p): [n, round(mb, 1), "python" if own else "other"]
+                                       for p, (n, mb, own) in sorted(peak[3].items())} if peak else {},
+                "rss_mb_largest_process_peak": round(max((mb for x in during for _, mb, _ in x[3].values()), default=0), 1) or None,
+                "rss_samples": len(during),
+                "version_polls": len(overlapping),
+                "version_max_ms": round(max((x[1] - x[0] for x in overlapping), default=0) * 1000, 1) if overlapping else None,
+                "version_errors": sum(1 for x in overlapping if x[2] != 200),
+            })
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=spec["timeout"] + 5)
+        admin.close()
+        side.close()
+    return {"scenario": "workbooks", "seconds": 0, "clients": {"*": 1}, "kinds": {}, "workbooks": results,
+            "rss_mb_end": rss_mb(pid), "version_polls_total": len(polls)}
+
+
 def driver_main() -> int:
     """``--drive``: the spec (JSON) on stdin, the figures (JSON) on stdout."""
     spec = json.loads(sys.stdin.read())
     try:
-        result = drive(spec)
+        result = drive_workbooks(spec) if spec["scenario"] == "workbooks" else drive(spec)
     except SetupError as exc:
         result = {"scenario": spec["scenario"], "setup_error": str(exc)}
     except KeyboardInterrupt:
@@ -760,14 +960,15 @@ def cli(env: dict, *args: str, stdin: str | None = None) -> subprocess.Completed
                           env=env, cwd=ROOT, timeout=300, check=False)
 
 
-def make_user(env: dict, password: str) -> None:
-    """The benchmark's 领导 (sees every street, may export), made or reset through the CLI."""
-    out = cli(env, "user", "add", USER, "--role", "leader", "--display-name", "压测用户", "--password-stdin",
+def make_user(env: dict, password: str, name: str = USER, role: str = "leader", display: str = "压测用户") -> None:
+    """The benchmark's 领导 (sees every street, may export) – or, for the workbooks scenario, its
+    管理员 (may import) – made or reset through the CLI."""
+    out = cli(env, "user", "add", name, "--role", role, "--display-name", display, "--password-stdin",
               stdin=password + "\n")
     if out.returncode != 0:
         if "已存在" not in out.stderr:
             raise RuntimeError(f"user add: {out.stderr.strip()}")
-        for step in (("user", "passwd", USER, "--password-stdin"), ("user", "enable", USER)):
+        for step in (("user", "passwd", name, "--password-stdin"), ("user", "enable", name)):
             out = cli(env, *step, stdin=password + "\n")
             if out.returncode != 0:
                 raise RuntimeError(f"{' '.join(step[:2])}: {out.stderr.strip()}")
@@ -893,6 +1094,25 @@ def kind_line(kind: str, k: dict, rss: float | None, floor_rps: float | None = N
             f"{k['refused_503']:>5} {_n(k['server_p50_ms'], '{:.1f}'):>9} {_n(rss, '{:.0f}'):>7}{versus}{detail}")
 
 
+WORKBOOK_HEAD = (f"  {'workbook (uploaded through /data)':<50} {'seconds':>7} {'outcome':>8} {'RSS MB before':>13} "
+                 f"{'RSS MB peak':>11} {'of it Python':>12} {'largest process':>15} {'/api/version max ms':>19} "
+                 f"{'polls':>5} {'errors':>6}")
+
+
+def workbook_line(w: dict) -> str:
+    return (f"  {w['label']:<50} {w['seconds']:>7.2f} {w['outcome']:>8} {_n(w['rss_mb_before']):>13} {_n(w['rss_mb_peak']):>11} "
+            f"{_n(w['rss_mb_python_peak']):>12} {_n(w['rss_mb_largest_process_peak']):>15} {_n(w['version_max_ms'], '{:.1f}'):>19} "
+            f"{w['version_polls']:>5} {w['version_errors']:>6}")
+
+
+def workbook_answer(w: dict) -> str:
+    """What the page said: its message, then the first reason of the problem table."""
+    said = w["answer"] or w["error"] or "(no message)"
+    if w["problems"]:
+        said += f" — {w['problems'][0]}" + (f" (+{w['problem_count'] - 1} more)" if w["problem_count"] > 1 else "")
+    return f"    {w['workbook']}: {said}"
+
+
 def print_scenario(result: dict, floor_rps: float | None) -> None:
     log = result.get("server_log") or {}
     if log.get("connection_limit_reached"):
@@ -902,6 +1122,14 @@ def print_scenario(result: dict, floor_rps: float | None) -> None:
         print(f"  note: the server logged {log['logged_errors']} errors (see its log)")
     if "setup_error" in result:
         print(f"  could not run: {result['setup_error']}")
+        return
+    if result["scenario"] == "workbooks":
+        print(WORKBOOK_HEAD)
+        for w in result["workbooks"]:
+            print(workbook_line(w))
+        print("  what the page answered:")
+        for w in result["workbooks"]:
+            print(workbook_answer(w))
         return
     print(HEAD)
     for kind, k in result["kinds"].items():
@@ -986,6 +1214,17 @@ def judge(results: dict, mixed_counts: dict) -> list[dict]:
         add("mixed: server RSS within 10 % from minute 1 to the end",
             f"{_n(a)} MB at {m['rss_mark_s']:.0f} s → {_n(b)} MB at the end ({_n(None if growth is None else growth * 100, '{:+.1f}')} %)",
             growth is not None and abs(growth) <= 0.10, full and growth is not None, why)
+    wb = results.get("workbooks")
+    if wb and "setup_error" not in wb:
+        for w in wb["workbooks"]:
+            answered = w["status"] == 200 and w["outcome"] in ("refused", "checked")
+            rss = w["rss_mb_python_peak"]
+            ok = answered and w["seconds"] <= WORKBOOK_SECONDS and rss is not None and rss < WORKBOOK_RSS_MB
+            renderer = (w["rss_mb_peak"] or 0) - (rss or 0)
+            add(f"{w['short']}: answered ≤ 10 s, RSS < 500 MB",
+                f"{w['outcome']} in {w['seconds']:.2f} s, RSS peak {_n(rss)} MB"
+                + (f" (+{renderer:.0f} MB of the export renderer: {_n(w['rss_mb_peak'])} MB in all)" if renderer >= 1 else "")
+                + f"; /api/version max {_n(w['version_max_ms'], '{:.0f}')} ms", ok, True)
     return rows
 
 
@@ -1065,16 +1304,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench/load.py: {served} on {HOST}:{port}, store {where} (--db {args.db} --scale {args.scale}, as of {args.as_of}); "
           f"scenarios {', '.join(chosen)}; python {sys.version.split()[0]}, {os.cpu_count()} cores, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    password = secrets.token_urlsafe(18)
+    password, admin_password = secrets.token_urlsafe(18), secrets.token_urlsafe(18)
     t0 = time.perf_counter()
     make_user(env, password)
+    if "workbooks" in chosen:
+        make_user(env, admin_password, ADMIN, "admin", "压测管理员")
     links = {"screen": [], "embed": []}
     if "mixed" in chosen:
         for street in SCREEN_STREETS:
             links["screen"].append(make_link(env, "--screen", *(("--street", street) if street else ())))
         for panel in EMBED_PANELS:
             links["embed"].append(make_link(env, "--panel", panel))
-    print(f"user {USER} (领导) and {len(links['screen']) + len(links['embed'])} signed links made through the CLI "
+    print(f"user {USER} (领导){f', user {ADMIN} (管理员)' if 'workbooks' in chosen else ''} "
+          f"and {len(links['screen']) + len(links['embed'])} signed links made through the CLI "
           f"in {time.perf_counter() - t0:.1f} s")
     reference = report.machine_reference()
     print(f"machine reference {reference:.2f} s (a fixed Python loop; compare runs only at similar values)")
@@ -1096,8 +1338,15 @@ def main(argv: list[str] | None = None) -> int:
         floor_rps = None
         for name in chosen:
             seconds = args.seconds if args.seconds is not None else (MIXED_SECONDS if name == "mixed" else DEFAULT_SECONDS)
+            if name == "workbooks":
+                seconds = 0.0  # as long as the uploads take
             spec = {**common, "scenario": name, "seconds": seconds, "ramp": 0.0}
-            if name == "mixed":
+            if name == "workbooks":
+                n = 1
+                spec.update(admin=ADMIN, admin_password=admin_password, upload_timeout=max(args.timeout, 60.0))
+                print(f"\nscenario workbooks: {len(WORKBOOKS)} uploads through /data, one at a time, as {ADMIN} (管理员); "
+                      f"a side client GETs /api/version every {SIDE_POLL:g} s, the server's RSS read every {SIDE_POLL:g} s")
+            elif name == "mixed":
                 mark = args.rss_mark if args.rss_mark is not None else (60.0 if seconds >= 120 else seconds / 3)
                 spec.update(staff=args.staff, screens=args.screens, embeds=args.embeds, links=links,
                             ramp=min(args.ramp, seconds / 4), rss_mark=mark)
@@ -1111,6 +1360,8 @@ def main(argv: list[str] | None = None) -> int:
                       + (" (GET /healthz, the floor: a bare endpoint on the same server, measured the same way)"
                          if name == "floor" else ""))
             allowance = args.warmup + seconds + 2 * args.timeout + max(120.0, 2.0 * n) + 120
+            if name == "workbooks":
+                allowance += 2 * len(WORKBOOKS) * spec["upload_timeout"]
             results[name] = run_driver(spec, allowance)
             results[name]["server_log"] = watch.since_last()
             print_scenario(results[name], floor_rps if name != "floor" else None)
@@ -1138,6 +1389,10 @@ def main(argv: list[str] | None = None) -> int:
         for kind, k in r.get("kinds", {}).items():
             print(kind_line(f"{kind}" if name != "mixed" else f"mixed: {kind}", k, r["rss_mb_end"],
                             None if name in ("floor", "mixed") or not floor else floor["req_per_s"]))
+    if results.get("workbooks", {}).get("workbooks"):
+        print(WORKBOOK_HEAD)
+        for w in results["workbooks"]["workbooks"]:
+            print(workbook_line(w))
     mixed_counts = {"staff": args.staff, "screens": args.screens, "embeds": args.embeds}
     targets = judge(results, mixed_counts)
     if targets:

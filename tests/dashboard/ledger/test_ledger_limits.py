@@ -7,16 +7,15 @@ import re
 import struct
 import zipfile
 
-import openpyxl
 import pytest
 from ledger_support import base_sheets, dump, to_xlsx
 from sqlalchemy import text
 
+from bench.workbooks import SHEET1, bomb_workbook, claim_whole_sheet
 from dashboard.ledger import REJECTED, LedgerValidationError, Limits, check, import_files, import_log
 from dashboard.ledger import reader as ledger_reader
 
 PEOPLE = base_sheets()["人员"][0]
-SHEET1 = "xl/worksheets/sheet1.xml"
 
 
 def _person(i: int, year: object = 1950) -> list:
@@ -29,16 +28,6 @@ def _people_csv(good: int, bad: int = 0) -> bytes:
     lines += [",".join(str(v or "") for v in _person(i)) for i in range(good)]
     lines += [",".join(str(v or "") for v in _person(good + i, "一九五〇")) for i in range(bad)]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _rewrite(data: bytes, member: str, change) -> bytes:
-    """The workbook with one part's bytes changed by ``change``."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            dst.writestr(info.filename, change(content) if info.filename == member else content)
-    return out.getvalue()
 
 
 def _errors(preview) -> list:
@@ -76,13 +65,8 @@ def unpacked(monkeypatch) -> dict[str, int]:
 
 def test_a_declared_sheet_size_is_not_trusted(store, monkeypatch):
     """A sheet claiming A1:XFD1048576 (and holding an empty cell at XFD) costs only its real rows."""
-    def lie(xml: bytes) -> bytes:
-        xml, n = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml)
-        assert n == 1
-        xml = xml.replace(b"</row></sheetData>", b'<c r="XFD4" s="0"/></row><row r="1048576"><c r="XFD1048576"/></row></sheetData>')
-        return xml
-
-    data = _rewrite(to_xlsx({"人员": [PEOPLE, _person(1), _person(2), _person(3)]}), SHEET1, lie)
+    # the XFD workbook bench/load.py uploads to the server, with three people
+    data = claim_whole_sheet(to_xlsx({"人员": [PEOPLE, _person(1), _person(2), _person(3)]}))
     xml = zipfile.ZipFile(io.BytesIO(data)).read(SHEET1)
     assert b"A1:XFD1048576" in xml and b'r="XFD4"' in xml and b'r="XFD1048576"' in xml
     rows_typed = []
@@ -158,36 +142,9 @@ def test_text_in_a_shared_string_table_is_read_as_excel_shows_it(store):
     assert names == {"RY1": "张某", "RY2": "李某乙"}
 
 
-def _bomb_sheet(size: int) -> bytes:
-    """An .xlsx whose 人员 sheet unpacks to ``size`` bytes of identical rows (deflated to well under 1 MB)."""
-    wb = openpyxl.Workbook()
-    wb.active.title = "人员"
-    wb.active.append(PEOPLE)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    src = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    xml = src.read(SHEET1)
-    head, tail = xml.split(b"</sheetData>")
-    row = b'<row><c t="inlineStr"><is><t>RY1</t></is></c><c t="inlineStr"><is><t>x</t></is></c></row>' * 1000
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename != SHEET1:
-                dst.writestr(info.filename, src.read(info.filename))
-                continue
-            with dst.open(SHEET1, "w") as member:
-                member.write(head)
-                written = len(head)
-                while written < size:
-                    member.write(row)
-                    written += len(row)
-                member.write(b"</sheetData>" + tail)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def bomb() -> bytes:
-    data = _bomb_sheet(60 * 1024 * 1024)
+    data = bomb_workbook(60 * 1024 * 1024)  # bench/load.py uploads the same at 291 MB
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET1)
     assert info.file_size > 60 * 1024 * 1024 and info.compress_size < 1024 * 1024
     return data
