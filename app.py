@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.index_string = INDEX
     secret = access.secret_key(settings.secret_key)
-    app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService(store, settings.cache_url),
+    app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService.configured(store, settings),
                                                secret=secret)
     export.configure(settings)
     auth.register(app.server, store, settings, secret)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
 from callbacks.context import Callbacks, filter_from_state, principal, refusal, runtime, service
 from callbacks.refresh import poll_version, status_marks
@@ -22,6 +22,10 @@ from layouts import components, ids, panel_views
 callbacks = Callbacks()
 
 PANELS = catalogue.on("overview")
+
+for _grouped in (p for p in PANELS if p.groups):
+    callbacks.clientside(ClientsideFunction("groups", "show"), Output(ids.group_box(_grouped.id), "className"),
+                         Input(ids.group_filter(_grouped.id), "value"))
 CLICKABLE = tuple(ids.panel(p.id) for p in PANELS if p.click_filters_street)
 
 CONTROL_OUTPUTS = {

@@ -9,6 +9,7 @@ from dash import ClientsideFunction, Input, Output, State, html, no_update
 from callbacks.context import Callbacks, filter_from_state, service
 from callbacks.refresh import status_marks
 from dashboard import catalogue, figures, views, wording
+from dashboard.attention.text import street_lines
 from layouts import screen_ids as screen_id
 
 callbacks = Callbacks()
@@ -40,9 +41,12 @@ def only_changed(figs: dict, shown: dict | None) -> tuple[dict, dict]:
     return out, shown
 
 
-def ticker(activities, honours) -> html.Ul:
-    items = [html.Li([html.Span(a.category, className="tick-kind"), f"{a.date:%m-%d} {a.name}({a.street_name})"])
-             for a in activities]
+def ticker(activities, honours, attention_lines: list[str] = ()) -> html.Ul:
+    """The footer's scrolling line: what needs attention (counts and street names only), the
+    latest activities, honours."""
+    items = [html.Li([html.Span("需关注", className="tick-kind tick-attention"), line]) for line in attention_lines]
+    items += [html.Li([html.Span(a.category, className="tick-kind"), f"{a.date:%m-%d} {a.name}({a.street_name})"])
+              for a in activities]
     items += [html.Li([html.Span("荣誉", className="tick-kind"), f"{day:%Y年%-m月} {recipient} 获评“{title}”"])
               for day, title, recipient in honours]
     if not items:
@@ -76,6 +80,7 @@ def screen_view(svc, state: dict, version: dict, shown: dict | None) -> dict:
         **header, **figs, "shown": shown,
         "kpi_data": {p.key: view.value for p, view in numbers.items()},
         **{f"{p.id}:change": view.change.text for p, view in numbers.items()},
-        "ticker": ticker(svc.get("latest_activities", f, v), svc.get("honours", f, v)),
+        "ticker": ticker(svc.get("latest_activities", f, v), svc.get("honours", f, v),
+                         street_lines(svc.get("attention", f, v), context.street_names)),
         "scope": wording.scope(f, context.street_names).details, "message": "",
     }

@@ -28,6 +28,7 @@ import json
 import math
 from typing import Any
 
+from dashboard.attention import Attention, Item, Thresholds
 from dashboard.indicators.breakdowns import ActivityRow, BranchOption, MemberStructure, SiteRow, StreetRow
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import Kpis, KpiValues
@@ -39,6 +40,9 @@ MAX_DEPTH = 32  # the sources nest four deep (Kpis → KpiValues → dict → in
 
 #: The only classes a payload can name, by the name it uses. Add a class here when a source returns it.
 DATACLASSES: dict[str, type] = {
+    "Attention": Attention,
+    "AttentionItem": Item,
+    "Thresholds": Thresholds,
     "Kpis": Kpis,
     "KpiValues": KpiValues,
     "Filter": Filter,

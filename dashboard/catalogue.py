@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dashboard import figures, tables, vocab, wording
+from dashboard.attention import KIND_LABELS as attention_labels
+from dashboard.attention import text as attention_text
 from dashboard.indicators.kpi import Kpis, KpiValues
 from dashboard.views import NumberView, View, ViewContext
 
@@ -35,6 +37,7 @@ class Panel:
     surfaces: frozenset[str] = SURFACES
     key: str | None = None
     click_filters_street: bool = False  # a click on a point filters the page by its customdata[0], a street code
+    groups: tuple[tuple[str, str], ...] = ()  # (key, label) of a table's row groups the staff page can show alone
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -102,6 +105,13 @@ PANELS_IN_ORDER: tuple[Panel, ...] = (
           surfaces=SURFACES - {"screen", "briefing"}),
     Panel("three-meetings", "“三会一课”落实情况", "table", "three_meetings", tables.three_meetings,
           detail="支部党员大会、党课按季度,支委会、党小组会按月", surfaces=SURFACES - {"screen", "briefing"}),
+    Panel("attention", "需关注", "table", "attention", attention_text.attention_view, unit="项",
+          detail="逾期与缺项,按类别和天数排列", hint="点击对象名称可查看其明细记录。",
+          groups=tuple(attention_labels.items()),
+          # the briefing writes it as sentences (its 需关注事项 section), not as a table
+          surfaces=SURFACES - {"screen", "briefing"}),
+    Panel("attention-counts", "需关注事项", "chart", "attention", attention_text.counts_view, unit="项",
+          surfaces=frozenset({"screen", "embed", "export"})),
     Panel("three-meetings-status", "“三会一课”达标情况", "chart", "three_meetings", _meetings_status,
           unit="个", surfaces=frozenset({"screen", "embed", "export"})),
 )

@@ -400,3 +400,18 @@ def meetings_status(statuses: list[str], theme: str = "light") -> Figure:
     return {"data": [bar], "layout": base_layout(
         theme, show_legend=False, margin={"l": 90, "r": 90, "t": 10, "b": 10},
         yaxis={"autorange": "reversed"}, xaxis={"visible": False, "rangemode": "tozero"})}
+
+
+def attention_counts(counts: list[tuple[str, str, int]], theme: str = "light") -> Figure:
+    """需关注 at a glance for the big screen: how many items of each kind (label, key, n), no names."""
+    shown = [(label, key, n) for label, key, n in counts if n]
+    if not shown:
+        return empty(theme, "暂无需关注事项")
+    t = THEMES[theme]
+    bar = {"type": "bar", "x": [n for _, _, n in shown], "y": [plain(label) for label, _, _ in shown],
+           "orientation": "h", "marker": {"color": t.accent},
+           "text": [f"{n} 项" for _, _, n in shown], "textposition": "outside", "cliponaxis": False,
+           "hovertemplate": "%{y}:%{x}项<extra></extra>", "customdata": [key for _, key, _ in shown]}
+    return {"data": [bar], "layout": base_layout(
+        theme, show_legend=False, margin={"l": 150, "r": 70, "t": 10, "b": 10},
+        yaxis={"autorange": "reversed"}, xaxis={"visible": False, "rangemode": "tozero"})}

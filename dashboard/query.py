@@ -125,3 +125,21 @@ def parse_qs_kwargs(search: str | None) -> dict[str, str | list[str]]:
 def canonical(conn: Connection, args: FilterArgs) -> FilterArgs:
     """The same arguments with streets given by name turned into their codes."""
     return replace(args, streets=resolve_streets(conn, args.streets)) if args.streets else args
+
+
+def args_of(f: Filter) -> FilterArgs:
+    """A resolved filter as the arguments that give it again (streets by code, the branch by id,
+    the period as its days)."""
+    return FilterArgs(f.streets, str(f.branch_id) if f.branch_id is not None else None, "custom", f.start, f.end,
+                      f.as_of)
+
+
+RECORDS_PATH = "/records/"
+
+
+def records_href(link: dict, f: Filter) -> str:
+    """The URL of the records list ``link`` names (``{"kind": …, **selectors}``) under filter ``f``."""
+    selectors = [(key, str(value)) for key, value in link.items() if key != "kind"]
+    query = args_of(f).to_query()
+    extra = urlencode(selectors)
+    return f"{RECORDS_PATH}{link['kind']}{query}{('&' if query else '?') + extra if extra else ''}"

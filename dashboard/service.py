@@ -14,22 +14,35 @@ from collections.abc import Callable
 from typing import Any
 
 from dashboard import cache_codec
+from dashboard.attention import Attention, Thresholds, attention
 from dashboard.indicators import Filter, breakdowns, kpis
 from dashboard.indicators.three_meetings import three_meetings
+from dashboard.settings import Settings
 from dashboard.store import Store, StoreVersion
 
 log = logging.getLogger("dashboard.cache")
 
 
 def _on_conn(fn: Callable) -> Callable:
-    def run(store: Store, f: Filter) -> Any:
+    def run(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Any:  # noqa: ARG001 - one signature for all
         with store.engine.connect() as conn:
             return fn(conn, f)
     return run
 
 
-SOURCES: dict[str, Callable[[Store, Filter], Any]] = {
-    "kpis": lambda store, f: kpis(store.engine, f),
+def _kpis(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Any:  # noqa: ARG001 - one signature for all
+    return kpis(store.engine, f)
+
+
+def _attention(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Attention:
+    with store.engine.connect() as conn:
+        return attention(conn, f, thresholds)
+
+
+#: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds are
+#: settings, and only that source reads them.
+SOURCES: dict[str, Callable[..., Any]] = {
+    "kpis": _kpis,
     "sites": _on_conn(breakdowns.sites),
     "sites_by_street": _on_conn(breakdowns.sites_by_street),
     "activities_by_month": _on_conn(breakdowns.activities_by_month),
@@ -39,6 +52,7 @@ SOURCES: dict[str, Callable[[Store, Filter], Any]] = {
     "three_meetings": _on_conn(three_meetings),
     "latest_activities": _on_conn(breakdowns.latest_activities),
     "honours": _on_conn(breakdowns.honours),
+    "attention": _attention,
 }
 
 
@@ -169,11 +183,17 @@ def _where(client: Any) -> str:
 
 
 class DataService:
-    def __init__(self, store: Store, cache_url: str | None = None):
+    def __init__(self, store: Store, cache_url: str | None = None, thresholds: Thresholds | None = None):
         self.store = store
+        self.thresholds = thresholds or Thresholds()
         self._prefix = f"zq:{store.instance_id()}"
         self.cache = _RedisCache(cache_url) if cache_url else _LocalCache()
         self.computed = 0  # how many results were computed rather than served from the cache
+
+    @classmethod
+    def configured(cls, store: Store, settings: Settings) -> DataService:
+        """The service as the settings configure it (shared cache, 需关注 thresholds)."""
+        return cls(store, settings.cache_url, Thresholds.from_settings(settings))
 
     def version(self) -> StoreVersion:
         return self.store.version()
@@ -185,7 +205,8 @@ class DataService:
 
     def key(self, name: str, f: Filter, version: int) -> str:
         """Where source ``name``'s result for ``f`` at ``version`` is cached."""
-        digest = hashlib.sha1(repr((name, f)).encode()).hexdigest()
+        # the thresholds are in the key: processes sharing a Redis may be configured differently
+        digest = hashlib.sha1(repr((name, f, self.thresholds)).encode()).hexdigest()
         return f"{self._prefix}:{version}:{digest}"
 
     def streets(self, version: int) -> list:
@@ -204,7 +225,7 @@ class DataService:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        value = SOURCES[name](self.store, f)
+        value = SOURCES[name](self.store, f, self.thresholds)
         self.computed += 1
         self.cache.set(key, value, version)
         return value

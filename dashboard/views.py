@@ -56,6 +56,7 @@ class Cell:
     text: str
     title: str = ""        # the longer story, shown on hover
     status: str | None = None  # a 三会一课 status key: the cell is coloured and says it in words
+    href: str = ""         # a link to the records behind the cell (always one of ours: /records/…)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class TableView:
     note: str = ""
     hidden: int = 0
     widths: tuple[float, ...] = field(default=())
+    row_groups: tuple[str, ...] = field(default=())  # each row's group key (see catalogue.Panel.groups)
 
 
 View = Any  # NumberView | TableView | a figure (dict)

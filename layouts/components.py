@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import wording
 from dashboard.catalogue import Panel
+from dashboard.query import RECORDS_PATH
 from dashboard.views import NumberView, TableView
 from layouts import ids
 
@@ -111,10 +112,16 @@ def table_block(view: TableView) -> html.Div:
     def cell(c) -> str:
         title = f' title="{e(c.title)}"' if c.title else ""
         text = f'<span class="status status-{e(c.status)}">{e(c.text)}</span>' if c.status else e(c.text)
+        if c.href.startswith(RECORDS_PATH):  # only our own lists: a cell's text never becomes a link
+            text = f'<a href="{e(c.href)}">{text}</a>'
         return f"<td{title}>{text}</td>"
 
+    def group(key: str) -> str:
+        return f' data-group="{e(key)}"' if key else ""
+
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in view.columns)
-    body = "".join(f"<tr>{''.join(cell(c) for c in row)}</tr>" for row in view.rows)
+    groups = view.row_groups or ("",) * len(view.rows)
+    body = "".join(f"<tr{group(g)}>{''.join(cell(c) for c in row)}</tr>" for g, row in zip(groups, view.rows))
     caption = f"<caption>{e(view.note)}</caption>" if view.note else ""
     table = (f'<table class="table table-sm meetings-table">{caption}'
              f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

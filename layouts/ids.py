@@ -42,3 +42,12 @@ def menu_field(panel_id: str, part: str) -> str:
     """A part of a panel's 嵌入/导出 menu: ``url``, ``code``, ``png`` or ``svg``
     (assets/panel-menu.js finds them by the same pattern)."""
     return f"menu-{panel_id}-{part}"
+
+
+def group_filter(panel_id: str) -> str:
+    """The select that shows one row group of a table panel (catalogue.Panel.groups)."""
+    return f"{panel_id}-group"
+
+
+def group_box(panel_id: str) -> str:
+    return f"{panel_id}-group-box"

@@ -17,6 +17,7 @@ from layouts.components import nav, panel
 # height in px). A panel for the page that is not placed here gets a row of its own at the end.
 GRID: tuple[tuple[tuple[str, int, int | None], ...], ...] = (
     (("map", 7, 470), ("four-in-one", 5, 500)),
+    (("attention", 12, None),),
     (("sites-by-street", 6, 380), ("activities-by-month", 6, 380)),
     (("volunteers-by-team", 4, 380), ("member-structure", 4, 380), ("latest-activities", 4, None)),
     (("three-meetings", 12, None),),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import figures, wording
@@ -59,7 +60,22 @@ def body(panel: Panel, filled: dict[str, Any], height: int | None = None):
     block = html.Div(filled.get(panel.id), id=component_id)
     if panel.kind == "list":
         block.className, block.tabIndex = "list-box", "0"
+    if panel.groups:
+        return group_filtered(panel, block)
     return block
+
+
+def group_filtered(panel: Panel, block):
+    """A table with a select above it that shows one row group alone (CSS hides the others,
+    so a refreshed table keeps the choice)."""
+    select_id = ids.group_filter(panel.id)
+    options = [{"label": "全部类别", "value": ""}] + [{"label": label, "value": key} for key, label in panel.groups]
+    return html.Div([
+        html.Div([html.Label("只看", htmlFor=select_id, className="filter-label me-2 mb-0"),
+                  dbc.Select(id=select_id, options=options, value="", size="sm", className="group-select")],
+                 className="d-flex align-items-center mb-2"),
+        html.Div(block, id=ids.group_box(panel.id)),
+    ])
 
 
 def number_card(panel: Panel, filled: dict[str, Any], menu: bool = False, links: bool = False):

@@ -19,7 +19,7 @@ from layouts import screen_ids as screen_id
 
 # Where the screen shows its panels: two rotating side slots and the centre. A panel for the
 # screen that is not placed here joins the right-hand rotation.
-LEFT = ("four-in-one", "three-meetings-status")
+LEFT = ("four-in-one", "three-meetings-status", "attention-counts")
 CENTRE = "map"
 RIGHT = ("activities-by-month", "volunteers-by-team")
 
@@ -110,7 +110,7 @@ def layout(refresh_seconds: int = 10, **query) -> html.Div:
             ], className="screen-body"),
             html.Footer([
                 html.Div(html.Div(id=screen_id.TICKER, className="ticker-track"), className="ticker",
-                         **{"aria-label": "最新活动与荣誉"}),
+                         **{"aria-label": "需关注事项、最新活动与荣誉"}),
                 html.Div(id=screen_id.UPDATED, className="screen-updated"),
             ], className="screen-footer"),
         ], id=screen_id.CANVAS, className="screen-canvas",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dashboard.attention.model import KIND_LABELS, Attention, Item
+from dashboard.query import records_href
 from dashboard.views import Cell, TableView, ViewContext
 from dashboard.wording import day_zh
 
@@ -29,7 +30,7 @@ def summary_lines(a: Attention) -> list[str]:
         w = _worst(meetings)
         branches = len({i.subject_id for i in meetings})
         out.append(f"{branches}个党支部“三会一课”或主题党日逾期,最久的已逾期{w.days}天"
-                   f"({w.subject_name}{w.detail['category']},已连续{w.detail['missed']}期未召开)。")
+                   f"({w.subject_name}的{w.detail['category']},已连续{w.detail['missed']}期未召开)。")
     problems = a.of_kind("problem_open")
     if problems:
         s = f"{len(problems)}个检视问题超过{t.problem_open_days}天未整改,最久的已{problems[0].days}天"
@@ -77,7 +78,7 @@ def attention_view(a: Attention, ctx: ViewContext) -> TableView:
     rows = [(
         Cell(KIND_LABELS[i.kind]),
         Cell(names.get(i.street_code, i.street_code) if i.street_code else "全区"),
-        Cell(i.subject_name, i.why),
+        Cell(i.subject_name, i.why, href=records_href(i.link, ctx.filter)),
         Cell(i.since.isoformat() if i.since else "—"),
         Cell(_days(i), i.why),
     ) for i in items]
@@ -85,4 +86,25 @@ def attention_view(a: Attention, ctx: ViewContext) -> TableView:
     note = f"共{len(a.items)}项:{counts};按类别、逾期天数由多到少排列" if a.items else "暂无需关注事项"
     if hidden:
         note += f",另有 {hidden} 项未列出"
-    return TableView(("类别", "街道/镇", "对象", "起始日", "天数"), rows, note, hidden, (1.6, 1.2, 3.4, 1.2, 0.8))
+    return TableView(("类别", "街道/镇", "对象", "起始日", "天数"), rows, note, hidden, (1.6, 1.2, 3.4, 1.2, 0.8),
+                     tuple(i.kind for i in items))
+
+
+def counts_view(a: Attention, ctx: ViewContext) -> dict:
+    """The big screen's 需关注: items per kind as bars; no subject is named."""
+    from dashboard.figures import attention_counts
+
+    return attention_counts([(KIND_LABELS[k], k, n) for k, n in a.counts_by_kind.items()], ctx.theme)
+
+
+def street_lines(a: Attention, street_names: dict[str, str]) -> list[str]:
+    """The big screen's ticker: per kind, its count and the streets it touches (street names only)."""
+    out = []
+    for kind, n in a.counts_by_kind.items():
+        if not n:
+            continue
+        streets = list(dict.fromkeys(street_names.get(i.street_code, i.street_code)
+                                     for i in a.of_kind(kind) if i.street_code))
+        where = f"(涉及{'、'.join(streets[:6])}{'等' if len(streets) > 6 else ''})" if streets else "(全区)"
+        out.append(f"{KIND_LABELS[kind]} {n} 项{where}")
+    return out

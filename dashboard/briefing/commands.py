@@ -29,7 +29,7 @@ def briefing_command(args, store, settings: Settings) -> int:
         nonlocal charts
         charts = briefing.parse_charts(args.charts)
         f = resolve(args, store)
-        return builders[fmt](DataService(store), f, charts), f
+        return builders[fmt](DataService.configured(store, settings), f, charts), f
 
     return write_output("briefing", args, produce, lambda: f"{fmt}, charts: {','.join(charts)}",
                         (briefing.BriefingError,))

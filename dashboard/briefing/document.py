@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dashboard import wording
+from dashboard.attention import summary_lines
 from dashboard.briefing.summary import meetings_by_status, summary
 from dashboard.catalogue import NUMBERS, PANELS, on
 from dashboard.indicators import Filter
@@ -56,6 +57,7 @@ class Briefing:
     sentences: list[str]
     charts: tuple[str, ...]
     demo: bool
+    attention: tuple[str, ...] = ()  # 需关注事项, one sentence per kind (dashboard.attention.summary_lines)
 
 
 def gather(svc, f: Filter, charts: Sequence[str] | None = None, version: int | None = None) -> Briefing:
@@ -68,7 +70,8 @@ def gather(svc, f: Filter, charts: Sequence[str] | None = None, version: int | N
     meetings = meetings_by_status(svc.get("three_meetings", f, version))
     scope = wording.scope(f, names)
     return Briefing(f, scope.text, scope.where, k.now, k.year_ago,
-                    summary(k.now, f, scope.where, k.year_ago, meetings), tuple(charts), is_demo(svc))
+                    summary(k.now, f, scope.where, k.year_ago, meetings), tuple(charts), is_demo(svc),
+                    tuple(summary_lines(svc.get("attention", f, version))))
 
 
 def kpi_rows(b: Briefing) -> list[tuple[str, str, str, str]]:
@@ -137,6 +140,7 @@ def briefing_html(b: Briefing, chart_svgs: dict[str, str]) -> str:
 <body><main class="sheet">
 <header><h1>{e(TITLE)}</h1><p class="meta">{e(b.scope)}{demo}</p></header>
 <section class="summary"><h2>工作概况</h2>{sentences}</section>
+<section class="attention"><h2>需关注事项</h2>{"".join(f"<p>{e(s)}</p>" for s in b.attention)}</section>
 <section><h2>主要指标</h2><table class="kpis"><thead><tr><th scope="col">指标</th><th scope="col">截至{e(day_zh(b.filter.as_of))}</th>
 <th scope="col">上年同期</th><th scope="col">变化</th></tr></thead><tbody>{rows}</tbody></table></section>
 {charts}

@@ -56,6 +56,11 @@ def build_pptx(svc, f: Filter, charts: Sequence[str] | None = None, version: int
             para.font.size, para.font.name = Pt(16), "Noto Sans CJK SC"
     text(kpi, Inches(0.6), Inches(6.75), Inches(12), Inches(0.5), [b.scope], 12, grey)
 
+    attention = prs.slides.add_slide(blank)
+    text(attention, Inches(0.6), Inches(0.35), Inches(12), Inches(0.8), ["需关注事项"], 30, red, True)
+    text(attention, Inches(0.6), Inches(1.3), Inches(12.1), Inches(5.3), list(b.attention), 16)
+    text(attention, Inches(0.6), Inches(6.75), Inches(12), Inches(0.5), [b.scope], 12, grey)
+
     for pid in b.charts:
         slide = prs.slides.add_slide(blank)
         pic = slide.shapes.add_picture(io.BytesIO(pngs[pid]), Emu(0), Emu(0), width=prs.slide_width)

@@ -92,7 +92,7 @@ def export_command(args, store, settings: Settings) -> int:
     def produce():
         export.check_panel(args.panel_id)
         f = resolve(args, store)
-        return export.export_panel(args.panel_id, DataService(store), f, fmt, preset=args.preset, width=args.width,
+        return export.export_panel(args.panel_id, DataService.configured(store, settings), f, fmt, preset=args.preset, width=args.width,
                                    height=args.height, scale=args.scale, theme=args.theme), f
 
     return write_output("export", args, produce, lambda: f"{fmt}, {args.panel_id}")

@@ -114,13 +114,15 @@ def test_pdf_has_its_pages_and_extractable_chinese(warm_renderer, svc, report_st
     path.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    # page 1: summary and KPI table; then the five default charts, two to a page
-    assert pages == 1 + (len(briefing.DEFAULT_CHARTS) + 1) // 2
+    # pages 1–2: summary, KPI table and 需关注事项; then the five default charts, two to a page
+    assert pages == 2 + (len(briefing.DEFAULT_CHARTS) + 1) // 2
     assert "A4" in info
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     squashed = re.sub(r"\s+", "", text)
     k = kpis(report_store.engine, f).now
+    attention = svc.get("attention", f)
     for words in ("章丘区委老干部局党建工作简报", "工作概况", "主要指标", f"全区共有离退休干部党支部{k.active_branches}个",
+                  "需关注事项", f"{len({i.subject_id for i in attention.of_kind('meetings')})}个党支部“三会一课”或主题党日逾期",
                   "各街道阵地类型", "阵地分布图", "演示数据"):
         assert words in squashed, words
     # pages as PNGs, for a person to look at (artifacts/briefing/)
@@ -146,14 +148,16 @@ def test_pptx_opens_with_title_kpi_and_chart_slides(warm_renderer, svc, report_s
     assert round(prs.slide_width / prs.slide_height, 3) == round(16 / 9, 3)
     assert prs.slide_width == Inches(13.333)
     slides = list(prs.slides)
-    assert len(slides) == 2 + len(charts)
+    assert len(slides) == 3 + len(charts)  # title, KPIs, 需关注事项, a slide per chart
     title_text = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert "章丘区委老干部局党建工作简报" in title_text and "截至日:2020-07-01" in title_text
     tables = [s.table for s in slides[1].shapes if s.has_table]
     assert len(tables) == 1 and len(tables[0].rows) == 9
     k = kpis(report_store.engine, f).now
     assert tables[0].cell(2, 1).text == f"{k.party_members:,} 人"
-    for slide, pid in zip(slides[2:], charts):
+    attention_text = " ".join(s.text_frame.text for s in slides[2].shapes if s.has_text_frame)
+    assert "需关注事项" in attention_text and "处共建阵地未配备联络指导员" in attention_text
+    for slide, pid in zip(slides[3:], charts):
         pictures = [s for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
         assert pictures[0].name == PANELS[pid].title
