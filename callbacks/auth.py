@@ -39,6 +39,7 @@ ROUTE_ACTIONS = (
     ("/export/", "export:image"),
     ("/briefing", "view:briefing"),
     ("/data/export.xlsx", "export:data"),
+    ("/data/records/", "export:data"),
     ("/data/template.xlsx", "view:data"),
 )
 API_PREFIXES = ("/_dash-", "/api/", "/export/", "/data/", "/_glyphs/", "/_reload-hash")

@@ -17,6 +17,7 @@ from dashboard.indicators import FilterError
 from dashboard.indicators.breakdowns import branch_options as branch_rows
 from dashboard.indicators.breakdowns import streets as street_rows
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
+from dashboard.records import DrillError, has_drill, panel_href
 from layouts import components, ids, panel_views
 
 callbacks = Callbacks()
@@ -236,6 +237,7 @@ def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> 
     v = version["version"]
     context = views.context(svc, f, v, tiles=tiles)
     filled = {k: val for p in PANELS for k, val in panel_views.values(p, views.panel_view(p, svc, context, v)).items()}
+    filled.update({k: href for p in PANELS for k, href in panel_views.records_values(p, f).items()})
     return {**header, **filled, "as_of_text": wording.as_of_text(f.as_of),
             "scope": wording.scope(f, context.street_names).text, "message": ""}
 
@@ -257,3 +259,28 @@ def overview_content(search: str | None, version: dict | None) -> dict:
     filled = {k: v for k, v in view.items() if k not in HEADER_OUTPUTS and v is not no_update}
     return {"args": args, "state": state, "version": version, "street_options": streets, "branch_options": branches,
             "values": values, "filled": filled}
+
+
+def _drill_on_click(panel_id: str):
+    def follow(click, state):
+        """The 明细 link follows the point clicked: the records behind that bar or cell."""
+        point = ((click or {}).get("points") or [None])[0]
+        if point is None:
+            return no_update, no_update
+        f, _error = filter_from_state(service(), state, "view:overview", "overview")
+        if f is None:
+            return no_update, no_update
+        try:
+            return panel_href(panel_id, f, point), "查看所点项的明细记录 ›"
+        except DrillError:
+            return panel_href(panel_id, f), "查看明细记录 ›"
+    return follow
+
+
+# a click on a panel that filters the page by street re-renders its link with the page instead
+for _clicked in (p for p in PANELS if p.kind in ("chart", "map") and has_drill(p.id) and not p.click_filters_street):
+    callbacks.callback(
+        Output(ids.records_link(_clicked.id), "href", allow_duplicate=True),
+        Output(ids.records_link(_clicked.id), "children"),
+        Input(ids.panel(_clicked.id), "clickData"), State(ids.FILTER_STATE, "data"), prevent_initial_call=True,
+    )(_drill_on_click(_clicked.id))

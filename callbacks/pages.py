@@ -12,8 +12,10 @@ from dash import dcc, html
 from callbacks.context import principal, refusal, runtime, service
 from callbacks.ledger import ledger_page_layout
 from callbacks.overview import overview_content
+from callbacks.records import records_content
 from dashboard.query import KNOWN_KEYS, parse_qs_kwargs
 from layouts import embed, overview, screen
+from layouts import records as records_page
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ def _screen(**query) -> html.Div:
     return screen.layout(refresh_seconds=runtime().settings.refresh_seconds, **query)
 
 
+def _records(search: str = "", kind: str = "") -> html.Div:
+    p = principal()
+    return records_page.layout(records_content(kind, search), user=p.display_name, admin=p.may("admin"))
+
+
 def _embed(panel_id: str, **query) -> html.Main:
     return embed.layout(panel_id, runtime().settings.refresh_seconds, **query)
 
@@ -56,6 +63,7 @@ PAGES = (
     Page("/screen", _screen, "view:screen", "screen"),
     Page("/embed/<panel_id>", _embed, "view:embed", "<panel_id>"),
     Page("/data", ledger_page_layout, "view:data", "data"),
+    Page("/records/<kind>", _records, "view:records", "records", search_as_string=True),
 )
 
 

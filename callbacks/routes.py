@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, g, request, send_file
 
-from callbacks import bundles
+from callbacks import bundles, records
 from callbacks.auth import client_address
 from callbacks.context import EXTENSION, Runtime, asked_filter, principal
 from callbacks.response_cache import SizedLRU
@@ -196,6 +196,17 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
             return _text("简报生成失败,请稍后再试", 503)
         return Response(page, mimetype="text/html", content_type="text/html; charset=utf-8",
                         headers={"Cache-Control": "no-store"})
+
+    @server.route(f"{records.DOWNLOAD_PATH}<kind>.xlsx")
+    def records_download(kind: str) -> Response:
+        content, why = records.records_workbook(kind, request.query_string.decode("utf-8", "replace"))
+        if content is None:
+            return _text(why, 403 if why.startswith("无权") else 400)
+        p = principal()
+        audit.record(runtime().service.store, "export-records", p.name, client_address(), kind=kind,
+                     query=request.query_string.decode("utf-8", "replace")[:500])
+        stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"
+        return _xlsx(content, f"章丘区委老干部局明细-{kind}-{stamp}.xlsx", f"zhangqiu-records-{kind}-{stamp}.xlsx")
 
     @server.route(ledger_ids.TEMPLATE_URL)
     def ledger_template() -> Response:

@@ -139,7 +139,10 @@ RECORDS_PATH = "/records/"
 
 def records_href(link: dict, f: Filter) -> str:
     """The URL of the records list ``link`` names (``{"kind": …, **selectors}``) under filter ``f``."""
-    selectors = [(key, str(value)) for key, value in link.items() if key != "kind"]
-    query = args_of(f).to_query()
+    args = args_of(f)
+    if "street" in link:  # one street's records: the filter narrows to it, and says it once
+        args = replace(args, streets=(str(link["street"]),))
+    selectors = [(key, str(value)) for key, value in link.items() if key not in ("kind", "street") and value is not None]
+    query = args.to_query()
     extra = urlencode(selectors)
     return f"{RECORDS_PATH}{link['kind']}{query}{('&' if query else '?') + extra if extra else ''}"

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from dashboard import cache_codec
+from dashboard import cache_codec, records
 from dashboard.attention import Attention, Thresholds, attention
 from dashboard.indicators import Filter, breakdowns, kpis
 from dashboard.indicators.three_meetings import three_meetings
@@ -197,6 +197,15 @@ class DataService:
 
     def version(self) -> StoreVersion:
         return self.store.version()
+
+    def records(self, drill: records.Drill, f: Filter, **options) -> records.RecordPage:
+        """One page of the records behind a figure (not cached: pages, sorts and searches vary)."""
+        with self.store.engine.connect() as conn:
+            return records.page(conn, drill, f, **options)
+
+    def records_workbook(self, drill: records.Drill, f: Filter) -> bytes:
+        with self.store.engine.connect() as conn:
+            return records.workbook(conn, drill, f)
 
     def health(self) -> str | None:
         """None when the shared cache (if any) works; else why it does not. The in-process cache always works."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dashboard import vocab, wording
 from dashboard.indicators.breakdowns import ActivityRow
 from dashboard.indicators.three_meetings import BranchMeetings
+from dashboard.query import records_href
 from dashboard.views import Cell, TableView, ViewContext
 
 
@@ -22,8 +23,11 @@ def three_meetings(rows: list[BranchMeetings], ctx: ViewContext) -> TableView:
     names = ctx.street_names
     table_rows = []
     for r in ordered:
-        cells = [Cell(r.name), Cell(names.get(r.street_code, r.street_code))]
-        cells += [Cell(f"{r.held[k]}/{r.required[k]}", f"已开{r.held[k]}次,应开{r.required[k]}次,落实{r.covered[k]}个周期")
+        meetings = {"kind": "activities", "org": r.org_id, "meetings": 1}
+        cells = [Cell(r.name, f"查看{r.name}的“三会一课”记录", href=records_href(meetings, ctx.filter)),
+                 Cell(names.get(r.street_code, r.street_code))]
+        cells += [Cell(f"{r.held[k]}/{r.required[k]}", f"已开{r.held[k]}次,应开{r.required[k]}次,落实{r.covered[k]}个周期",
+                       href=records_href({"kind": "activities", "org": r.org_id, "category": k}, ctx.filter))
                   for k in kinds]
         cells.append(Cell(wording.STATUS_WORDS[r.status], status=r.status))
         table_rows.append(tuple(cells))

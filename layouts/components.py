@@ -61,8 +61,14 @@ def panel_menu(panel_id: str, title: str, links: bool = False) -> html.Details:
     ], className="panel-menu-wrap", **{"data-panel": panel_id, "data-title": title})
 
 
+def records_link(panel: Panel, href: str | None, text: str = "查看明细记录 ›") -> html.A:
+    """The link from a figure to the records it counts (``/records/…``; none when unknown)."""
+    return html.A(text, id=ids.records_link(panel.id), href=href, className="records-link",
+                  title=f"{panel.title}:列出所计的每一条记录")
+
+
 def kpi_card(panel: Panel, value: str = "…", change: str = "", direction: str = "kpi-delta", note: str = "",
-             menu: bool = False, links: bool = False) -> html.Div:
+             menu: bool = False, links: bool = False, records: str | None = None) -> html.Div:
     """A number panel: title, the number alone under its id, unit, change and small print."""
     key = panel.key
     title = html.H2(panel.title, className="kpi-title", id=f"{ids.kpi(key)}-title")
@@ -75,6 +81,7 @@ def kpi_card(panel: Panel, value: str = "…", change: str = "", direction: str 
             ], className="kpi-figure"),
             html.Div(change, id=ids.kpi_delta(key), className=direction),
             html.Div(note, id=ids.kpi_note(key), className="kpi-note"),
+            records_link(panel, records, "明细 ›"),
         ]),
         className="kpi-card h-100",
     ), role="group", className="h-100", **{"aria-labelledby": f"{ids.kpi(key)}-title"})

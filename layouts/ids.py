@@ -51,3 +51,8 @@ def group_filter(panel_id: str) -> str:
 
 def group_box(panel_id: str) -> str:
     return f"{panel_id}-group-box"
+
+
+def records_link(panel_id: str) -> str:
+    """The link to the records behind a panel (明细)."""
+    return f"{panel_id}-records"

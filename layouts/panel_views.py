@@ -10,6 +10,8 @@ from dash import html
 
 from dashboard import figures, wording
 from dashboard.catalogue import Panel
+from dashboard.indicators.filters import Filter
+from dashboard.records import has_drill, panel_href
 from dashboard.views import View
 from layouts import components, ids
 
@@ -18,13 +20,19 @@ Slot = tuple[str, str]  # (component id, property)
 
 def slots(panel: Panel) -> dict[str, Slot]:
     """The properties a callback sets for the panel, by a key that starts with its id."""
+    records = {f"{panel.id}:records": (ids.records_link(panel.id), "href")} if has_drill(panel.id) else {}
     if panel.kind == "number":
         key = panel.key
         return {f"{panel.id}:value": (ids.kpi(key), "children"), f"{panel.id}:change": (ids.kpi_delta(key), "children"),
                 f"{panel.id}:direction": (ids.kpi_delta(key), "className"),
-                f"{panel.id}:note": (ids.kpi_note(key), "children")}
+                f"{panel.id}:note": (ids.kpi_note(key), "children"), **records}
     prop = "figure" if panel.kind in ("chart", "map") else "children"
-    return {panel.id: (ids.panel(panel.id), prop)}
+    return {panel.id: (ids.panel(panel.id), prop), **records}
+
+
+def records_values(panel: Panel, f: Filter) -> dict[str, str]:
+    """The href of the panel's 明细 link under filter ``f`` (see :func:`slots`)."""
+    return {f"{panel.id}:records": panel_href(panel.id, f)} if has_drill(panel.id) else {}
 
 
 def values(panel: Panel, view: View) -> dict[str, Any]:
@@ -37,10 +45,11 @@ def values(panel: Panel, view: View) -> dict[str, Any]:
 
 def blank(panel: Panel, theme: str = "light") -> dict[str, Any]:
     """What the slots show when there is nothing to show (a wrong filter)."""
+    records = {f"{panel.id}:records": None} if has_drill(panel.id) else {}
     if panel.kind == "number":
         return {f"{panel.id}:value": wording.MISSING, f"{panel.id}:change": "",
-                f"{panel.id}:direction": "kpi-delta", f"{panel.id}:note": ""}
-    return {panel.id: figures.empty(theme) if panel.kind in ("chart", "map") else components.empty_note()}
+                f"{panel.id}:direction": "kpi-delta", f"{panel.id}:note": "", **records}
+    return {panel.id: figures.empty(theme) if panel.kind in ("chart", "map") else components.empty_note(), **records}
 
 
 def _figure(view: dict) -> dict:
@@ -55,8 +64,11 @@ def body(panel: Panel, filled: dict[str, Any], height: int | None = None):
     where given. Charts and maps are graphs of ``height`` px; tables and lists are blocks."""
     component_id, prop = slots(panel)[panel.id]
     if prop == "figure":
-        return components.graph(component_id, height or 380,
-                                **({"figure": filled[panel.id]} if panel.id in filled else {}))
+        graph = components.graph(component_id, height or 380,
+                                 **({"figure": filled[panel.id]} if panel.id in filled else {}))
+        if not has_drill(panel.id):
+            return graph
+        return [graph, components.records_link(panel, filled.get(f"{panel.id}:records"))]
     block = html.Div(filled.get(panel.id), id=component_id)
     if panel.kind == "list":
         block.className, block.tabIndex = "list-box", "0"
@@ -80,7 +92,7 @@ def group_filtered(panel: Panel, block):
 
 def number_card(panel: Panel, filled: dict[str, Any], menu: bool = False, links: bool = False):
     """A number panel's card, filled with ``filled`` (from :func:`values`) where given."""
-    parts = {name: filled[key] for key, name in zip(slots(panel), ("value", "change", "direction", "note"))
+    parts = {name: filled[key] for key, name in zip(slots(panel), ("value", "change", "direction", "note", "records"))
              if key in filled}
     return components.kpi_card(panel, **parts, menu=menu, links=links)
 

@@ -22,6 +22,8 @@ ACTIONS = {
     "view:screen": "查看大屏",
     "view:embed": "查看嵌入面板",
     "view:briefing": "查看简报",
+    "view:records": "查看明细记录",
+    "view:names": "查看人员姓名",
     "export:image": "导出图片",
     "view:data": "查看台账导入页",
     "import": "导入台账",
@@ -30,10 +32,12 @@ ACTIONS = {
 }
 ALLOWED: dict[str, frozenset[str]] = {
     ADMIN: frozenset(ACTIONS),
-    LEADER: frozenset({"view:overview", "view:screen", "view:embed", "view:briefing", "export:image", "view:data",
-                       "export:data"}),
-    STAFF: frozenset({"view:overview", "view:screen", "view:embed", "view:briefing", "export:image", "view:data",
-                      "import", "export:data"}),
+    # names: whoever may download the ledgers (export:data) may read them in a list too; signed
+    # links (a screen, an embed) never show a person's name
+    LEADER: frozenset({"view:overview", "view:screen", "view:embed", "view:briefing", "view:records", "view:names",
+                       "export:image", "view:data", "export:data"}),
+    STAFF: frozenset({"view:overview", "view:screen", "view:embed", "view:briefing", "view:records", "view:names",
+                      "export:image", "view:data", "import", "export:data"}),
     SCREEN_LINK: frozenset({"view:screen"}),
     EMBED_LINK: frozenset({"view:embed"}),
 }

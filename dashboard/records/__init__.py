@@ -9,11 +9,11 @@ resolved filter. Each list is built from the very scope conditions its figure co
 """
 from dashboard.records.drill import KINDS, Drill, DrillError
 from dashboard.records.listing import MAX_SEARCH, MAX_SIZE, RecordPage, caption, count, page
-from dashboard.records.panels import KPI_DRILLS, drill_for, kpi_drill
+from dashboard.records.panels import KPI_DRILLS, drill_for, has_drill, kpi_drill, panel_href
 from dashboard.records.spec import Column
 from dashboard.records.xlsx import MAX_ROWS, workbook
 
 __all__ = [
-    "KINDS", "Drill", "DrillError", "RecordPage", "Column", "caption", "count", "page", "drill_for", "kpi_drill",
+    "KINDS", "Drill", "DrillError", "RecordPage", "Column", "caption", "count", "page", "drill_for", "kpi_drill", "has_drill", "panel_href",
     "KPI_DRILLS", "workbook", "MAX_ROWS", "MAX_SIZE", "MAX_SEARCH",
 ]

@@ -24,6 +24,8 @@ import html
 from collections.abc import Mapping
 
 from dashboard import vocab
+from dashboard.indicators.filters import Filter
+from dashboard.query import records_href
 from dashboard.records.drill import Drill, DrillError
 
 # each KPI key: the query of its drill (KPI_KEYS of dashboard.indicators.kpi, all of them)
@@ -127,3 +129,13 @@ _POINTS = {
     "three-meetings": _row,
     "latest-activities": lambda p: {"kind": "participants", "activity": _text(p["activity"])},
 }
+
+
+def has_drill(panel_id: str) -> bool:
+    """Whether the panel's figure has one list of records behind it."""
+    return panel_id.startswith("kpi-") or panel_id in WHOLE
+
+
+def panel_href(panel_id: str, f: Filter, point: Mapping | None = None) -> str:
+    """The URL of the records behind a panel (or the point clicked on it) under filter ``f``."""
+    return records_href(drill_for(panel_id, point).to_query(), f)

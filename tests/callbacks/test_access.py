@@ -53,6 +53,8 @@ ROUTES = {
     "/embed/map": ("layout", "ok", "ok", "ok", "refused", "ok", 401),
     "/embed/kpi-volunteers": ("layout", "ok", "ok", "ok", "refused", "refused", 401),
     "/data": ("layout", "ok", "ok", "ok", "refused", "refused", 401),
+    "/records/members": ("layout", "ok", "ok", "ok", "refused", "refused", 401),
+    "/data/records/members.xlsx": ("get", 200, 200, 200, 403, 403, 401),
     "/data/template.xlsx": ("get", 200, 200, 200, 403, 403, 401),
     "/data/export.xlsx": ("get", 200, 200, 200, 403, 403, 401),
     "/export/map.png?width=1": ("get", 400, 400, 400, 403, 403, 401),  # past the door: the width is wrong

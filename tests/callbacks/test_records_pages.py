@@ -1,0 +1,131 @@
+"""明细 pages (/records/<kind>) and their download, through the real app and its login: each
+figure's link opens a list exactly as long as the figure, within the asker's streets."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from urllib.parse import unquote
+
+import pytest
+from openpyxl import load_workbook
+
+from callbacks import overview as overview_cb
+from dashboard import catalogue, vocab
+from dashboard.indicators import Filter, kpis
+from dashboard.settings import Settings
+from tests.acting import acting_as, client_as
+
+DAY = dt.date(2020, 7, 1)
+MINGSHUI, SHUANGSHAN = "370114001000", "370114002000"
+
+
+@pytest.fixture(scope="module")
+def app(report_store):
+    from app import create_app
+
+    return create_app(Settings(database_url=report_store.url), store=report_store)
+
+
+def layout_text(client, path: str) -> str:
+    r = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
+    assert r.status_code == 200
+    return json.dumps(r.get_json(), ensure_ascii=False)
+
+
+def total_of(text: str) -> int:
+    found = re.search(r"共 ([\d,]+) 条", text)
+    assert found, text[:500]
+    return int(found.group(1).replace(",", ""))
+
+
+def record_links(client, path: str) -> dict[str, str]:
+    """The layout's 明细 links: component id → href."""
+    r = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
+    out, todo = {}, [r.get_json()]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if str(props.get("id", "")).endswith("-records") and props.get("href"):
+                out[props["id"]] = props["href"]
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return out
+
+
+def test_every_kpi_cards_link_opens_a_list_as_long_as_its_number(app, report_store):
+    admin = client_as(app, report_store, "admin", name="records-admin")
+    links = record_links(admin, f"/?as_of={DAY}")
+    numbers = [p for p in catalogue.NUMBERS if p.on("overview")]
+    values = kpis(report_store.engine, Filter.district(DAY)).now
+    for p in numbers:
+        assert total_of(layout_text(admin, links[f"{p.id}-records"])) == getattr(values, p.key), p.key
+    assert any(key.startswith("sites-by-street") for key in links)  # charts have theirs too
+
+
+def test_a_list_pages_sorts_and_searches_by_its_url(app, report_store):
+    admin = client_as(app, report_store, "admin", name="records-admin")
+    first = layout_text(admin, f"/records/members?as_of={DAY}")
+    assert "党员 · 全区 · 截至 2020年7月1日" in first and "第 1–50 条" in first
+    second = layout_text(admin, f"/records/members?as_of={DAY}&page=2&sort=name")
+    assert "第 51–100 条" in second and "姓名 ▲" in second
+    searched = layout_text(admin, f"/records/members?as_of={DAY}&q=%25")  # a % is a character, not a wildcard
+    assert "没有符合条件的记录" in searched
+    wrong = layout_text(admin, f"/records/members?as_of={DAY}&sort=secret_column")
+    assert "不能按“secret_column”排序" in wrong and '"role": "alert"' in wrong
+    unknown = layout_text(admin, "/records/passwords")
+    assert "未知的记录类别" in unknown and "Traceback" not in unknown
+    huge = layout_text(admin, f"/records/members?as_of={DAY}&page=99999999999")
+    assert "页码须为正整数" in huge
+
+
+def test_staff_see_their_own_streets_records_only(app, report_store):
+    staff = client_as(app, report_store, "staff", (MINGSHUI,), name="records-staff")
+    own = layout_text(staff, f"/records/members?as_of={DAY}")
+    f = Filter.district(DAY)
+    from dashboard.indicators import resolve_filter
+
+    with report_store.engine.connect() as conn:
+        f = resolve_filter(conn, streets=[MINGSHUI], as_of=DAY)
+    assert total_of(own) == kpis(report_store.engine, f).now.party_members
+    other = layout_text(staff, f"/records/members?as_of={DAY}&street={SHUANGSHAN}")
+    assert "无权查看" in other and "第 1–" not in other
+    r = staff.get(f"/data/records/members.xlsx?street={SHUANGSHAN}")
+    assert r.status_code == 403 and "无权查看" in r.get_data(as_text=True)
+
+
+def test_the_download_is_the_whole_list_in_the_ledgers_columns(app, report_store):
+    leader = client_as(app, report_store, "leader", name="records-leader")
+    r = leader.get(f"/data/records/teams.xlsx?as_of={DAY}")
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(r.data), read_only=True)
+    sheet = book[book.sheetnames[0]]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "队伍编码" in rows[0]
+    assert len([row for row in rows[1:] if any(row)]) == kpis(report_store.engine, Filter.district(DAY)).now.volunteer_teams
+
+
+def test_a_click_on_a_bar_points_the_link_at_that_bars_records(app):
+    with acting_as(app):
+        follow = overview_cb._drill_on_click("activities-by-month")
+        state = {"query": f"?as_of={DAY}", "error": None}
+        href, text = follow({"points": [{"customdata": ["2020-03", vocab.ACTIVITY_CATEGORIES[0]], "x": "2020-03", "y": 3}]}, state)
+    assert href.startswith("/records/activities?") and "month=2020-03" in href
+    assert f"category={vocab.ACTIVITY_CATEGORIES[0]}" in unquote(href) and "所点" in text
+
+
+def test_attention_items_link_to_their_records_and_only_our_own_links_become_links(app, report_store):
+    admin = client_as(app, report_store, "admin", name="records-admin")
+    page = layout_text(admin, f"/?as_of={DAY}")
+    found = re.findall(r'<a href=\\"(/records/[^\\"]*)\\">', page)
+    assert found and all(h.startswith("/records/") for h in found)
+    from dashboard.views import Cell, TableView
+    from layouts.components import table_block
+
+    block = table_block(TableView(("对象",), [(Cell("点我", href="javascript:alert(1)"),), (Cell("<b>x</b>"),)]))
+    markup = json.dumps(block.to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    assert "javascript:" not in markup.replace('\\"', '"').split("<table")[1].split("href")[0] or "<a" not in markup
+    assert "&lt;b&gt;x&lt;/b&gt;" in markup and "<a " not in markup
