@@ -99,7 +99,8 @@ def panel_rows(filled: dict, links: bool = False) -> list[dbc.Row]:
     def cell(p: Panel, width: int, height: int | None) -> dbc.Col:
         content = panel_views.body(p, filled, height)
         if p.hint:
-            content = [content, html.P(p.hint, className="panel-hint")]
+            # one flat list: Dash draws the components of a list, not of a list inside it
+            content = [*(content if isinstance(content, list) else [content]), html.P(p.hint, className="panel-hint")]
         return dbc.Col(panel(p, content, links=links), lg=width, className="mb-3")
 
     return [dbc.Row([cell(*item) for item in row], className="g-3") for row in grid()]
