@@ -17,7 +17,7 @@ from dashboard.indicators import FilterError
 from dashboard.indicators.breakdowns import branch_options as branch_rows
 from dashboard.indicators.breakdowns import streets as street_rows
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
-from dashboard.records import DrillError, has_drill, panel_href
+from dashboard.records import DrillError, panel_href
 from layouts import components, ids, panel_views
 
 callbacks = Callbacks()
@@ -278,7 +278,7 @@ def _drill_on_click(panel_id: str):
 
 
 # a click on a panel that filters the page by street re-renders its link with the page instead
-for _clicked in (p for p in PANELS if p.kind in ("chart", "map") and has_drill(p.id) and not p.click_filters_street):
+for _clicked in (p for p in PANELS if p.kind in ("chart", "map") and panel_views.linked(p) and not p.click_filters_street):
     callbacks.callback(
         Output(ids.records_link(_clicked.id), "href", allow_duplicate=True),
         Output(ids.records_link(_clicked.id), "children"),

@@ -20,7 +20,7 @@ Slot = tuple[str, str]  # (component id, property)
 
 def slots(panel: Panel) -> dict[str, Slot]:
     """The properties a callback sets for the panel, by a key that starts with its id."""
-    records = {f"{panel.id}:records": (ids.records_link(panel.id), "href")} if has_drill(panel.id) else {}
+    records = {f"{panel.id}:records": (ids.records_link(panel.id), "href")} if linked(panel) else {}
     if panel.kind == "number":
         key = panel.key
         return {f"{panel.id}:value": (ids.kpi(key), "children"), f"{panel.id}:change": (ids.kpi_delta(key), "children"),
@@ -30,9 +30,15 @@ def slots(panel: Panel) -> dict[str, Slot]:
     return {panel.id: (ids.panel(panel.id), prop), **records}
 
 
+def linked(panel: Panel) -> bool:
+    """Whether the panel shows one 明细 link: numbers, charts and maps with records behind them
+    (a table's rows link to their own records)."""
+    return panel.kind in ("number", "chart", "map") and has_drill(panel.id)
+
+
 def records_values(panel: Panel, f: Filter) -> dict[str, str]:
     """The href of the panel's 明细 link under filter ``f`` (see :func:`slots`)."""
-    return {f"{panel.id}:records": panel_href(panel.id, f)} if has_drill(panel.id) else {}
+    return {f"{panel.id}:records": panel_href(panel.id, f)} if linked(panel) else {}
 
 
 def values(panel: Panel, view: View) -> dict[str, Any]:
@@ -45,7 +51,7 @@ def values(panel: Panel, view: View) -> dict[str, Any]:
 
 def blank(panel: Panel, theme: str = "light") -> dict[str, Any]:
     """What the slots show when there is nothing to show (a wrong filter)."""
-    records = {f"{panel.id}:records": None} if has_drill(panel.id) else {}
+    records = {f"{panel.id}:records": None} if linked(panel) else {}
     if panel.kind == "number":
         return {f"{panel.id}:value": wording.MISSING, f"{panel.id}:change": "",
                 f"{panel.id}:direction": "kpi-delta", f"{panel.id}:note": "", **records}
@@ -66,7 +72,7 @@ def body(panel: Panel, filled: dict[str, Any], height: int | None = None):
     if prop == "figure":
         graph = components.graph(component_id, height or 380,
                                  **({"figure": filled[panel.id]} if panel.id in filled else {}))
-        if not has_drill(panel.id):
+        if not linked(panel):
             return graph
         return [graph, components.records_link(panel, filled.get(f"{panel.id}:records"))]
     block = html.Div(filled.get(panel.id), id=component_id)
