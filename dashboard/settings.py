@@ -72,7 +72,10 @@ class Settings:
                                              "space-separated origins allowed to frame `/embed/…` pages", _words)
     import_max_mb: int = setting(20, "DASHBOARD_IMPORT_MAX_MB", "the largest ledger file accepted (CLI and `/data`)",
                                  _whole(1))
-    import_max_rows: int = setting(200_000, "DASHBOARD_IMPORT_MAX_ROWS",
+    # the scale-1 demo district's whole ledger is about 240,000 rows at the end of 2026 (most of
+    # them 活动参与, two cells each), and its own export must import; a check of it peaks near
+    # 350 MB, and DASHBOARD_IMPORT_MAX_ROWS bounds rows while reader.DEFAULT_MAX_CELLS bounds cells
+    import_max_rows: int = setting(300_000, "DASHBOARD_IMPORT_MAX_ROWS",
                                    "the most rows one import may hold (all sheets together); reading stops there", _whole(1))
     chromium: str | None = setting(None, ("BROWSER_PATH", "DASHBOARD_CHROMIUM"),
                                    "the Chromium that renders image exports and PDFs",

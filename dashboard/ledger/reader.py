@@ -35,10 +35,11 @@ from dashboard.ledger.contract import (
     Sheet,
 )
 from dashboard.ledger.problems import DEFAULT_MAX_PROBLEMS, Problems
+from dashboard.settings import Settings
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = Settings.import_max_mb * 1024 * 1024  # the settings' defaults, declared there
 # what one import may hold (all files and sheets together); reading stops as soon as one is passed
-DEFAULT_MAX_ROWS = 200_000         # rows with data below a header row (DASHBOARD_IMPORT_MAX_ROWS)
+DEFAULT_MAX_ROWS = Settings.import_max_rows  # rows with data below a header row (DASHBOARD_IMPORT_MAX_ROWS)
 DEFAULT_MAX_CELLS = 5_000_000      # cells in the files, empty formatted ones included
 # what one .xlsx may unpack to: about 5,000,000 cells at 40 bytes each (a real ledger packs about 15:1)
 DEFAULT_MAX_UNPACKED = 200 * 1024 * 1024

@@ -14,13 +14,14 @@ from sqlalchemy.sql import Select
 from dashboard.indicators.filters import Filter
 from dashboard.ledger import contract
 from dashboard.ledger.contract import BOOL, Sheet
+from dashboard.ledger.reader import DEFAULT_MAX_ROWS
 from dashboard.ledger.xlsxwrite import write_xlsx
 from dashboard.records.drill import Drill, DrillError
 from dashboard.records.listing import kind_of
 from dashboard.records.spec import ID
 from dashboard.schema import Activity, Organisation, Person, Site, VolunteerTeam
 
-MAX_ROWS = 200_000  # the most rows a downloaded list may hold, as an import may (DASHBOARD_IMPORT_MAX_ROWS)
+MAX_ROWS = DEFAULT_MAX_ROWS  # the most rows a downloaded list may hold: as many as an import may
 
 Parent = aliased(Organisation)
 OrgRef, TeamRef, SiteRef = aliased(Organisation), aliased(VolunteerTeam), aliased(Site)

@@ -114,7 +114,7 @@ def test_a_good_workbook_is_previewed_confirmed_and_shown(chromium, server, data
         page.wait_for_function("() => !document.querySelector('#data-confirm').disabled"
                                " || document.querySelector('#data-message .alert-danger, #data-message .alert-warning')",
                                timeout=60_000)
-        assert "检查通过" in page.text_content("#data-message"), page.text_content("#data-content") if page.query_selector("#data-content") else page.text_content("main")
+        assert "检查通过" in page.text_content("#data-message"), page.text_content("main")
         row = page.locator("#data-counts-table tbody tr", has=page.locator("th", has_text="志愿队伍"))
         assert [c.strip() for c in row.locator("td").all_text_contents()][1:] == ["1", "0", "0", str(stored_before)]
         assert page.locator("#data-counts-table th[scope=row]").count() >= 9
