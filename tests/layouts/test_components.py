@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from dash import html
 
@@ -38,7 +39,6 @@ def test_latest_activities_are_listed_newest_first_with_names_escaped():
 
 
 def test_a_panel_menu_offers_the_embed_code_and_downloads_with_labelled_copy_buttons():
-    import re
 
     menu = components.panel_menu("map", "阵地分布图")
     markup = html_of(menu)
@@ -60,7 +60,10 @@ def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
     table = components.table_block(tables.three_meetings([good, bad], CONTEXT))
     markup = html_of(table)
     rows = markup.split("<tr>")[2:]  # after the header row
-    assert "差支部" in rows[0] and "未达标" in rows[0] and "<td title=\"已开1次,应开4次,落实1个周期\">1/4</td>" in rows[0]
+    assert "差支部" in rows[0] and "未达标" in rows[0]
+    # the cell says held/required, and leads to the branch's meetings of that kind
+    assert re.search(r'<td title="已开1次,应开4次,落实1个周期"><a href="/records/activities\?[^"]*org=1&amp;'
+                     r'category=%E6%94%AF%E9%83%A8%E5%85%9A%E5%91%98%E5%A4%A7%E4%BC%9A">1/4</a></td>', rows[0])
     assert "好支部" in rows[1] and ">达标<" in rows[1]
     assert '<th scope="col">状态</th>' in markup and "<caption>" in markup
 
