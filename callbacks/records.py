@@ -9,7 +9,9 @@ from urllib.parse import parse_qs, urlencode
 from callbacks.context import asked_filter, principal, service
 from dashboard.export import is_demo
 from dashboard.indicators import FilterError
-from dashboard.records import MAX_SEARCH, Drill, DrillError
+from dashboard.indicators.filters import Filter
+from dashboard.query import KNOWN_KEYS
+from dashboard.records import MAX_SEARCH, Drill
 
 log = logging.getLogger("dashboard.records")
 
@@ -35,28 +37,35 @@ def _page_number(raw: str) -> int:
     return max(1, int(raw))
 
 
-def drill_of(kind: str, params: dict[str, list[str]]) -> Drill:
-    return Drill.from_query({"kind": kind, **{k: v for k, v in params.items() if k not in PAGE_KEYS}})
+def _filter_query(params: dict[str, list[str]]) -> str:
+    """The page filter's part of a list's query (what the overview understands too)."""
+    return urlencode({k: v for k, v in params.items() if k in KNOWN_KEYS}, doseq=True)
+
+
+def _asked(kind: str, params: dict[str, list[str]]) -> tuple[Drill, Filter, dict[str, list[str]]]:
+    """The list a query asks for, within the asker's scope: (drill, filter, the query without the
+    list's own parameters). :class:`FilterError` in Chinese."""
+    list_query = {k: v for k, v in params.items() if k not in PAGE_KEYS}
+    drill = Drill.from_query({"kind": kind, **list_query})
+    return drill, asked_filter(service(), _filter_query(params)), list_query
 
 
 def records_content(kind: str, search: str) -> dict:
     """What the 明细 page shows: a page of records, or a Chinese message why not."""
     params = _params(search)
-    list_query = {k: v for k, v in params.items() if k not in PAGE_KEYS}
-    filter_query = urlencode(list_query_filter(list_query), doseq=True)
+    filter_query = _filter_query(params)
     back = f"/?{filter_query}" if filter_query else "/"
+    p = principal()
+    names = p.may("view:names")
     try:
-        drill = drill_of(kind, params)
+        drill, f, list_query = _asked(kind, params)
         words = _one(params, "q")
         if len(words) > MAX_SEARCH:
             raise FilterError(f"搜索词最多 {MAX_SEARCH} 个字")
-        svc = service()
-        f = asked_filter(svc, filter_query)
         sort = _one(params, "sort") or None
         descending = _one(params, "desc") == "1"
-        names = principal().may("view:names")
-        rp = svc.records(drill, f, sort=sort, descending=descending, search=words,
-                         page=_page_number(_one(params, "page")), size=PAGE_SIZE, personal=names)
+        rp = service().records(drill, f, sort=sort, descending=descending, search=words,
+                               page=_page_number(_one(params, "page")), size=PAGE_SIZE, personal=names)
     except FilterError as exc:  # DrillError too
         return {"error": str(exc), "back": back}
     except Exception:
@@ -75,30 +84,15 @@ def records_content(kind: str, search: str) -> dict:
         hidden["sort"] = [sort]
         if descending:
             hidden["desc"] = ["1"]
-    may_download = principal().may("export:data") and names
+    may_download = p.may("export:data") and names
     return {"page": rp, "sort": sort, "descending": descending, "search": words, "href": href, "hidden": hidden,
-            "back": back, "names_hidden": not names, "demo": is_demo(svc),
+            "back": back, "names_hidden": not names, "demo": is_demo(service()),
             "download": f"{DOWNLOAD_PATH}{kind}.xlsx?{urlencode(list_query, doseq=True)}" if may_download else None}
 
 
-def list_query_filter(list_query: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The page filter's part of a list's query (what the overview understands)."""
-    from dashboard.query import KNOWN_KEYS
-
-    return {k: v for k, v in list_query.items() if k in KNOWN_KEYS}
-
-
-def records_workbook(kind: str, search: str) -> tuple[bytes | None, str]:
-    """(the .xlsx, "") or (None, a Chinese reason): the whole list in the ledger's own columns.
-    Names are in it, so it needs the right to see them as well as to export data."""
-    if not principal().may("view:names"):
-        return None, "无权下载含人员姓名的明细。"
-    params = _params(search)
-    try:
-        drill = drill_of(kind, params)
-        list_query = {k: v for k, v in params.items() if k not in PAGE_KEYS}
-        svc = service()
-        f = asked_filter(svc, urlencode(list_query_filter(list_query), doseq=True))
-        return svc.records_workbook(drill, f), ""
-    except (FilterError, DrillError) as exc:
-        return None, str(exc)
+def records_workbook(kind: str, search: str) -> bytes:
+    """The whole list in the ledger's own columns. Names are in it, so it needs the right to see
+    them as well as to export data (:class:`Forbidden`); a wrong query raises :class:`FilterError`."""
+    principal().require("view:names")
+    drill, f, _ = _asked(kind, _params(search))
+    return service().records_workbook(drill, f)

@@ -26,7 +26,7 @@ from callbacks.auth import client_address
 from callbacks.context import EXTENSION, Runtime, asked_filter, principal
 from callbacks.response_cache import SizedLRU
 from dashboard import briefing, export
-from dashboard.access import STAFF, audit
+from dashboard.access import STAFF, Forbidden, audit
 from dashboard.indicators import FilterError
 from dashboard.ledger import build_template, export_workbook
 from layouts import ledger_ids
@@ -199,12 +199,15 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
 
     @server.route(f"{records.DOWNLOAD_PATH}<kind>.xlsx")
     def records_download(kind: str) -> Response:
-        content, why = records.records_workbook(kind, request.query_string.decode("utf-8", "replace"))
-        if content is None:
-            return _text(why, 403 if why.startswith("无权") else 400)
-        p = principal()
-        audit.record(runtime().service.store, "export-records", p.name, client_address(), kind=kind,
-                     query=request.query_string.decode("utf-8", "replace")[:500])
+        query = request.query_string.decode("utf-8", "replace")
+        try:
+            content = records.records_workbook(kind, query)
+        except Forbidden as exc:
+            return _text(str(exc), 403)
+        except FilterError as exc:  # as for images and briefings: a wrong or out-of-scope filter
+            return _text(str(exc), 400)
+        audit.record(runtime().service.store, "export-records", principal().name, client_address(), kind=kind,
+                     query=query[:500])
         stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"
         return _xlsx(content, f"章丘区委老干部局明细-{kind}-{stamp}.xlsx", f"zhangqiu-records-{kind}-{stamp}.xlsx")
 
