@@ -165,6 +165,16 @@ def connection_mark(ok: bool) -> list:
 NAV = (("/", "总览"), ("/screen", "大屏"), ("/briefing", "简报"), ("/data", "台账导入"))
 
 
+def site_title() -> html.H1:
+    return html.H1([html.Span(wording.BUREAU, className="bureau"), html.Span(wording.APP_TITLE, className="app-title")])
+
+
+def page_header(current: str, user: str | None = None, admin: bool = False) -> html.Header:
+    """The title and the links between pages, for pages without the staff page's status marks."""
+    return html.Header(dbc.Row([dbc.Col(site_title(), md=5), dbc.Col(nav(current, user, admin), md=7)],
+                               className="align-items-center"), className="page-header")
+
+
 def nav(current: str, user: str | None = None, admin: bool = False) -> html.Nav:
     """The links between the pages; plain links (each page builds its own state from its URL).
     With ``user``: a 退出 button that logs out (a form: a POST, never a link a page could embed)."""

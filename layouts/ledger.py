@@ -10,9 +10,8 @@ from collections.abc import Iterable, Mapping
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.wording import APP_TITLE, BUREAU
 from layouts import ledger_ids as ids
-from layouts.components import empty_note, nav
+from layouts.components import empty_note, page_header
 
 # the counts the preview and the log show, in this order
 COUNT_COLUMNS = (("new", "新增"), ("changed", "修改"), ("closed", "结束"), ("unchanged", "无变化"))
@@ -27,11 +26,6 @@ WHAT_CONFIRM_DOES = (
 )
 
 
-def header(user: str | None = None, admin: bool = False) -> html.Header:
-    return html.Header(dbc.Row([
-        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=5),
-        dbc.Col(nav("/data", user, admin), md=7),
-    ], className="align-items-center"), className="page-header")
 
 
 def panel(panel_id: str, title: str, body, className: str = "") -> html.Section:
@@ -74,7 +68,7 @@ def layout(max_mb: int = 20, refresh_seconds: int = 10,  # noqa: ARG001 - the pa
     return html.Div([
         dcc.Store(id=ids.TOKEN),
         dcc.Store(id=ids.LOG_VERSION, data=0),
-        header(user, admin),
+        page_header("/data", user, admin),
         html.Main([
             html.H2("台账导入", className="data-page-title"),
             dbc.Row([

@@ -9,9 +9,8 @@ from dash import dcc, html
 from dashboard import catalogue
 from dashboard.catalogue import Panel
 from dashboard.query import ALL_BRANCHES, FIRST_YEAR, FilterArgs
-from dashboard.wording import APP_TITLE, BUREAU
 from layouts import ids, panel_views
-from layouts.components import nav, panel
+from layouts.components import nav, panel, site_title
 
 # Where the staff page puts its panels: rows of (panel id, columns of 12 on a large screen, graph
 # height in px). A panel for the page that is not placed here gets a row of its own at the end.
@@ -69,7 +68,7 @@ def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch
 
 def header(values: dict, user: str | None = None, admin: bool = False) -> html.Header:
     return html.Header(dbc.Row([
-        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=3),
+        dbc.Col(site_title(), md=3),
         dbc.Col(nav("/", user, admin), md=4),
         dbc.Col(html.Div([
             html.Span(values.get((ids.DEMO_MARK, "children")), id=ids.DEMO_MARK),
@@ -99,8 +98,7 @@ def panel_rows(filled: dict, links: bool = False) -> list[dbc.Row]:
     def cell(p: Panel, width: int, height: int | None) -> dbc.Col:
         content = panel_views.body(p, filled, height)
         if p.hint:
-            # one flat list: Dash draws the components of a list, not of a list inside it
-            content = [*(content if isinstance(content, list) else [content]), html.P(p.hint, className="panel-hint")]
+            content = [*content, html.P(p.hint, className="panel-hint")]
         return dbc.Col(panel(p, content, links=links), lg=width, className="mb-3")
 
     return [dbc.Row([cell(*item) for item in row], className="g-3") for row in grid()]

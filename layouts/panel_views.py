@@ -65,22 +65,20 @@ def _figure(view: dict) -> dict:
 _BODIES = {"chart": _figure, "map": _figure, "table": components.table_block, "list": components.list_block}
 
 
-def body(panel: Panel, filled: dict[str, Any], height: int | None = None):
-    """The panel's component on the staff page, filled with ``filled`` (from :func:`values`)
-    where given. Charts and maps are graphs of ``height`` px; tables and lists are blocks."""
+def body(panel: Panel, filled: dict[str, Any], height: int | None = None) -> list:
+    """The panel's components on the staff page, filled with ``filled`` (from :func:`values`)
+    where given: charts and maps are graphs of ``height`` px, with their 明细 link; tables and
+    lists are blocks. A flat list: Dash draws the components of a list, not of a list inside it."""
     component_id, prop = slots(panel)[panel.id]
     if prop == "figure":
         graph = components.graph(component_id, height or 380,
                                  **({"figure": filled[panel.id]} if panel.id in filled else {}))
-        if not linked(panel):
-            return graph
-        return [graph, components.records_link(panel, filled.get(f"{panel.id}:records"))]
+        link = [components.records_link(panel, filled.get(f"{panel.id}:records"))] if linked(panel) else []
+        return [graph, *link]
     block = html.Div(filled.get(panel.id), id=component_id)
     if panel.kind == "list":
         block.className, block.tabIndex = "list-box", "0"
-    if panel.groups:
-        return group_filtered(panel, block)
-    return block
+    return [group_filtered(panel, block) if panel.groups else block]
 
 
 def group_filtered(panel: Panel, block):

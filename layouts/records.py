@@ -3,12 +3,10 @@
 sorting, searching), so every state has its URL and works by keyboard without scripts."""
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.records import RecordPage
-from dashboard.wording import APP_TITLE, BUREAU
-from layouts.components import nav
+from layouts.components import page_header
 
 SEARCH_ID = "records-search"
 
@@ -69,10 +67,7 @@ def layout(content: dict, user: str | None = None, admin: bool = False) -> html.
     ``descending``, ``search``, ``href`` (a function of changed parameters giving the URL),
     ``hidden`` (the form's other parameters), ``download`` (the .xlsx URL or None), ``back``,
     ``names_hidden``, ``demo``."""
-    header = html.Header(dbc.Row([
-        dbc.Col(html.H1([html.Span(BUREAU, className="bureau"), html.Span(APP_TITLE, className="app-title")]), md=4),
-        dbc.Col(nav("/records", user, admin), md=8),
-    ], className="align-items-center"), className="page-header")
+    header = page_header("/records", user, admin)
     back = html.A("‹ 返回总览", href=content.get("back", "/"), className="me-3")
     if content.get("error"):
         body = [html.H2("明细记录", className="h4"), html.P(content["error"], role="alert", className="alert alert-warning"),
