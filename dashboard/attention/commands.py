@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from dashboard.cli import add_filter_arguments
 from dashboard.settings import Settings
@@ -17,18 +16,15 @@ def register(sub) -> None:
 
 def attention_command(args, store, settings: Settings) -> int:
     from dashboard.attention import KIND_LABELS, Thresholds, attention, summary_lines
-    from dashboard.indicators import FilterError, resolve_filter
+    from dashboard.export.commands import fail, resolve
+    from dashboard.indicators import FilterError
     from dashboard.wording import day_zh
 
+    try:
+        f = resolve(args, store)
+    except FilterError as exc:
+        return fail("attention", str(exc))
     with store.engine.connect() as conn:
-        try:
-            if (args.start is None) != (args.end is None):
-                raise FilterError("--from 与 --to 须同时给出")
-            f = resolve_filter(conn, streets=args.street, branch=args.branch, as_of=args.as_of,
-                               start=args.start, end=args.end, period=args.period)
-        except FilterError as exc:
-            print(f"python -m dashboard attention: error: {exc}", file=sys.stderr)
-            return 2
         result = attention(conn, f, Thresholds.from_settings(settings))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))

@@ -1,32 +1,23 @@
 """需关注 (docs/indicators.md, "需关注 · Attention"): each rule pinned on a small hand-built store."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import insert
 
 from dashboard import vocab
 from dashboard.attention import KINDS, Thresholds, attention, attention_view, summary_lines
 from dashboard.attention.meetings import lag
 from dashboard.indicators import Filter, resolve_filter
 from dashboard.indicators.breakdowns import streets
-from dashboard.schema import Activity, Organisation, Participation, Person, Problem, Site, Street
+from dashboard.schema import Activity, Organisation, Participation, Person, Problem, Site
 from dashboard.settings import Settings
 from dashboard.views import ViewContext
+from tests.building import MINGSHUI, SHUANGSHAN, day, put, two_streets
 
-MINGSHUI, SHUANGSHAN = "370114001000", "370114002000"
 T = Thresholds(meeting_grace_days=10, site_idle_days=90, ledger_stale_days=60, problem_open_days=90)
 
 
-def day(s: str) -> dt.date:
-    return dt.date.fromisoformat(s)
-
-
-def put(conn, model, rows) -> None:
-    for row in rows:
-        conn.execute(insert(model).values(**row))
 
 
 def site(sid: int, name: str, opened: str, liaison: str | None = "联络某甲", co_built: bool = True,
@@ -40,10 +31,7 @@ def small(store):
     """明水: a branch that met in March 2024 (every kind), one founded 2024-05-05, one dissolved
     2024-05-01; four sites; 双山: nothing at all. Problems found in early 2024."""
     with store.engine.begin() as c:
-        put(c, Street, [
-            {"code": MINGSHUI, "name": "明水街道", "kind": "街道", "lon": 117.54, "lat": 36.72},
-            {"code": SHUANGSHAN, "name": "双山街道", "kind": "街道", "lon": 117.525, "lat": 36.69},
-        ])
+        two_streets(c)
         put(c, Organisation, [
             {"id": 1, "code": "O1", "name": "明水支部", "kind": vocab.ESTABLISHED, "level": "党支部",
              "street_code": MINGSHUI, "founded_on": day("2015-01-01")},

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import insert
 
 from dashboard import vocab
 from dashboard.indicators import Filter, FilterError, kpis, resolve_filter
@@ -16,33 +15,21 @@ from dashboard.schema import (
     Participation,
     Person,
     Site,
-    Street,
     VolunteerMembership,
     VolunteerTeam,
 )
+from tests.building import MINGSHUI, SHUANGSHAN, day, put, two_streets
 
 D = dt.date(2024, 6, 30)
-MINGSHUI, SHUANGSHAN = "370114001000", "370114002000"
 
 
-def day(s: str) -> dt.date:
-    return dt.date.fromisoformat(s)
-
-
-def put(conn, model, rows) -> None:
-    """Insert rows one by one: they leave out different optional columns."""
-    for row in rows:
-        conn.execute(insert(model).values(**row))
 
 
 @pytest.fixture
 def small(store):
     """Two streets, three branches (one dissolved the day before D), people in two branches."""
     with store.engine.begin() as c:
-        put(c, Street, [
-            {"code": MINGSHUI, "name": "明水街道", "kind": "街道", "lon": 117.54, "lat": 36.72},
-            {"code": SHUANGSHAN, "name": "双山街道", "kind": "街道", "lon": 117.525, "lat": 36.69},
-        ])
+        two_streets(c)
         put(c, Organisation, [
             {"id": 1, "code": "O1", "name": "明水支部", "kind": vocab.ESTABLISHED, "level": "党支部",
              "street_code": MINGSHUI, "founded_on": day("2015-01-01")},
