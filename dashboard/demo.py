@@ -568,13 +568,15 @@ class _Upkeep:
     draw from their own random stream, so the rules above and the report's figures are unchanged."""
     g: _Gen
     rng: random.Random
+    by_street: dict[tuple[str, str], list[dict]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_street = {}
+        for site in self.g.sites:
+            self.by_street.setdefault((site["street_code"], site["type"]), []).append(site)
 
     def open_sites(self, street: str, site_type: str, day: dt.date) -> list[dict]:
-        if not hasattr(self, "_by_street"):
-            self._by_street: dict[tuple[str, str], list[dict]] = {}
-            for site in self.g.sites:
-                self._by_street.setdefault((site["street_code"], site["type"]), []).append(site)
-        return [s for s in self._by_street.get((street, site_type), ())
+        return [s for s in self.by_street.get((street, site_type), ())
                 if s["opened_on"] <= day and (s["closed_on"] is None or s["closed_on"] > day)]
 
     def place_meetings(self) -> None:

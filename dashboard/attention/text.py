@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dashboard.attention.model import KIND_LABELS, Attention, Item
+from dashboard.figures import attention_counts
 from dashboard.query import records_href
 from dashboard.views import Cell, TableView, ViewContext
 from dashboard.wording import day_zh
@@ -92,8 +93,6 @@ def attention_view(a: Attention, ctx: ViewContext) -> TableView:
 
 def counts_view(a: Attention, ctx: ViewContext) -> dict:
     """The big screen's 需关注: items per kind as bars; no subject is named."""
-    from dashboard.figures import attention_counts
-
     return attention_counts([(KIND_LABELS[k], k, n) for k, n in a.counts_by_kind.items()], ctx.theme)
 
 
