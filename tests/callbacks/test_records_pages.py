@@ -9,7 +9,9 @@ import re
 from urllib.parse import unquote
 
 import pytest
+from dash import no_update
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from callbacks import overview as overview_cb
 from dashboard import catalogue, vocab
@@ -130,3 +132,46 @@ def test_attention_items_link_to_their_records_and_only_our_own_links_become_lin
     markup = json.dumps(block.to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
     assert "javascript:" not in markup.replace('\\"', '"').split("<table")[1].split("href")[0] or "<a" not in markup
     assert "&lt;b&gt;x&lt;/b&gt;" in markup and "<a " not in markup
+
+
+def test_a_tampered_click_gives_no_link_to_another_streets_records(app):
+    follow = overview_cb._drill_on_click("activities-by-month")
+    point = {"points": [{"customdata": ["2020-03", vocab.ACTIVITY_CATEGORIES[0]]}]}
+    with acting_as(app, "staff", (MINGSHUI,)):
+        # the page's state names another street: no link at all, not one to its records
+        assert follow(point, {"query": f"?street={SHUANGSHAN}&as_of={DAY}", "error": None}) == (no_update, no_update)
+        own, _ = follow(point, {"query": f"?as_of={DAY}", "error": None})
+        assert f"street={MINGSHUI}" in own  # staff who name no street get their own
+        # a crafted point (wrong shapes, markup) falls back to the panel's whole list
+        odd, text = follow({"points": [{"customdata": {"<b>": 1}}]}, {"query": f"?as_of={DAY}", "error": None})
+        assert odd.startswith("/records/activities?") and "month=" not in odd and "<" not in odd
+
+
+def test_ledger_text_on_a_records_page_stays_text(app, report_store):
+    from sqlalchemy import update
+
+    from dashboard.schema import VolunteerTeam
+
+    with report_store.engine.begin() as conn:
+        team = conn.execute(select(VolunteerTeam.id, VolunteerTeam.name).limit(1)).one()
+        conn.execute(update(VolunteerTeam).where(VolunteerTeam.id == team.id)
+                     .values(name='<img src=x onerror="alert(1)">队'))
+    try:
+        admin = client_as(app, report_store, "admin", name="records-admin")
+        r = admin.get("/_dash-layout", headers={"Referer": f"http://localhost/records/teams?as_of={DAY}&q=img"})
+        cells = []
+        todo = [r.get_json()]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, dict):
+                if node.get("type") == "Td":
+                    cells.append(node["props"].get("children"))
+                todo.extend(node.values())
+            elif isinstance(node, list):
+                todo.extend(node)
+        # a plain string child: React puts it in as text, never as markup
+        assert '<img src=x onerror="alert(1)">队' in cells
+        assert "dangerously" not in r.get_data(as_text=True)
+    finally:
+        with report_store.engine.begin() as conn:
+            conn.execute(update(VolunteerTeam).where(VolunteerTeam.id == team.id).values(name=team.name))
