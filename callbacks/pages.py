@@ -6,13 +6,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import parse_qsl, urlencode
 
 from dash import dcc, html
 
 from callbacks.context import principal, refusal, runtime, service
 from callbacks.ledger import ledger_page_layout
 from callbacks.overview import overview_content
-from callbacks.records import records_content
+from callbacks.records import PAGE_KEYS, records_content
 from dashboard.query import KNOWN_KEYS, parse_qs_kwargs
 from layouts import embed, overview, screen
 from layouts import records as records_page
@@ -28,6 +29,7 @@ class Page:
     action: str
     target: str | None = None
     search_as_string: bool = False  # the builder takes the raw query string, not keyword arguments
+    own_keys: tuple[str, ...] = ()  # query keys a signed link's viewer still sets (a list's paging), beside the link's own
 
     @cached_property  # compiled once: every layout request looks its page up
     def pattern(self) -> re.Pattern:
@@ -51,7 +53,8 @@ def _screen(**query) -> html.Div:
 
 def _records(search: str = "", kind: str = "") -> html.Div:
     p = principal()
-    return records_page.layout(records_content(kind, search), user=p.display_name, admin=p.may("admin"))
+    return records_page.layout(records_content(kind, search), user=p.display_name, admin=p.may("admin"),
+                               embedded=p.is_link)
 
 
 def _embed(panel_id: str, **query) -> html.Main:
@@ -63,7 +66,7 @@ PAGES = (
     Page("/screen", _screen, "view:screen", "screen"),
     Page("/embed/<panel_id>", _embed, "view:embed", "<panel_id>"),
     Page("/data", ledger_page_layout, "view:data", "data"),
-    Page("/records/<kind>", _records, "view:records", "records", search_as_string=True),
+    Page("/records/<kind>", _records, "view:records", "records/<kind>", search_as_string=True, own_keys=PAGE_KEYS),
 )
 
 
@@ -80,21 +83,23 @@ def refused(message: str) -> html.Div:
 
 def page_for(path: str, search: str):
     """The layout of the page at ``path`` for the query string ``search`` (with or without ``?``),
-    if the asker may see it. A signed link's page always shows the link's own filter."""
+    if the asker may see it. A signed link's page always shows the link's own filter (and a
+    list's own selectors); its viewer sets only the page's ``own_keys`` (a list's paging)."""
     query = (search or "").lstrip("?")
     for page in PAGES:
         match = page.pattern.match(path)
         if match:
-            target = match.group(page.target[1:-1]) if (page.target or "").startswith("<") else page.target
+            parts = match.groupdict()
+            target = re.sub(r"<(\w+)>", lambda m, parts=parts: parts[m.group(1)], page.target or "") or None
             why = refusal(page.action, target)
             if why:
                 return refused(why + "。")
             p = principal()
             if p.is_link:
-                query = p.link_query.lstrip("?")
+                own = [(k, v) for k, v in parse_qsl(query) if k in page.own_keys]
+                query = "&".join(part for part in (p.link_query.lstrip("?"), urlencode(own)) if part)
             if page.search_as_string:
-                return page.build(f"?{query}" if query else "", **match.groupdict())
-            parts = match.groupdict()
+                return page.build(f"?{query}" if query else "", **parts)
             # only the filter's own arguments reach a page: nothing overrides a part of the path
             # (/embed/map?panel_id=x) or the page's settings (/screen?refresh_seconds=1)
             args = {k: v for k, v in parse_qs_kwargs(query).items() if k in KNOWN_KEYS and k not in parts}

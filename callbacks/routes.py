@@ -279,7 +279,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
         if "started" in g:
             # the server's own time, for the browser's devtools and bench/page.py
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.1f}"
-        if path.startswith("/embed/"):
+        if path.startswith(("/embed/", "/records/")):  # panels and 明细 lists may be framed in briefings
             response.headers["Content-Security-Policy"] = embed_policy
         else:
             response.headers["X-Frame-Options"] = "SAMEORIGIN"

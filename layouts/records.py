@@ -62,16 +62,17 @@ def search_form(hidden: dict[str, list[str]], search: str) -> html.Form:
     ], method="get", className="d-flex align-items-center flex-wrap gap-2 my-2", role="search")
 
 
-def layout(content: dict, user: str | None = None, admin: bool = False) -> html.Div:
+def layout(content: dict, user: str | None = None, admin: bool = False, embedded: bool = False) -> html.Div:
     """``content``: ``error`` (a Chinese message) or ``page`` (a :class:`RecordPage`), ``sort``,
     ``descending``, ``search``, ``href`` (a function of changed parameters giving the URL),
     ``hidden`` (the form's other parameters), ``download`` (the .xlsx URL or None), ``back``,
-    ``names_hidden``, ``demo``."""
-    header = page_header("/records", user, admin)
-    back = html.A("‹ 返回总览", href=content.get("back", "/"), className="me-3")
+    ``names_hidden``, ``demo``. ``embedded``: opened through a signed link, framed in another
+    page: no page header and no way back to pages the link cannot open."""
+    header = None if embedded else page_header("/records", user, admin)
+    back = None if embedded else html.A("‹ 返回总览", href=content.get("back", "/"), className="me-3")
     if content.get("error"):
         body = [html.H2("明细记录", className="h4"), html.P(content["error"], role="alert", className="alert alert-warning"),
-                back]
+                *([back] if back else [])]
     else:
         rp: RecordPage = content["page"]
         href = content["href"]
@@ -80,7 +81,7 @@ def layout(content: dict, user: str | None = None, admin: bool = False) -> html.
             notes.append(html.P("按您的权限,人员姓名等个人信息不予显示。", className="text-muted small"))
         if content.get("demo"):
             notes.append(html.P("演示数据:按规则生成,非真实台账。", className="demo-note small"))
-        tools = [back]
+        tools = [back] if back else []
         if content.get("download"):
             tools.append(html.A("下载 Excel(台账格式)", href=content["download"], className="btn btn-outline-primary btn-sm"))
         body = [
@@ -92,4 +93,5 @@ def layout(content: dict, user: str | None = None, admin: bool = False) -> html.
             table(rp, content.get("sort"), content.get("descending", False), href),
             pager(rp, href),
         ]
-    return html.Div([header, html.Main(body, className="records-page container-fluid")], className="page")
+    main = html.Main(body, className="records-page container-fluid")
+    return html.Div([header, main] if header else [main], className="page")

@@ -35,10 +35,14 @@ def register(sub) -> None:
 
     ln = sub.add_parser("link", help="signed links for screens and embeds: create, list, revoke")
     ls2 = ln.add_subparsers(dest="link_command", required=True)
-    mk = ls2.add_parser("create", help="a link to the big screen (--screen) or one panel (--panel ID)")
+    mk = ls2.add_parser("create", help="a link to the big screen (--screen), one panel (--panel ID) or one "
+                                       "明细 list (--records KIND)")
     target = mk.add_mutually_exclusive_group(required=True)
     target.add_argument("--screen", action="store_true")
     target.add_argument("--panel", metavar="PANEL-ID")
+    target.add_argument("--records", metavar="KIND", help="a list of records (docs/records.md): names never shown")
+    mk.add_argument("--select", action="append", default=[], metavar="KEY=VALUE",
+                    help="a list's selector, e.g. type=共享式党员活动室 (repeatable; docs/records.md)")
     mk.add_argument("--street", action="append", default=[], metavar="NAME-OR-CODE")
     mk.add_argument("--branch")
     mk.add_argument("--period")
@@ -119,6 +123,27 @@ def _days(text: str) -> float:
     return float(text)
 
 
+def records_query(kind: str, selects: list[str], filter_query: str) -> str:
+    """A list link's fixed query: its filter and its selectors, checked as the page will read them."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from dashboard.access import links
+    from dashboard.records import Drill
+
+    pairs = []
+    for item in selects:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise links.LinkError(f"--select 须写作 键=值,收到“{item}”")
+        pairs.append((key.strip(), value.strip()))
+    selectors = dict(pairs)
+    if len(selectors) != len(pairs):
+        raise links.LinkError("--select 的每个键只能给一次")
+    Drill.from_query({**dict(parse_qsl(filter_query.lstrip("?"))), **selectors, "kind": kind})
+    extra = urlencode(pairs)
+    return f"{filter_query}{'&' if filter_query else '?'}{extra}" if extra else filter_query
+
+
 def link_command(args, store, settings: Settings) -> int:
     from dashboard import access, catalogue
     from dashboard.access import audit, links
@@ -135,8 +160,14 @@ def link_command(args, store, settings: Settings) -> int:
             raw = {"street": args.street, "branch": args.branch, "period": args.period, "as_of": args.as_of}
             with store.engine.connect() as conn:
                 query = canonical(conn, parse_query({k: v for k, v in raw.items() if v})).to_query()
-            info, token = links.create(store, secret, "embed" if args.panel else "screen", args.panel or "screen",
-                                       query, _days(args.expires), created_by=args.by or "cli", note=args.note)
+            kind, target = ("embed", args.panel) if args.panel else ("screen", "screen")
+            if args.records:
+                kind, target = "embed", f"{links.RECORDS_TARGET}{args.records}"
+                query = records_query(args.records, args.select, query)
+            elif args.select:
+                raise links.LinkError("--select 只用于 --records")
+            info, token = links.create(store, secret, kind, target, query, _days(args.expires),
+                                       created_by=args.by or "cli", note=args.note)
             audit.record(store, "link-create", args.by or "cli", None, link=info.id, path=info.path, query=query,
                          expires=info.expires_at)
             base = (args.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")

@@ -23,6 +23,9 @@ class LinkError(ValueError):
     """A link that cannot be made or used; the message is Chinese."""
 
 
+RECORDS_TARGET = "records/"
+
+
 @dataclass(frozen=True)
 class LinkInfo:
     id: int
@@ -37,7 +40,10 @@ class LinkInfo:
 
     @property
     def path(self) -> str:
-        return "/screen" if self.kind == SCREEN_LINK else f"/embed/{self.target}"
+        if self.kind == SCREEN_LINK:
+            return "/screen"
+        # an embed link opens one panel (/embed/<panel-id>) or one 明细 list (target records/<kind>)
+        return f"/{self.target}" if self.target.startswith(RECORDS_TARGET) else f"/embed/{self.target}"
 
     def state(self, at: dt.datetime | None = None) -> str:
         at = at or utcnow()

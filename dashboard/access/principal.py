@@ -39,7 +39,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     STAFF: frozenset({"view:overview", "view:screen", "view:embed", "view:briefing", "view:records", "view:names",
                       "export:image", "view:data", "import", "export:data"}),
     SCREEN_LINK: frozenset({"view:screen"}),
-    EMBED_LINK: frozenset({"view:embed"}),
+    EMBED_LINK: frozenset({"view:embed", "view:records"}),  # the one panel or list the link was made for
 }
 
 

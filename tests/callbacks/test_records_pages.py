@@ -175,3 +175,45 @@ def test_ledger_text_on_a_records_page_stays_text(app, report_store):
     finally:
         with report_store.engine.begin() as conn:
             conn.execute(update(VolunteerTeam).where(VolunteerTeam.id == team.id).values(name=team.name))
+
+
+def test_a_signed_link_opens_its_own_list_without_names_and_nothing_else(app, report_store):
+    from callbacks.context import EXTENSION
+    from dashboard.access import links
+
+    secret = app.server.extensions[EXTENSION].secret
+    info, token = links.create(report_store, secret, "embed", "records/members",
+                               f"?street={MINGSHUI}&as_of={DAY}", 30, created_by="test")
+    assert info.path == "/records/members"
+    viewer = app.server.test_client()
+    assert viewer.get(f"{info.path}?link={token}").status_code == 302
+    first = layout_text(viewer, info.path)
+    f = None
+    from dashboard.indicators import resolve_filter
+
+    with report_store.engine.connect() as conn:
+        f = resolve_filter(conn, streets=[MINGSHUI], as_of=DAY)
+    assert total_of(first) == kpis(report_store.engine, f).now.party_members
+    assert '"children": "姓名"' not in first and "按您的权限,人员姓名等个人信息不予显示" in first
+    assert "下载 Excel" not in first and "返回总览" not in first and "退出" not in first
+    # the viewer pages; the link's filter and selectors stay whatever the URL says
+    second = layout_text(viewer, f"{info.path}?page=2&street={SHUANGSHAN}&as_of=2026-01-01")
+    assert "第 51–100 条" in second and total_of(second) == total_of(first)
+    assert "无法访问" in layout_text(viewer, "/records/sites")
+    assert viewer.get("/data/records/members.xlsx").status_code == 403
+    r = viewer.get(info.path)  # the page itself may be framed by the embed origins, as /embed/ pages are
+    assert "frame-ancestors" in r.headers["Content-Security-Policy"] and "X-Frame-Options" not in r.headers
+
+
+def test_the_cli_makes_a_list_link_and_checks_its_selectors(report_store, capsys):
+    from dashboard.cli import main
+
+    settings = Settings(database_url=report_store.url)
+    assert main(["link", "create", "--records", "sites", "--select", f"type={vocab.SHARED_ROOM}",
+                 "--street", "明水街道"], settings=settings) == 0
+    out = capsys.readouterr()
+    assert "/records/sites?link=" in out.out and "type=" in out.err
+    assert main(["link", "create", "--records", "sites", "--select", "password=1"], settings=settings) == 2
+    assert "未知的参数" in capsys.readouterr().err
+    assert main(["link", "create", "--panel", "map", "--select", "type=x"], settings=settings) == 2
+    assert "--select 只用于 --records" in capsys.readouterr().err
