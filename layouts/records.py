@@ -94,4 +94,4 @@ def layout(content: dict, user: str | None = None, admin: bool = False, embedded
             pager(rp, href),
         ]
     main = html.Main(body, className="records-page container-fluid")
-    return html.Div([header, main] if header else [main], className="page")
+    return html.Div([header, main] if header else [main], className="records-wrap")

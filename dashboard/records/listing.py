@@ -118,7 +118,7 @@ def caption(conn: Connection, drill: Drill, f: Filter) -> str:
     kind = kind_of(drill)
     names = {s.code: s.name for s in streets(conn)}
     parts = [kind.noun, "全区" if kind.district else wording.where_text(f, names)]
-    parts += _selector_words(conn, drill, names)
+    parts += _selector_words(conn, drill, names, f)
     if kind.dated:
         parts.append(f"{wording.day_zh(f.start)}至{wording.day_zh(f.end)}")
     else:
@@ -131,10 +131,10 @@ _LABELS = {"type": "类型", "category": "类别", "area": "四位一体", "team
            "bucket": "分组"}
 
 
-def _selector_words(conn: Connection, drill: Drill, names: dict[str, str]) -> list[str]:
+def _selector_words(conn: Connection, drill: Drill, names: dict[str, str], f: Filter) -> list[str]:
     words = []
     code = street_code(conn, drill)
-    if code is not None:
+    if code is not None and f.streets != (code,):  # a street the filter already names is said once
         words.append(names.get(code, code))
     for name, value in drill.selectors().items():
         if value is None or name == "street":

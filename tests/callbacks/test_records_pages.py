@@ -195,6 +195,7 @@ def test_a_signed_link_opens_its_own_list_without_names_and_nothing_else(app, re
         f = resolve_filter(conn, streets=[MINGSHUI], as_of=DAY)
     assert total_of(first) == kpis(report_store.engine, f).now.party_members
     assert '"children": "姓名"' not in first and "按您的权限,人员姓名等个人信息不予显示" in first
+    assert "党员 · 明水街道 · 截至 2020年7月1日" in first  # the link's street is said once
     assert "下载 Excel" not in first and "返回总览" not in first and "退出" not in first
     # the viewer pages; the link's filter and selectors stay whatever the URL says
     second = layout_text(viewer, f"{info.path}?page=2&street={SHUANGSHAN}&as_of=2026-01-01")
