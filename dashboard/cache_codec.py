@@ -33,6 +33,7 @@ from dashboard.indicators.breakdowns import ActivityRow, BranchOption, MemberStr
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import Kpis, KpiValues
 from dashboard.indicators.three_meetings import BranchMeetings
+from dashboard.indicators.volunteering import Service, TalentPool, VolunteerService
 
 FORMAT = "zq-cache"
 VERSION = 1
@@ -52,6 +53,9 @@ DATACLASSES: dict[str, type] = {
     "MemberStructure": MemberStructure,
     "ActivityRow": ActivityRow,
     "BranchMeetings": BranchMeetings,
+    "VolunteerService": VolunteerService,
+    "Service": Service,
+    "TalentPool": TalentPool,
 }
 _NAMES: dict[type, str] = {cls: name for name, cls in DATACLASSES.items()}
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

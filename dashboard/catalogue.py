@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dashboard import figures, tables, vocab, wording
+from dashboard import figures, tables, vocab, volunteer_figures, wording
 from dashboard.attention import KIND_LABELS as attention_labels
 from dashboard.attention import text as attention_text
 from dashboard.indicators.kpi import Kpis, KpiValues
@@ -95,6 +95,16 @@ PANELS_IN_ORDER: tuple[Panel, ...] = (
           _chart(figures.activities_by_month), unit="场", detail="按类别"),
     Panel("volunteers-by-team", "志愿服务队伍人数", "chart", "volunteers_by_team",
           _chart(figures.volunteers_by_team), unit="人"),
+    Panel("volunteer-service", "志愿服务时长与人次", "chart", "volunteer_service",
+          _chart(volunteer_figures.service_by_month), unit="小时", detail="按月",
+          hint="时长 = 参与人数 × 活动时长;含志愿队伍开展的活动和新时代文明实践、社区执勤、关心下一代活动。"),
+    Panel("volunteer-teams-ranked", "志愿服务队伍排行", "chart", "volunteer_service",
+          _chart(volunteer_figures.teams_ranked), unit="小时", detail="按服务时长,前10支"),
+    Panel("volunteer-streets", "各街道志愿服务时长", "chart", "volunteer_service",
+          _chart(volunteer_figures.service_by_street), unit="小时", detail="点击条形筛选街道",
+          click_filters_street=True, surfaces=SURFACES - {"screen"}),
+    Panel("talent-pool", "银发人才库", "chart", "talent_pool", _chart(volunteer_figures.talent_pool), unit="人",
+          detail="按特长领域", hint="一人可登记多个领域;人数按领域分别统计。", surfaces=SURFACES - {"screen"}),
     Panel("four-in-one", "“四位一体”覆盖", "chart", "four_in_one", _chart(figures.four_in_one),
           detail="党的建设·老年教育·文体活动·志愿服务"),
     Panel("map", "阵地分布图", "map", "sites", _site_map, unit="处", click_filters_street=True,

@@ -25,6 +25,11 @@ site in twelve has recorded nothing for the last 100–200 days, one in fifteen 
 垛庄镇 has not entered its 签到簿 for the last 75 days; each January from 2020 the 组织生活会 finds
 3–5 problems, solved 90–240 days later, the last two of each year after 365–540 days (in 2020
 not before 15 July: the epidemic). Meeting lapses come from the branches' diligence above.
+
+银发人才库 (``talent_pool``, its own random stream): one cadre in six alive on the as-of day has
+filed skills, one field (two in one case of four), drawn with the volunteer teams' work in mind
+(理论宣讲 and 文化艺术 the most common, 法律服务 and 经济管理 the rarest); of them three in four are
+willing to serve (服务意愿 是), and one in ten of the others said so when asked (a tenth were asked).
 """
 from __future__ import annotations
 
@@ -55,7 +60,7 @@ from dashboard.schema import (
 )
 from dashboard.store import Store, bulk_insert
 
-GENERATOR_VERSION = 4  # bump when the rules change: stores seeded by older rules differ
+GENERATOR_VERSION = 5  # bump when the rules change: stores seeded by older rules differ
 HISTORY_START = dt.date(2013, 1, 1)
 REPORT_DAY = dt.date(2020, 7, 1)
 DIGITAL_SIGN_IN = dt.date(2019, 1, 1)
@@ -685,6 +690,27 @@ class _Upkeep:
         return out
 
 
+TALENT_WEIGHTS = {  # relative frequency of each 银发人才库 field among the demo's cadres
+    "理论宣讲": 8, "党建指导": 5, "文化艺术": 8, "教育培训": 6, "医疗保健": 4, "法律服务": 2,
+    "农业技术": 4, "经济管理": 2, "调解纠纷": 4, "移风易俗": 5,
+}
+
+
+def talent_pool(g: _Gen, rng: random.Random) -> None:
+    """The 银发人才库 columns of the people alive on the as-of day (rules in the module docstring)."""
+    fields_, weights = list(TALENT_WEIGHTS), list(TALENT_WEIGHTS.values())
+    for person in g.people:
+        person["skills"], person["willing"] = None, None
+        if g.death[person["id"]] <= g.as_of:
+            continue
+        if rng.random() < 1 / 6:
+            picked = set(rng.choices(fields_, weights, k=2 if rng.random() < 0.25 else 1))
+            person["skills"] = vocab.MULTI_SEPARATOR.join(f for f in vocab.TALENT_FIELDS if f in picked)
+            person["willing"] = rng.random() < 0.75
+        elif rng.random() < 0.1:
+            person["willing"] = rng.random() < 0.1
+
+
 def generate(rules: DemoRules) -> dict[str, list[dict]]:
     """All demo rows, keyed by table name, in insertion order."""
     g = _Gen(rules=rules, rng=random.Random(rules.seed), streets=list(geo.townships()))
@@ -701,6 +727,7 @@ def generate(rules: DemoRules) -> dict[str, list[dict]]:
     work.street_programmes()
     work.sign_ins()
     work.lapses()
+    talent_pool(g, random.Random(f"{rules.seed}:talent"))
     streets = [{"code": t.code, "name": t.name, "kind": t.kind, "lon": t.lon, "lat": t.lat} for t in g.streets]
     return {
         "streets": streets, "organisations": g.orgs, "people": g.people, "memberships": g.memberships,

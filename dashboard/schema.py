@@ -64,6 +64,10 @@ class Person(Base):
     street_code: Mapped[str | None] = mapped_column(ForeignKey("streets.code"), index=True)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
+    # 银发人才库: the fields of a cadre's skills (vocab.TALENT_FIELDS, joined by 、) and whether
+    # they are willing to serve; None = not asked
+    skills: Mapped[str | None] = mapped_column(String(100))
+    willing: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Membership(Base):

@@ -17,6 +17,7 @@ from dashboard import cache_codec, records
 from dashboard.attention import Attention, Thresholds, attention
 from dashboard.indicators import Filter, breakdowns, kpis
 from dashboard.indicators.three_meetings import three_meetings
+from dashboard.indicators.volunteering import talent_pool, volunteer_service
 from dashboard.settings import Settings
 from dashboard.store import Store, StoreVersion
 
@@ -53,6 +54,8 @@ SOURCES: dict[str, Callable[..., Any]] = {
     "latest_activities": _on_conn(breakdowns.latest_activities),
     "honours": _on_conn(breakdowns.honours),
     "attention": _attention,
+    "volunteer_service": _on_conn(volunteer_service),
+    "talent_pool": _on_conn(talent_pool),
 }
 
 

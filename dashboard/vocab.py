@@ -61,4 +61,16 @@ FOUR_IN_ONE = {
     "志愿服务": {"sites": (PRACTICE_STATION,), "categories": (PRACTICE, COMMUNITY_DUTY, NEXT_GENERATION)},
 }
 
+# Volunteer service (志愿服务): the activities of the 四位一体's 志愿服务 area; an activity a
+# volunteer team held counts too, whatever its category.
+VOLUNTEER_CATEGORIES = FOUR_IN_ONE["志愿服务"]["categories"]
+
+# 银发人才库: the fields a cadre's skills are filed under (a person may have several), after the
+# report's 当好四大员 (宣讲、组织建设、文明建设、政策落实、帮扶救助) and the volunteer teams' directions.
+TALENT_FIELDS = (
+    "理论宣讲", "党建指导", "文化艺术", "教育培训", "医疗保健", "法律服务",
+    "农业技术", "经济管理", "调解纠纷", "移风易俗",
+)
+MULTI_SEPARATOR = "、"
+
 COORD_SYSTEMS = ("WGS84", "GCJ02", "BD09")

@@ -19,6 +19,8 @@ GRID: tuple[tuple[tuple[str, int, int | None], ...], ...] = (
     (("attention", 12, None),),
     (("sites-by-street", 6, 380), ("activities-by-month", 6, 380)),
     (("volunteers-by-team", 4, 380), ("member-structure", 4, 380), ("latest-activities", 4, None)),
+    (("volunteer-service", 6, 380), ("volunteer-teams-ranked", 6, 380)),
+    (("volunteer-streets", 6, 460), ("talent-pool", 6, 460)),
     (("three-meetings", 12, None),),
 )
 

@@ -21,7 +21,7 @@ from layouts import screen_ids as screen_id
 # screen that is not placed here joins the right-hand rotation.
 LEFT = ("four-in-one", "three-meetings-status", "attention-counts")
 CENTRE = "map"
-RIGHT = ("activities-by-month", "volunteers-by-team")
+RIGHT = ("activities-by-month", "volunteers-by-team", "volunteer-service", "volunteer-teams-ranked")
 
 WEEKDAYS = "一二三四五六日"
 SIZES = {"side": (560, 600), "map": (720, 600)}

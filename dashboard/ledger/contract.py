@@ -17,6 +17,7 @@ FLOAT = "float"
 DATE = "date"
 BOOL = "bool"
 CHOICE = "choice"
+CHOICES = "choices"    # several of the choices, joined by 、 (stored in vocabulary order)
 REF = "ref"            # a code of another record (street: code or name)
 LON = "lon"
 LAT = "lat"
@@ -102,6 +103,9 @@ PEOPLE = Sheet("人员", "people", ("code",), (
     _street("居住街道编码", required=False),
     Col("居住经度", "lon", LON, note="WGS84"),
     Col("居住纬度", "lat", LAT, note="WGS84"),
+    Col("特长领域", "skills", CHOICES, choices=vocab.TALENT_FIELDS, maxlen=100,
+        note="银发人才库:可填多项,用“、”分隔"),
+    Col("服务意愿", "willing", BOOL, note="银发人才库:是否愿意参加志愿服务;空白即未登记"),
 ), coords=("lon", "lat"), english="people (retired cadres)")
 
 MEMBERSHIPS = Sheet("组织关系", "memberships", ("person_code", "org_code", "joined_on"), (

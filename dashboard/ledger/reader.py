@@ -20,6 +20,7 @@ from dashboard.ledger.contract import (
     BOOL,
     BY_NAME,
     CHOICE,
+    CHOICES,
     CODE,
     COORDSYS,
     DATE,
@@ -471,6 +472,8 @@ class _SheetReader:
             return value
         if kind == CHOICE:
             return cell_values.as_choice(raw, col.choices)
+        if kind == CHOICES:
+            return cell_values.as_choices(raw, col.choices)
         if kind == DATE:
             return cell_values.as_date(raw)
         if kind == INT:

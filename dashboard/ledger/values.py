@@ -6,6 +6,7 @@ import math
 import re
 
 from dashboard.ledger.contract import COORD_ALIASES, FALSE_WORDS, TRUE_WORDS
+from dashboard.vocab import MULTI_SEPARATOR
 
 _SPACE = re.compile(r"^[\s\u3000\ufeff\u200b\xa0]+|[\s\u3000\ufeff\u200b\xa0]+$")
 _DATE = re.compile(
@@ -142,6 +143,15 @@ def as_choice(value: object, choices: tuple[str, ...]) -> str:
     if text in choices:
         return text
     raise Bad(f"「{show(value)}」不在可选值之内(可选:{'、'.join(choices)})")
+
+
+def as_choices(value: object, choices: tuple[str, ...]) -> str:
+    """Several of ``choices``, separated by 、 , ; / or spaces, as one text in the choices' order."""
+    parts = [p for p in re.split(r"[、,，;；/\s]+", as_text(value)) if p]
+    unknown = [p for p in parts if p not in choices]
+    if unknown:
+        raise Bad(f"「{'、'.join(unknown)}」不在可选值之内(可选:{'、'.join(choices)};可填多项,用“、”分隔)")
+    return MULTI_SEPARATOR.join(c for c in choices if c in parts)
 
 
 def as_coord_system(value: object) -> str:

@@ -8,6 +8,7 @@ from dashboard import geo
 from dashboard.ledger.contract import (
     BOOL,
     CHOICE,
+    CHOICES,
     COORDSYS,
     DATE,
     INSTRUCTIONS_SHEET,
@@ -84,6 +85,8 @@ def _write(out, data: bytes) -> None:
 def _allowed(col: Col) -> str:
     if col.kind in (CHOICE, COORDSYS):
         return "、".join(col.choices)
+    if col.kind == CHOICES:
+        return "可填多项,用“、”分隔:" + "、".join(col.choices)
     if col.kind == BOOL:
         return "是、否"
     if col.kind == DATE:

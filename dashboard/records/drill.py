@@ -85,6 +85,8 @@ SELECTORS: dict[str, Callable[[str, str], object]] = {
     "bucket": _choice(BUCKETS, "党员结构分组"),
     "open": _flag,
     "solved": _flag,
+    "volunteer": _flag,
+    "skill": _choice(vocab.TALENT_FIELDS, "特长领域"),
 }
 
 # which selectors each kind of record takes
@@ -94,12 +96,14 @@ KIND_SELECTORS: dict[str, frozenset[str]] = {
     "teams": frozenset({"street"}),
     "volunteers": frozenset({"street", "team", "team_name"}),
     "sites": frozenset({"street", "type", "co_built", "standardised", "area", "site"}),
-    "activities": frozenset({"street", "category", "meetings", "month", "area", "org", "site", "team", "activity"}),
+    "activities": frozenset({"street", "category", "meetings", "month", "area", "org", "site", "team", "activity",
+                             "volunteer"}),
     "participants": frozenset({"street", "category", "month", "site", "activity"}),
     "coverage": frozenset({"street", "area"}),
     "newsletters": frozenset(),
     "interviewees": frozenset(),
     "problems": frozenset({"open", "solved"}),
+    "talent": frozenset({"street", "skill"}),
 }
 KINDS = tuple(KIND_SELECTORS)
 
@@ -126,6 +130,8 @@ class Drill:
     bucket: str | None = None
     open: bool | None = None
     solved: bool | None = None
+    volunteer: bool | None = None
+    skill: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_SELECTORS:

@@ -126,9 +126,10 @@ def caption(conn: Connection, drill: Drill, f: Filter) -> str:
     return " · ".join(parts)
 
 
-_FLAG_WORDS = {"co_built": "共建", "standardised": "规范", "meetings": "三会一课", "open": "未整改", "solved": "已整改"}
+_FLAG_WORDS = {"co_built": "共建", "standardised": "规范", "meetings": "三会一课", "open": "未整改", "solved": "已整改",
+               "volunteer": "志愿服务"}
 _LABELS = {"type": "类型", "category": "类别", "area": "四位一体", "team_name": "队伍", "org_type": "组织类型",
-           "bucket": "分组"}
+           "bucket": "分组", "skill": "特长领域"}
 
 
 def _selector_words(conn: Connection, drill: Drill, names: dict[str, str], f: Filter) -> list[str]:

@@ -14,6 +14,10 @@ small dict the page makes for a table row. What is read from it, per panel:
 - ``three-meetings`` row: ``{"org": id}`` → that branch's 三会一课 meetings in the period,
   ``{"org": id, "category": 支委会}`` → its meetings of one kind (one cell);
 - ``latest-activities`` row: ``{"activity": id}`` (ActivityRow.id) → who signed in.
+- ``volunteer-service``: ``customdata`` = the month → that month's volunteer service activities;
+- ``volunteer-teams-ranked``: ``customdata`` = the team's id → the team's activities;
+- ``volunteer-streets``: ``customdata`` = [street code, name] → the street's volunteer service activities;
+- ``talent-pool``: ``customdata`` = the field → the 银发人才库 cadres who filed it.
 
 Text in customdata and axis labels is HTML-escaped by the figure builders (figures.plain);
 it is unescaped here. Without a point, a panel's drill is everything the panel counts.
@@ -57,6 +61,10 @@ WHOLE: dict[str, dict[str, str]] = {
     "latest-activities": {"kind": "activities"},
     "three-meetings": {"kind": "branches"},
     "three-meetings-status": {"kind": "branches"},
+    "volunteer-service": {"kind": "activities", "volunteer": "1"},
+    "volunteer-teams-ranked": {"kind": "activities", "volunteer": "1"},
+    "volunteer-streets": {"kind": "activities", "volunteer": "1"},
+    "talent-pool": {"kind": "talent"},
 }
 
 
@@ -128,6 +136,10 @@ _POINTS = {
     "three-meetings-status": lambda p: {"kind": "branches", "status": _text(_data(p)[0])},
     "three-meetings": _row,
     "latest-activities": lambda p: {"kind": "participants", "activity": _text(p["activity"])},
+    "volunteer-service": lambda p: {"kind": "activities", "volunteer": "1", "month": _text(_data(p)[0])},
+    "volunteer-teams-ranked": lambda p: {"kind": "activities", "team": _text(_data(p)[0])},
+    "volunteer-streets": lambda p: {"kind": "activities", "volunteer": "1", "street": _text(_data(p)[0])},
+    "talent-pool": lambda p: {"kind": "talent", "skill": _text(_data(p)[0])},
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -16,6 +16,7 @@ from dashboard import vocab
 from dashboard.indicators.breakdowns import AGE_BANDS
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import activity_scope, member_scope, volunteer_scope
+from dashboard.indicators.volunteering import talent_people
 from dashboard.records.drill import Drill
 from dashboard.records.spec import ID, Column, Kind, street_code
 from dashboard.schema import (
@@ -129,7 +130,25 @@ def participants(conn: Connection, f: Filter, d: Drill) -> Select:
     return people_of(participant_ids(conn, f, d))
 
 
+def talent(conn: Connection, f: Filter, d: Drill) -> Select:
+    """银发人才库: the people talent_pool() counts, with their fields and willingness."""
+    cond = talent_people(f)
+    code = street_code(conn, d)
+    if code is not None:
+        cond.append(Person.street_code == code)
+    if d.skill is not None:
+        # a field is a whole word between separators: 、X、 inside the separated list
+        sep = vocab.MULTI_SEPARATOR
+        cond.append((sep + Person.skills + sep).contains(sep + d.skill + sep, autoescape=True))
+    willing = case((Person.willing.is_(True), "是"), (Person.willing.is_(False), "否"), else_="")
+    return (people_of(select(Person.id).where(*cond))
+            .add_columns(Person.skills.label("skills"), willing.label("willing")))
+
+
+TALENT_COLUMNS = (*COLUMNS, Column("skills", "特长领域"), Column("willing", "愿意参加志愿服务"))
+
 KINDS = (
+    Kind("talent", "银发人才库人员", TALENT_COLUMNS, ("code", "name"), "code", talent),
     Kind("members", "党员", COLUMNS, ("code", "name"), "code", members),
     Kind("volunteers", "志愿者", COLUMNS, ("code", "name"), "code", volunteers),
     Kind("participants", "活动参与人员", COLUMNS, ("code", "name"), "code", participants, dated=True),

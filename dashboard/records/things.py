@@ -11,6 +11,7 @@ from dashboard import vocab
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import active_orgs, activity_scope, site_scope, team_scope
 from dashboard.indicators.three_meetings import three_meetings
+from dashboard.indicators.volunteering import volunteer_condition
 from dashboard.records.drill import Drill
 from dashboard.records.people import activity_conditions
 from dashboard.records.spec import ID, Column, Kind, street_code
@@ -110,6 +111,8 @@ def activity_where(conn: Connection, f: Filter, d: Drill) -> list:
         cond.append(Activity.category.in_(area_categories(d)))
     if d.team is not None:
         cond.append(Activity.team_id == d.team)
+    if d.volunteer:
+        cond.append(volunteer_condition())
     return cond
 
 

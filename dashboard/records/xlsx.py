@@ -36,7 +36,7 @@ def _orgs(ids: Select) -> Select:
 
 def _people(ids: Select) -> Select:
     return (select(Person.code, Person.name, Person.gender, Person.birth_year, Person.cadre_type, Person.street_code,
-                   Person.lon, Person.lat).where(Person.id.in_(ids)).order_by(Person.code))
+                   Person.lon, Person.lat, Person.skills, Person.willing).where(Person.id.in_(ids)).order_by(Person.code))
 
 
 def _sites(ids: Select) -> Select:
@@ -68,6 +68,7 @@ LEDGER = {
     "members": ((contract.PEOPLE, _people, None),),
     "volunteers": ((contract.PEOPLE, _people, None),),
     "participants": ((contract.PEOPLE, _people, None),),
+    "talent": ((contract.PEOPLE, _people, None),),
     "teams": ((contract.TEAMS, _teams, None),),
     "sites": ((contract.SITES, _sites, None),),
     "activities": ((contract.ACTIVITIES, _activities, None),),
