@@ -104,7 +104,7 @@ PEOPLE = Sheet("人员", "people", ("code",), (
     Col("居住经度", "lon", LON, note="WGS84"),
     Col("居住纬度", "lat", LAT, note="WGS84"),
     Col("特长领域", "skills", CHOICES, choices=vocab.TALENT_FIELDS, maxlen=100,
-        note="银发人才库:可填多项,用“、”分隔"),
+        note="银发人才库:可填多项,用“、”分隔(逗号、分号、斜线或空格也可),按上列顺序保存"),
     Col("服务意愿", "willing", BOOL, note="银发人才库:是否愿意参加志愿服务;空白即未登记"),
 ), coords=("lon", "lat"), english="people (retired cadres)")
 
