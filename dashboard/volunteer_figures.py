@@ -8,7 +8,7 @@ from dashboard import wording
 from dashboard.figures import THEMES, Figure, base_layout, count_axis, empty, font_size, label_px, plain
 from dashboard.indicators.volunteering import Service, TalentPool, VolunteerService
 
-HOURS_COLOUR, TIMES_COLOUR = "#0072B2", "#D55E00"
+HOURS_COLOUR, TIMES_COLOUR = "#0072B2", "#B8860B"
 number = wording.number
 
 
@@ -17,28 +17,27 @@ def _hours(value: float) -> str:
 
 
 def service_by_month(service: VolunteerService, theme: str = "light") -> Figure:
-    """志愿服务时长 as bars and 服务人次 as a line on its own axis, month by month."""
+    """Two charts, one above the other on the same months: 服务时长 (hours) and 服务人次. Not one
+    chart with two y axes: each value is read against its own axis and its own title."""
     months = service.by_month
     if not any(m.activities for m in months):
         return empty(theme)
     labels = [plain(m.label) for m in months]
     hover = [f"{m.label}<br>{number(m.activities)} 场 · {number(m.person_times)} 人次 · {_hours(m.hours)} 小时"
              for m in months]
-    bars = {"type": "bar", "name": "服务时长(小时)", "x": labels, "y": [m.hours for m in months],
-            "marker": {"color": HOURS_COLOUR}, "customdata": [m.key for m in months],
-            "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
-    line = {"type": "scatter", "mode": "lines+markers", "name": "服务人次", "x": labels,
-            "y": [m.person_times for m in months], "yaxis": "y2", "line": {"color": TIMES_COLOUR, "width": 3},
-            "marker": {"symbol": "diamond", "size": 8}, "customdata": [m.key for m in months],
-            "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
+    common = {"type": "bar", "x": labels, "customdata": [m.key for m in months], "hovertext": hover,
+              "hovertemplate": "%{hovertext}<extra></extra>"}
+    hours = {**common, "name": "服务时长(小时)", "y": [m.hours for m in months], "marker": {"color": HOURS_COLOUR}}
+    times = {**common, "name": "服务人次", "y": [m.person_times for m in months], "marker": {"color": TIMES_COLOUR},
+             "xaxis": "x2", "yaxis": "y2"}
     size = font_size(theme)
-    t = THEMES[theme]
-    return {"data": [bars, line], "layout": base_layout(
-        theme, margin={"l": 64, "r": 64, "b": max(64, label_px([m.label for m in months], size) + size)},
-        xaxis={"type": "category"},
-        yaxis={"title": {"text": "服务时长(小时)"}, "rangemode": "tozero"},
-        yaxis2={"title": {"text": "服务人次", "font": {"color": t.text}}, "overlaying": "y", "side": "right",
-                "rangemode": "tozero", "showgrid": False, "tickfont": {"color": t.text}, "tickformat": ",d"})}
+    return {"data": [hours, times], "layout": base_layout(
+        theme, show_legend=False, axes=2, clickmode="event",
+        margin={"l": 72, "r": 16, "b": max(64, label_px([m.label for m in months], size) + size)},
+        xaxis={"type": "category", "anchor": "y", "showticklabels": False, "matches": "x2"},
+        yaxis={"domain": [0.45, 1], "title": {"text": "时长(小时)"}, "rangemode": "tozero"},
+        xaxis2={"type": "category", "anchor": "y2"},
+        yaxis2={"domain": [0, 0.38], "title": {"text": "人次"}, **count_axis(max(m.person_times for m in months))})}
 
 
 def _ranked_bars(rows: list[Service], labels: list[str], theme: str, *, customdata: list) -> Figure:

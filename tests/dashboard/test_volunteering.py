@@ -96,6 +96,7 @@ def test_the_figures_name_teams_as_text_and_every_street(served):
     assert [c[0] for c in streets["data"][0]["customdata"]] == [SHUANGSHAN, MINGSHUI]
     months = volunteer_figures.service_by_month(s)
     go.Figure(months)
+    # March: 13.5 hours above, 8 person-times below
     assert months["data"][0]["y"][2] == 13.5 and months["data"][1]["y"][2] == 8
 
 
