@@ -53,7 +53,7 @@ BATCH = 5000
 BLOB_BATCH = 8  # rows per batch of a table with binary columns (pending_imports keeps uploaded files)
 SQLITE_HEADER = b"SQLite format 3\x00"
 # tables a restore never copies from the file: the change counter stays the target's (it goes up)
-KEEP_TARGET_TABLES = ("store_state", "check_slots")  # the target's own running state
+KEEP_TARGET_TABLES = ("store_state", "check_slots", "leases")  # the target's own running state
 # store_meta keys that stay the target's: its identity (caches shared across stores key on it)
 KEEP_TARGET_META = ("instance",)
 _NOT_DATA = ("alembic_version", INFO_TABLE)

@@ -74,7 +74,7 @@ def _command_modules() -> list:
 
 COMMAND_MODULES: list[str] = [
     "dashboard.ledger.commands", "dashboard.export.commands", "dashboard.briefing.commands", "dashboard.access.commands",
-    "dashboard.backup_commands", "dashboard.attention.commands",
+    "dashboard.backup_commands", "dashboard.attention.commands", "dashboard.schedules.commands",
 ]
 
 

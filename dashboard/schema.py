@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -292,3 +293,49 @@ class CheckSlot(Base):
     slot: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = mapped_column(String(64), unique=True)
     taken_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class BriefingSchedule(Base):
+    """A briefing made by itself: a scope (street codes, JSON; ``[]`` the district), a format, a
+    rhythm (every ``every_months`` months, counted from January, on ``day``) and how many of its
+    files to keep."""
+    __tablename__ = "briefing_schedules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    streets: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(4))
+    every_months: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)
+    keep: Mapped[int] = mapped_column(Integer)
+    charts: Mapped[str | None] = mapped_column(Text)  # comma-separated panel ids; None: the briefing's own
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class BriefingRun(Base):
+    """One due date of a schedule: running, ok (its file written) or failed (retried up to a
+    limit). The schedule's name and scope are copied, so that the archive outlives the schedule."""
+    __tablename__ = "briefing_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("briefing_schedules.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(60))
+    streets: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(4))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10))          # running | ok | failed | removed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    file_name: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (UniqueConstraint("schedule_id", "due_on", name="uq_briefing_runs_schedule_due"),)
+
+
+class Lease(Base):
+    """A job only one process of all may do at a time (the briefing runner): held by ``owner``
+    until ``expires_at``, renewed while it runs; a dead holder's lease runs out."""
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)

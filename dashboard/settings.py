@@ -108,6 +108,14 @@ class Settings:
                                      "(trusted only from `DASHBOARD_SSO_PROXIES`)")
     sso_proxies: tuple[str, ...] = setting((), "DASHBOARD_SSO_PROXIES",
                                            "space-separated addresses of that gateway", _words)
+    briefing_dir: str = setting(
+        str(DATA_DIR / "briefings"), "DASHBOARD_BRIEFING_DIR",
+        "the folder scheduled briefings are written to (one file per run, named by date and scope)",
+        shown="`data/briefings`")
+    briefing_runner: bool = setting(
+        True, "DASHBOARD_BRIEFING_RUNNER",
+        "`1`: the server runs due briefing schedules itself (one process of all, by a lease in the store); `0`: "
+        "only `python -m dashboard briefing-run-due` (cron, a systemd timer) runs them", _flag, shown="`1`")
     # 需关注 thresholds (docs/indicators.md, "需关注 · Attention", says which rule each follows)
     attention_meeting_grace_days: int = setting(
         10, "DASHBOARD_ATTENTION_MEETING_GRACE_DAYS",

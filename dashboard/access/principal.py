@@ -22,6 +22,7 @@ ACTIONS = {
     "view:screen": "查看大屏",
     "view:embed": "查看嵌入面板",
     "view:briefing": "查看简报",
+    "schedule:briefing": "安排定期简报",
     "view:records": "查看明细记录",
     "view:names": "查看人员姓名",
     "export:image": "导出图片",
@@ -35,9 +36,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     # names: whoever may download the ledgers (export:data) may read them in a list too; signed
     # links (a screen, an embed) never show a person's name
     LEADER: frozenset({"view:overview", "view:screen", "view:embed", "view:briefing", "view:records", "view:names",
-                       "export:image", "view:data", "export:data"}),
+                       "export:image", "view:data", "export:data", "schedule:briefing"}),
+    # staff: schedules of their own streets only (dashboard.schedules.visible)
     STAFF: frozenset({"view:overview", "view:screen", "view:embed", "view:briefing", "view:records", "view:names",
-                      "export:image", "view:data", "import", "export:data"}),
+                      "export:image", "view:data", "import", "export:data", "schedule:briefing"}),
     SCREEN_LINK: frozenset({"view:screen"}),
     EMBED_LINK: frozenset({"view:embed", "view:records"}),  # the one panel or list the link was made for
 }
