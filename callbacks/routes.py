@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, g, request, send_file
 
-from callbacks import bundles, records
+from callbacks import briefing_archive, bundles, records
 from callbacks.auth import client_address
 from callbacks.context import EXTENSION, Runtime, asked_filter, principal
 from callbacks.response_cache import SizedLRU
@@ -127,6 +127,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
         return asked_filter(svc, request.query_string.decode("utf-8", "replace"))
 
     bundles.register(server)
+    briefing_archive.register(server, runtime)
     gate = ExportGate(running=settings.export_tabs + 1, waiting=4 * settings.export_tabs)
 
     images = SizedLRU()  # exported images by (panel, format, theme, size, filter, store version)
@@ -185,7 +186,8 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
         try:
             charts = briefing.parse_charts(request.args.getlist("charts") or None)
             svc = runtime().service
-            page = briefing.build_html(svc, request_filter(svc), charts)
+            page = briefing.build_html(svc, request_filter(svc), charts,
+                                       screen_extra=briefing_archive.latest_block(svc.store, principal()))
         except (briefing.BriefingError, export.ExportError, FilterError) as exc:
             return _text(str(exc), 400)
         except export.RenderUnavailable as exc:

@@ -60,12 +60,23 @@ def worker_count(settings: Settings) -> int:
 def serve(make_app: Callable[[], object], settings: Settings) -> None:
     """Serve the Dash app ``make_app()`` makes until SIGTERM or Ctrl+C: in several processes
     under gunicorn where there are several cores (each process makes its own app, so no
-    database connection or thread crosses a fork), else in one waitress process."""
+    database connection or thread crosses a fork), else in one waitress process. Each process
+    also runs the briefing schedules' runner (``DASHBOARD_BRIEFING_RUNNER``); the store's lease
+    lets one of them work at a time."""
+    def make_serving_app():
+        app = make_app()
+        if settings.briefing_runner:
+            from callbacks.context import EXTENSION
+            from dashboard.schedules import Runner
+
+            Runner(app.server.extensions[EXTENSION].service.store, settings).start()
+        return app
+
     workers = worker_count(settings)
     if workers > 1 and os.name == "posix":
-        _serve_gunicorn(make_app, settings, workers)
+        _serve_gunicorn(make_serving_app, settings, workers)
     else:
-        _serve_waitress(make_app(), settings)
+        _serve_waitress(make_serving_app(), settings)
 
 
 def _serve_waitress(app, settings: Settings) -> None:

@@ -333,7 +333,9 @@ def verify(path: str | os.PathLike) -> BackupInfo:
         try:
             check = con.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
-                raise BackupError("备份文件已损坏", f"the backup file is damaged ({check[0][0]}): {info.path}")
+                # quick_check's report runs over lines (one per damaged page): the message is one line
+                first = " ".join(str(check[0][0]).split())[:300]
+                raise BackupError("备份文件已损坏", f"the backup file is damaged ({first}): {info.path}")
             found = _sqlite_counts(con)
         finally:
             con.close()

@@ -119,12 +119,16 @@ figure.chart svg { width: 100%; height: auto; display: block; }
 .charts { break-before: page; page-break-before: always; }
 footer { color: #6b7280; font-size: 8.5pt; margin-top: 6mm; border-top: 1px solid #e5e7eb; padding-top: 2mm; }
 @media screen { body { background: #e5e7eb; } .sheet { background: #fff; padding: 14mm; margin: 8mm auto; max-width: 210mm; } }
+.archive { max-width: 210mm; margin: 6mm auto 0; background: #fff; padding: 4mm 14mm; font-size: 10pt; }
+.archive h2 { margin-top: 0; } .archive a { color: #9b2226; } .archive ul { margin: 0; padding-left: 5mm; }
+@media print { .screen-only { display: none !important; } }
 """
 
 
-def briefing_html(b: Briefing, chart_svgs: dict[str, str]) -> str:
+def briefing_html(b: Briefing, chart_svgs: dict[str, str], screen_extra: str = "") -> str:
     """The A4 page: title, scope and as-of day, KPI table with the year-ago column, summary,
-    then the charts (inline SVG, two to a page). No scripts, no external resources."""
+    then the charts (inline SVG, two to a page). No scripts, no external resources.
+    ``screen_extra`` is markup shown on screen above the sheet and never printed (the archive)."""
     e = html.escape
     rows = "".join(f"<tr><td>{e(a)}</td><td>{e(bn)}</td><td>{e(c)}</td><td>{e(d)}</td></tr>"
                    for a, bn, c, d in kpi_rows(b))
@@ -137,7 +141,7 @@ def briefing_html(b: Briefing, chart_svgs: dict[str, str]) -> str:
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{e(TITLE)}({e(b.filter.as_of.isoformat())})</title>
 <style>{CSS}</style></head>
-<body><main class="sheet">
+<body>{screen_extra}<main class="sheet">
 <header><h1>{e(TITLE)}</h1><p class="meta">{e(b.scope)}{demo}</p></header>
 <section class="summary"><h2>工作概况</h2>{sentences}</section>
 <section class="attention"><h2>需关注事项</h2>{"".join(f"<p>{e(s)}</p>" for s in b.attention)}</section>
@@ -159,9 +163,10 @@ def chart_images(b: Briefing, svc, fmt: str, preset: str, version: int | None = 
     return out
 
 
-def build_html(svc, f: Filter, charts: Sequence[str] | None = None, version: int | None = None) -> str:
+def build_html(svc, f: Filter, charts: Sequence[str] | None = None, version: int | None = None,
+               screen_extra: str = "") -> str:
     b = gather(svc, f, charts, version)
     svgs = {pid: data.decode("utf-8") for pid, data in chart_images(b, svc, "svg", "a4", version).items()}
-    return briefing_html(b, svgs)
+    return briefing_html(b, svgs, screen_extra)
 
 
