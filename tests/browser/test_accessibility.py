@@ -45,7 +45,8 @@ def test_the_data_page_has_no_wcag_violations(page, server):
     assert axe_violations(page) == []
 
 
-@pytest.mark.parametrize("path", ["/admin", "/admin/links/new?target=map", "/admin/audit", "/password"])
+@pytest.mark.parametrize("path", ["/admin", "/admin/links/new?target=map", "/admin/audit", "/password",
+                                  "/briefing/archive"])
 def test_the_admin_and_account_pages_have_no_wcag_violations(page, server, path):
     page.goto(f"{server.url}{path}")
     page.wait_for_selector("main")
