@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from callbacks import auth, embed, ledger, overview, response_cache, routes, screen
 from callbacks.context import EXTENSION, Runtime
-from callbacks.pages import page_for
+from callbacks.pages import first_paint, page_for
 from callbacks.serving import serve
 from dashboard import access, export
 from dashboard.access import users
@@ -62,9 +62,24 @@ INDEX = """<!DOCTYPE html>
 UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/(?:deps/polyfill@|dash_table/bundle\.)[^"]*"></script>\n?')
 
 
+# The scripts wait (defer) until the page's HTML has been read, so the browser paints the first
+# response's numbers (callbacks.pages.first_paint) before it runs ~1 MB of JavaScript; the
+# renderer starts once they have run. Dash hashes this inline script for the CSP itself.
+DEFERRED = re.compile(r'<script src="')
+
+
+def deferred_start(renderer: str) -> str:
+    """Dash's renderer start (``var renderer = new DashRenderer(…);``), once the deferred scripts ran."""
+    return f"document.addEventListener('DOMContentLoaded',function(){{window.{renderer.removeprefix('var ')}}});"
+
+
 class DashboardDash(Dash):
     def interpolate_index(self, **kwargs: str) -> str:
-        kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs.get("scripts", ""))
+        kwargs["scripts"] = DEFERRED.sub('<script defer src="', UNUSED_SCRIPTS.sub("", kwargs.get("scripts", "")))
+        if has_request_context():
+            # numbers before scripts: the page's content as HTML ahead of the app's entry point
+            kwargs["app_entry"] = first_paint(request.path, request.query_string.decode("utf-8", "replace")) + \
+                kwargs.get("app_entry", "")
         return super().interpolate_index(**kwargs)
 
 
@@ -125,6 +140,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         assets_ignore=r"plotly-zq\.min\.js$" if settings.map_tiles else r"plotly-zq-map\.min\.js$",
     )
     app.index_string = INDEX
+    app.renderer = deferred_start(app.renderer)
     secret = access.secret_key(settings.secret_key)
     app.server.extensions[EXTENSION] = Runtime(settings=settings, service=DataService.configured(store, settings),
                                                secret=secret)

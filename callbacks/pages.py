@@ -2,6 +2,7 @@
 function that builds its layout from the path's parts and the query string's arguments."""
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from callbacks.records import PAGE_KEYS, records_content
 from dashboard.query import KNOWN_KEYS, parse_qs_kwargs
 from layouts import embed, overview, screen
 from layouts import records as records_page
+
+log = logging.getLogger("dashboard.pages")
 
 
 @dataclass(frozen=True)
@@ -105,3 +108,24 @@ def page_for(path: str, search: str):
             args = {k: v for k, v in parse_qs_kwargs(query).items() if k in KNOWN_KEYS and k not in parts}
             return page.build(**parts, **args)
     return not_found(path)
+
+
+# pages whose first response carries their content as HTML (layouts.static_html), and the element
+# that shows the live page has drawn the same content (assets/ssr.js swaps then)
+FIRST_PAINT = {"/": ".page-main"}
+
+
+def first_paint(path: str, search: str) -> str:
+    """The page's content as plain HTML for its first response, or "" for a page without one.
+    A failure here never fails the page: the live page follows as it would without it."""
+    ready = FIRST_PAINT.get(path)
+    if ready is None:
+        return ""
+    from layouts.static_html import render
+
+    try:
+        markup = render(page_for(path, search))
+    except Exception:  # the live page still comes, and reports what is wrong
+        log.exception("first paint of %s failed", path)
+        return ""
+    return f'<div id="ssr-page" class="ssr-page" data-ready="{ready}">{markup}</div>'

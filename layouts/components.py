@@ -99,8 +99,11 @@ def panel(p: Panel, body, *, menu: bool = True, links: bool = False, className: 
         **{"aria-labelledby": f"{panel_id}-title"})
 
 
-def graph(graph_id: str, height: int, **kwargs) -> dcc.Loading:
-    return dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}, **kwargs)
+def graph(graph_id: str, height: int, **kwargs) -> html.Div:
+    """A graph in a box of its height: dcc.Graph loads its code after the page and draws nothing
+    until then, and without the box everything under it moved down when it did."""
+    return html.Div(dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}, **kwargs),
+                    className="graph-box", style={"minHeight": f"{height}px"})
 
 
 def empty_note(text: str = "暂无数据") -> html.P:

@@ -80,8 +80,9 @@ class Server:
 class Page:
     """A Playwright page that records every request it makes."""
 
-    def __init__(self, browser, width: int, height: int):
-        self.context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    def __init__(self, browser, width: int, height: int, javascript: bool = True):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                           java_script_enabled=javascript)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
