@@ -20,6 +20,9 @@ GRID: tuple[tuple[tuple[str, int, int | None], ...], ...] = (
     (("sites-by-street", 6, 380), ("activities-by-month", 6, 380)),
     (("volunteers-by-team", 4, 380), ("member-structure", 4, 380), ("latest-activities", 4, None)),
     (("three-meetings", 12, None),),
+    # 关心照顾 (care)
+    (("contact-share", 6, 560), ("birthdays", 6, None)),
+    (("contact-branches", 7, None), ("cadre-structure", 5, 380)),
 )
 
 

@@ -15,6 +15,8 @@ from dashboard.indicators.breakdowns import AGE_BANDS
 from dashboard.indicators.filters import FilterError
 
 STATUSES = ("green", "amber", "red", "none")
+CONTACT = ("yes", "no", "overdue")  # contacted in the window, not contacted in it, 需关注 (not for longer)
+BIRTHDAY = ("month", "round")       # birthday in the as-of month; and turning 80, 90 or 100
 BUCKETS = (*vocab.CADRE_TYPES, *(label for _, _, label in AGE_BANDS), *vocab.GENDERS)
 # the page filter's own parameters: a records URL carries them beside the drill's, and they are
 # read by the filter, not here (``street`` is both: see Drill.from_query)
@@ -85,6 +87,10 @@ SELECTORS: dict[str, Callable[[str, str], object]] = {
     "bucket": _choice(BUCKETS, "党员结构分组"),
     "open": _flag,
     "solved": _flag,
+    "contact": _choice(CONTACT, "联系情况"),
+    "days": _id("天数"),
+    "birthday": _choice(BIRTHDAY, "生日分组"),
+    "person": _id("人员"),
 }
 
 # which selectors each kind of record takes
@@ -100,6 +106,7 @@ KIND_SELECTORS: dict[str, frozenset[str]] = {
     "newsletters": frozenset(),
     "interviewees": frozenset(),
     "problems": frozenset({"open", "solved"}),
+    "cadres": frozenset({"street", "bucket", "org", "contact", "days", "birthday", "person"}),
 }
 KINDS = tuple(KIND_SELECTORS)
 
@@ -126,6 +133,10 @@ class Drill:
     bucket: str | None = None
     open: bool | None = None
     solved: bool | None = None
+    contact: str | None = None
+    days: int | None = None     # the contact window; None: the configured one (DataService fills it in)
+    birthday: str | None = None
+    person: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_SELECTORS:

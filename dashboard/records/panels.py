@@ -13,7 +13,9 @@ small dict the page makes for a table row. What is read from it, per panel:
 - ``three-meetings-status``: ``customdata`` = green|amber|red|none → branches of that status;
 - ``three-meetings`` row: ``{"org": id}`` → that branch's 三会一课 meetings in the period,
   ``{"org": id, "category": 支委会}`` → its meetings of one kind (one cell);
-- ``latest-activities`` row: ``{"activity": id}`` (ActivityRow.id) → who signed in.
+- ``latest-activities`` row: ``{"activity": id}`` (ActivityRow.id) → who signed in;
+- ``contact-share``: ``customdata`` = [street code] → that street's cadres not contacted in the window;
+- ``cadre-structure``: ``customdata`` = the slice → all cadres (not only members) in it.
 
 Text in customdata and axis labels is HTML-escaped by the figure builders (figures.plain);
 it is unescaped here. Without a point, a panel's drill is everything the panel counts.
@@ -57,6 +59,11 @@ WHOLE: dict[str, dict[str, str]] = {
     "latest-activities": {"kind": "activities"},
     "three-meetings": {"kind": "branches"},
     "three-meetings-status": {"kind": "branches"},
+    # 关心照顾: the cadres not contacted behind a share; all cadres; this month's birthdays
+    "contact-share": {"kind": "cadres", "contact": "no"},
+    "contact-branches": {"kind": "cadres", "contact": "no"},
+    "birthdays": {"kind": "cadres", "birthday": "month"},
+    "cadre-structure": {"kind": "cadres"},
 }
 
 
@@ -128,6 +135,8 @@ _POINTS = {
     "three-meetings-status": lambda p: {"kind": "branches", "status": _text(_data(p)[0])},
     "three-meetings": _row,
     "latest-activities": lambda p: {"kind": "participants", "activity": _text(p["activity"])},
+    "contact-share": lambda p: {"kind": "cadres", "street": _text(_data(p)[0]), "contact": "no"},
+    "cadre-structure": lambda p: {"kind": "cadres", "bucket": _text(_data(p)[0])},
 }
 
 
