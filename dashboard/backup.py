@@ -63,6 +63,8 @@ class BackupError(RuntimeError):
     """A backup cannot be made or a file cannot be restored; the message is one line, 中文 · English."""
 
     def __init__(self, zh: str, en: str):
+        # SQLite's own reports (quick_check) run over several lines: the message stays one
+        en = " / ".join(line.strip() for line in en.splitlines() if line.strip())
         super().__init__(f"{zh} · {en}")
         self.zh = zh
         self.en = en
