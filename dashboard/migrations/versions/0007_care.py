@@ -52,3 +52,6 @@ def downgrade() -> None:
         batch_op.drop_column('lives_alone')
         batch_op.drop_column('health')
         batch_op.drop_column('birth_date')
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite drops columns by rebuilding the table, and the rebuilt one has lost its triggers
+        create_change_triggers(op.get_bind(), ('people',))
