@@ -293,7 +293,7 @@ def test_personal_columns_are_flagged_and_dropped(report_store, district):
 @pytest.mark.parametrize("drill", [
     Drill("branches"), Drill("members", bucket="女"), Drill("volunteers"), Drill("teams"),
     Drill("sites", co_built=True), Drill("activities", month="2020-06"), Drill("participants", month="2020-06"),
-    Drill("coverage", area="文体活动"),
+    Drill("coverage", area="文体活动"), Drill("cadres", contact="no", days=90),
 ], ids=lambda d: d.kind)
 def test_a_downloaded_list_imports_again_as_a_no_op(report_store, drill):
     with report_store.engine.connect() as conn:
