@@ -6,9 +6,11 @@ may show them (a page for a principal allowed ``view:names``).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dashboard import figures
 from dashboard.figures import THEMES, Figure, base_layout, empty, font_size, label_px, plain
-from dashboard.indicators.care import Birthdays, ContactRow, ContactShare
+from dashboard.indicators.care import Birthdays, ContactShare
 from dashboard.query import records_href
 from dashboard.views import Cell, TableView, ViewContext
 
@@ -20,28 +22,23 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 
 
-def share_sentence(row: ContactRow, days: int) -> str:
-    """E.g. 近90天已联系 1,234/5,678 人(22%),上年同期 18%."""
-    if not row.cadres:
-        return "暂无在册老干部"
-    return (f"近{days}天已联系 {row.contacted:,}/{row.cadres:,} 人({percent(row.share)}),"
-            f"未联系 {row.cadres - row.contacted:,} 人;上年同期 {percent(row.share_year_ago)}")
-
-
 def contact_share(data: ContactShare, ctx: ViewContext) -> Figure:
     """Per street, the share of cadres contacted in the last N days, now and a year before, as
     horizontal bars; customdata is the street's code (a click lists its cadres not contacted)."""
     theme = ctx.theme
-    rows = [r for r in data.by_street if r.cadres or r.cadres_year_ago][::-1]
-    if not rows:
+    streets = [r for r in data.by_street if r.cadres or r.cadres_year_ago]
+    if not streets:
         return empty(theme)
+    whole = "全区" if not ctx.filter.streets and ctx.filter.branch_id is None else "合计"
+    # the whole scope on top; its customdata names no street, so a click on it lists all not contacted
+    rows = [*streets[::-1], replace(data.total, name=whole)]
     labels = [plain(r.name) for r in rows]
     t = THEMES[theme]
 
     def bar(name: str, shares, colour: str, hover) -> dict:
         return {"type": "bar", "orientation": "h", "name": name, "y": labels,
                 "x": [round((s or 0) * 100, 1) for s in shares], "marker": {"color": colour},
-                "customdata": [[r.street_code] for r in rows], "text": [percent(s) for s in shares],
+                "customdata": [[r.street_code or None] for r in rows], "text": [percent(s) for s in shares],
                 "textposition": "outside", "cliponaxis": False,
                 "hovertext": hover, "hovertemplate": "%{y}<br>%{hovertext}<extra></extra>"}
 
@@ -51,14 +48,11 @@ def contact_share(data: ContactShare, ctx: ViewContext) -> Figure:
     ago = bar("上年同期", [r.share_year_ago for r in rows], "#7f8ea3",
               [plain(f"上年同期已联系 {r.contacted_year_ago:,}/{r.cadres_year_ago:,} 人") for r in rows])
     size = font_size(theme)
-    title = plain(f"全部:{share_sentence(data.total, data.days)}")
     return {"data": [ago, now], "layout": base_layout(
         theme, barmode="group", clickmode="event", legend={"traceorder": "reversed"},
-        margin={"l": label_px([r.name for r in rows], size) + 16, "r": 48, "t": 56, "b": 2 * size + 24},
-        xaxis={"title": {"text": f"近{data.days}天联系率(%)"}, "range": [0, 110], "dtick": 20},
-        annotations=[{"text": title, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
-                      "yanchor": "bottom", "yshift": 24, "showarrow": False,
-                      "font": {"size": size, "color": t.muted}}])}
+        margin={"l": label_px([r.name for r in rows], size) + 16, "r": 48, "b": 2 * size + 24},
+        xaxis={"title": {"text": f"近{data.days}天联系率(%)"}, "range": [0, 105], "dtick": 20},
+        yaxis={"type": "category"})}
 
 
 def contact_branches(data: ContactShare, ctx: ViewContext) -> TableView:
@@ -73,8 +67,7 @@ def contact_branches(data: ContactShare, ctx: ViewContext) -> TableView:
     for r in ordered:
         missed = {"kind": "cadres", "org": r.key, "contact": "no", "days": data.days}
         rows.append((
-            Cell(r.name, f"查看{r.name}近{data.days}天未联系的党员",
-                 href=records_href({"kind": "cadres", "org": r.key}, ctx.filter)),
+            Cell(r.name, f"查看{r.name}的在册党员", href=records_href({"kind": "cadres", "org": r.key}, ctx.filter)),
             Cell(names.get(r.street_code, r.street_code)),
             Cell(f"{r.cadres:,}"),
             Cell(f"{r.contacted:,}"),
@@ -93,6 +86,8 @@ def birthdays(data: Birthdays, ctx: ViewContext) -> TableView:
     """This month's birthdays: the 寿辰 (80, 90, 100) first, then by day; names only where allowed."""
     rows_in = sorted(data.rows, key=lambda r: (not r.round, r.birth_date.day, -r.age))
     limit = ctx.max_rows if ctx.max_rows is not None else BIRTHDAY_ROWS
+    if len(rows_in) > limit:  # the last row there is room for links to all of them
+        limit = max(1, limit - 1)
     shown, hidden = rows_in[:limit], max(0, len(rows_in) - limit)
     names = ctx.street_names
     rows = []

@@ -200,3 +200,20 @@ def test_personal_columns_of_a_cadre_stay_with_roles_allowed_names(cared):
     assert labels == ["性别", "出生年份", "干部类别", "居住街道/镇", "最近联系日期"]
     assert "测试甲" not in json.dumps(plain.rows, default=str, ensure_ascii=False)
     assert "人员编号1" in plain.caption and "测试甲" not in plain.caption
+
+
+def test_a_click_on_a_streets_bar_lists_its_cadres_not_contacted(cared):
+    f = filt(cared)
+    with cared.engine.connect() as c:
+        share = care.contact_share(c, f, 90)
+        fig = care_views.contact_share(share, ViewContext(f, streets(c)))
+        now = next(t for t in fig["data"] if t["name"] == "截至日")
+        counted = {}
+        for label, (code,) in zip(now["y"], now["customdata"]):
+            try:
+                drill = records.drill_for("contact-share", {"customdata": [code]})
+            except records.DrillError:  # the 全区 bar names no street: the panel's whole list
+                drill = records.drill_for("contact-share")
+            counted[label] = records.count(c, drill, f)
+    assert counted == {"明水街道": 3, "双山街道": 1, "全区": 4}
+    assert now["text"] == ["50%", "25%", "33%"]
