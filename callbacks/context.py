@@ -36,6 +36,13 @@ def principal() -> Principal | None:
     return g.get("principal")
 
 
+def may_see_names() -> bool:
+    """Whether the page being built may show people's names: a principal allowed ``view:names``
+    (never a signed link; the big screen never asks)."""
+    p = principal()
+    return p is not None and p.may("view:names")
+
+
 def refusal(action: str, target: str | None = None) -> str | None:
     """None if the current principal may do ``action`` (on ``target``, for links), else why not, in Chinese."""
     p = principal()

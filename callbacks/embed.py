@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, no_update
 
-from callbacks.context import Callbacks, filter_from_state, service
+from callbacks.context import Callbacks, filter_from_state, may_see_names, service
 from callbacks.refresh import poll_version
 from dashboard import catalogue, figures, views, wording
 from layouts import components, embed, panel_views
@@ -33,7 +33,7 @@ def embed_view(svc, state: dict, version: int) -> tuple:
     f, error = filter_from_state(svc, state, "view:embed", panel.id)
     if f is None:
         return figures.empty(), components.empty_note(), wording.filter_error(error)
-    context = views.context(svc, f, version)
+    context = views.context(svc, f, version, names=may_see_names())
     figure, body = panel_views.embed_parts(panel, views.panel_view(panel, svc, context, version))
     caption = wording.scope(f, context.street_names).text
     return (no_update if figure is None else figure), (no_update if body is None else body), caption

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
-from callbacks.context import Callbacks, filter_from_state, principal, refusal, runtime, service
+from callbacks.context import Callbacks, filter_from_state, may_see_names, principal, refusal, runtime, service
 from callbacks.refresh import poll_version, status_marks
 from dashboard import catalogue, views, wording
 from dashboard.access import STAFF, narrow
@@ -235,7 +235,7 @@ def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> 
                             className="mb-3")
         return {**header, **blank, "as_of_text": "", "scope": "", "message": message}
     v = version["version"]
-    context = views.context(svc, f, v, tiles=tiles)
+    context = views.context(svc, f, v, tiles=tiles, names=may_see_names())
     filled = {k: val for p in PANELS for k, val in panel_views.values(p, views.panel_view(p, svc, context, v)).items()}
     filled.update({k: href for p in PANELS for k, href in panel_views.records_values(p, f).items()})
     return {**header, **filled, "as_of_text": wording.as_of_text(f.as_of),

@@ -63,6 +63,8 @@ class BackupError(RuntimeError):
     """A backup cannot be made or a file cannot be restored; the message is one line, 中文 · English."""
 
     def __init__(self, zh: str, en: str):
+        # SQLite's own reports (quick_check) run over several lines: the message stays one
+        en = " / ".join(line.strip() for line in en.splitlines() if line.strip())
         super().__init__(f"{zh} · {en}")
         self.zh = zh
         self.en = en
@@ -333,9 +335,7 @@ def verify(path: str | os.PathLike) -> BackupInfo:
         try:
             check = con.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
-                # quick_check's report runs over lines (one per damaged page): the message is one line
-                first = " ".join(str(check[0][0]).split())[:300]
-                raise BackupError("备份文件已损坏", f"the backup file is damaged ({first}): {info.path}")
+                raise BackupError("备份文件已损坏", f"the backup file is damaged ({check[0][0]}): {info.path}")
             found = _sqlite_counts(con)
         finally:
             con.close()

@@ -30,6 +30,7 @@ from typing import Any
 
 from dashboard.attention import Attention, Item, Thresholds
 from dashboard.indicators.breakdowns import ActivityRow, BranchOption, MemberStructure, SiteRow, StreetRow
+from dashboard.indicators.care import BirthdayRow, Birthdays, ContactRow, ContactShare
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import Kpis, KpiValues
 from dashboard.indicators.three_meetings import BranchMeetings
@@ -56,6 +57,11 @@ DATACLASSES: dict[str, type] = {
     "VolunteerService": VolunteerService,
     "Service": Service,
     "TalentPool": TalentPool,
+    # 关心照顾 (care)
+    "ContactShare": ContactShare,
+    "ContactRow": ContactRow,
+    "Birthdays": Birthdays,
+    "BirthdayRow": BirthdayRow,
 }
 _NAMES: dict[type, str] = {cls: name for name, cls in DATACLASSES.items()}
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

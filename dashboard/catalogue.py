@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dashboard import figures, tables, vocab, volunteer_figures, wording
+from dashboard import care_views, figures, tables, vocab, volunteer_figures, wording
 from dashboard.attention import KIND_LABELS as attention_labels
 from dashboard.attention import text as attention_text
 from dashboard.indicators.kpi import Kpis, KpiValues
@@ -126,6 +126,17 @@ PANELS_IN_ORDER: tuple[Panel, ...] = (
           surfaces=frozenset({"screen", "embed", "export"})),
     Panel("three-meetings-status", "“三会一课”达标情况", "chart", "three_meetings", _meetings_status,
           unit="个", surfaces=frozenset({"screen", "embed", "export"})),
+    # 关心照顾 (care): contact with every cadre, birthdays, all cadres' structure
+    Panel("contact-share", "老干部联系率", "chart", "contact_share", care_views.contact_share, unit="%",
+          detail="近期有走访慰问记录的老干部占比,按街道", hint="点击柱形可查看该街道尚未联系的老干部。",
+          surfaces=SURFACES - {"screen"}),
+    Panel("contact-branches", "各党支部联系情况", "table", "contact_share", care_views.contact_branches,
+          detail="按联系率由低到高", surfaces=SURFACES - {"screen", "briefing"}),
+    # names: staff only, never on the big screen nor in the briefing (a document that travels)
+    Panel("birthdays", "本月生日", "table", "birthdays", care_views.birthdays, unit="人",
+          detail="寿辰(80、90、100岁)在前", surfaces=frozenset({"overview", "embed", "export"})),
+    Panel("cadre-structure", "老干部结构", "chart", "cadre_structure", care_views.cadre_structure, unit="人",
+          detail="全部在册老干部,不限党员", surfaces=SURFACES - {"screen", "briefing"}),
 )
 
 PANELS: dict[str, Panel] = {p.id: p for p in PANELS_IN_ORDER}

@@ -30,6 +30,19 @@ not before 15 July: the epidemic). Meeting lapses come from the branches' dilige
 filed skills, one field (two in one case of four), drawn with the volunteer teams' work in mind
 (理论宣讲 and 文化艺术 the most common, 法律服务 and 经济管理 the rarest); of them three in four are
 willing to serve (服务意愿 是), and one in ten of the others said so when asked (a tenth were asked).
+关心照顾 (``_Care``, its own random stream, leaving everything above unchanged): every person gets
+a 出生日期 in their birth year, a 健康状况 that worsens with age (良好/一般/较差/失能半失能), 独居
+more often with age, and a fictitious 联系电话 (``0531-0…``: no local number starts with 0). The
+走访慰问记录 covers the 15 months before the as-of day (enough for "now" and "a year ago" in a
+90-day window, and small enough for the ledger's import limit), for the cadres of each day (a
+membership or team membership in force): a 生日祝寿 visit on the birthday of each cadre turning 70,
+80, 90 or 100 and of every 离休干部; a 慰问 of every 离休干部 in the week before 春节 and before 七一,
+and of every cadre aged 85 or more or 失能半失能 before 春节; every quarter each street calls (电话,
+two in three) or visits (走访) a share of its cadres, its own rate drawn once per seed from 2% to
+15%, twice it for those living alone or in poor health (so some streets keep in touch and others
+fall behind); every half year each street holds a 座谈 with 8–15 of its cadres; and a third of the
+失能半失能 get 帮扶 once a year. The 重点关爱对象 (离休, 90 or older, 失能半失能) are visited or called
+every 78–86 days instead, one contact in forty missed, so that 需关注 lists a handful of them.
 """
 from __future__ import annotations
 
@@ -44,6 +57,7 @@ from dashboard import geo, vocab
 from dashboard.schema import (
     Activity,
     Base,
+    Contact,
     Honour,
     Membership,
     NewsletterIssue,
@@ -60,7 +74,7 @@ from dashboard.schema import (
 )
 from dashboard.store import Store, bulk_insert
 
-GENERATOR_VERSION = 5  # bump when the rules change: stores seeded by older rules differ
+GENERATOR_VERSION = 6  # bump when the rules change: stores seeded by older rules differ
 HISTORY_START = dt.date(2013, 1, 1)
 REPORT_DAY = dt.date(2020, 7, 1)
 DIGITAL_SIGN_IN = dt.date(2019, 1, 1)
@@ -709,6 +723,114 @@ def talent_pool(g: _Gen, rng: random.Random) -> None:
             person["willing"] = rng.random() < 0.75
         elif rng.random() < 0.1:
             person["willing"] = rng.random() < 0.1
+# 春节 (the first day of the lunar year), for the 慰问 before it
+SPRING_FESTIVAL = {y: dt.date.fromisoformat(d) for y, d in (
+    (2012, "2012-01-23"), (2013, "2013-02-10"), (2014, "2014-01-31"), (2015, "2015-02-19"), (2016, "2016-02-08"),
+    (2017, "2017-01-28"), (2018, "2018-02-16"), (2019, "2019-02-05"), (2020, "2020-01-25"), (2021, "2021-02-12"),
+    (2022, "2022-02-01"), (2023, "2023-01-22"), (2024, "2024-02-10"), (2025, "2025-01-29"), (2026, "2026-02-17"),
+    (2027, "2027-02-06"), (2028, "2028-01-26"), (2029, "2029-02-13"), (2030, "2030-02-03"), (2031, "2031-01-23"),
+    (2032, "2032-02-11"), (2033, "2033-01-31"), (2034, "2034-02-19"), (2035, "2035-02-08"),
+)}
+CARE_MONTHS = 15  # how far back the demo's 走访慰问记录 goes
+CARE_HEALTH = {  # age from → weights of vocab.HEALTH_STATES
+    0: (0.62, 0.28, 0.08, 0.02), 70: (0.42, 0.36, 0.16, 0.06), 80: (0.22, 0.38, 0.25, 0.15), 90: (0.1, 0.3, 0.3, 0.3),
+}
+
+
+@dataclass
+class _Care:
+    """The care rules of the module's doc: the people's care columns and the 走访慰问记录."""
+    g: _Gen
+    rng: random.Random
+    contacts: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.links: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+        for m in (*self.g.memberships, *self.g.volunteers):
+            self.links.setdefault(m["person_id"], []).append((m["joined_on"], m["left_on"]))
+        self.start = self.g.as_of - dt.timedelta(days=CARE_MONTHS * 30 + 5)
+        self.seen: set[tuple[int, dt.date, str]] = set()
+
+    def cadre_on(self, pid: int, day: dt.date) -> bool:
+        return any(j <= day and (left is None or left > day) for j, left in self.links.get(pid, ()))
+
+    def focus(self, p: dict, day: dt.date | None = None) -> bool:
+        """A 重点关爱对象 (vocab.CARE_FOCUS_*) on the day (the as-of day by default)."""
+        year = (day or self.g.as_of).year
+        return (p["cadre_type"] == vocab.CARE_FOCUS_CADRE or year - p["birth_year"] >= vocab.CARE_FOCUS_AGE
+                or p["health"] in vocab.CARE_FOCUS_HEALTH)
+
+    def people(self) -> None:
+        as_of = self.g.as_of
+        for p in self.g.people:
+            first = dt.date(p["birth_year"], 1, 1)
+            p["birth_date"] = first + dt.timedelta(days=self.rng.randrange(365))
+            age = as_of.year - p["birth_year"]
+            weights = CARE_HEALTH[max(k for k in CARE_HEALTH if k <= age)]
+            p["health"] = self.rng.choices(vocab.HEALTH_STATES, weights)[0]
+            p["lives_alone"] = self.rng.random() < (0.06 if age < 70 else 0.12 if age < 80 else 0.2)
+            p["phone"] = f"0531-0{self.rng.randrange(10**6, 10**7)}"
+
+    def add(self, p: dict, day: dt.date, kind: str, visitor: str, note: str | None = None) -> None:
+        if not self.start <= day <= self.g.as_of or not self.cadre_on(p["id"], day):
+            return
+        key = (p["id"], day, kind)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.contacts.append({"id": len(self.contacts) + 1, "person_id": p["id"], "date": day, "kind": kind,
+                              "visitor": visitor, "note": note})
+
+    def build(self) -> list[dict]:
+        g, rng = self.g, self.rng
+        streets = {t.code: t.name for t in g.streets}
+        rates = {code: rng.uniform(0.02, 0.15) for code in sorted(streets)}
+        staff = {code: f"{name}老干部工作专干" for code, name in streets.items()}
+        by_street: dict[str, list[dict]] = {}
+        for p in g.people:
+            by_street.setdefault(p["street_code"], []).append(p)
+        for p in g.people:
+            birth = p["birth_date"]
+            for year in range(self.start.year, g.as_of.year + 1):
+                age = year - birth.year
+                if age in (70, 80, 90, 100) or (p["cadre_type"] == "离休" and age >= 80):
+                    day = birth.replace(year=year) if not (birth.month == 2 and birth.day == 29) else dt.date(year, 2, 28)
+                    self.add(p, day, vocab.BIRTHDAY_VISIT, "区委老干部局", f"{age}岁生日")
+            for year, festival in SPRING_FESTIVAL.items():
+                age = year - birth.year
+                if p["cadre_type"] == "离休" or age >= 85 or p["health"] == "失能半失能":
+                    self.add(p, festival - dt.timedelta(days=rng.randint(2, 9)), "慰问", "区委老干部局", "春节慰问")
+                if p["cadre_type"] == "离休":
+                    self.add(p, dt.date(year, 6, rng.randint(22, 30)), "慰问", "区委老干部局", "“七一”慰问")
+            if p["health"] == "失能半失能" and rng.random() < 1 / 3:
+                self.add(p, _rand_day(rng, self.start, g.as_of), "帮扶", staff[p["street_code"]], "协调解决生活困难")
+        quarter, n = self.start, 0
+        while quarter <= g.as_of:
+            end = min(_add_months(quarter, 3) - dt.timedelta(days=1), g.as_of)
+            for code, people in sorted(by_street.items()):
+                for p in people:
+                    if self.focus(p):
+                        continue
+                    poor = p["lives_alone"] or p["health"] == "较差"
+                    if rng.random() < rates[code] * (2 if poor else 1):
+                        kind = "电话" if rng.random() < 2 / 3 else "走访"
+                        self.add(p, _rand_day(rng, quarter, end), kind, staff[code])
+                if n % 2 == 0:  # every half year
+                    day = _rand_day(rng, quarter, end)
+                    alive = [p for p in people if self.cadre_on(p["id"], day)]
+                    for p in rng.sample(alive, min(len(alive), rng.randint(8, 15))):
+                        self.add(p, day, "座谈", staff[code], "老干部座谈会")
+            quarter, n = _add_months(quarter, 3), n + 1
+        for p in g.people:  # the 重点关爱对象: a contact every 78–86 days, one in forty missed
+            day = self.start + dt.timedelta(days=rng.randint(0, 80))
+            while day <= g.as_of:
+                if self.focus(p, day) and rng.random() >= 1 / 40:
+                    self.add(p, day, "走访" if rng.random() < 0.5 else "电话", staff[p["street_code"]], "重点关爱对象定期联系")
+                day += dt.timedelta(days=rng.randint(78, 86))
+        self.contacts.sort(key=lambda c: (c["date"], c["person_id"], c["kind"]))
+        for i, c in enumerate(self.contacts, start=1):
+            c["id"] = i
+        return self.contacts
 
 
 def generate(rules: DemoRules) -> dict[str, list[dict]]:
@@ -728,16 +850,19 @@ def generate(rules: DemoRules) -> dict[str, list[dict]]:
     work.sign_ins()
     work.lapses()
     talent_pool(g, random.Random(f"{rules.seed}:talent"))
+    care = _Care(g, random.Random(f"{rules.seed}:care"))
+    care.people()
+    contacts = care.build()
     streets = [{"code": t.code, "name": t.name, "kind": t.kind, "lon": t.lon, "lat": t.lat} for t in g.streets]
     return {
         "streets": streets, "organisations": g.orgs, "people": g.people, "memberships": g.memberships,
         "sites": g.sites, "volunteer_teams": g.teams, "volunteer_memberships": g.volunteers,
-        "activities": g.activities, "participations": g.participations, **g.records(),
+        "activities": g.activities, "participations": g.participations, **g.records(), "contacts": contacts,
     }
 
 
 DATA_TABLES = (
-    Participation, Activity, VolunteerMembership, VolunteerTeam, Membership, Site, Person,
+    Contact, Participation, Activity, VolunteerMembership, VolunteerTeam, Membership, Site, Person,
     Organisation, NewsletterIssue, OralHistoryInterview, Problem, Honour, Street,
 )
 
@@ -751,7 +876,7 @@ def seed(store: Store, rules: DemoRules) -> dict[str, int]:
             conn.execute(delete(model))
         for name in ("streets", "organisations", "people", "memberships", "sites", "volunteer_teams",
                      "volunteer_memberships", "activities", "participations", "newsletter_issues",
-                     "oral_history_interviews", "problems", "honours"):
+                     "oral_history_interviews", "problems", "honours", "contacts"):
             if name == "organisations":
                 # parents first: the self-reference must hold row by row
                 ordered = sorted(rows[name], key=lambda o: o["parent_id"] is not None)
@@ -767,7 +892,7 @@ def seed(store: Store, rules: DemoRules) -> dict[str, int]:
         if conn.dialect.name == "postgresql":
             for name in ("organisations", "people", "memberships", "sites", "volunteer_teams",
                          "volunteer_memberships", "activities", "newsletter_issues",
-                         "oral_history_interviews", "problems", "honours"):
+                         "oral_history_interviews", "problems", "honours", "contacts"):
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                      f"COALESCE((SELECT max(id) FROM {name}), 0) + 1, false)")
     # fresh planner statistics: PostgreSQL picks sequential scans on a just-loaded store without them

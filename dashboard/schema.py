@@ -62,6 +62,11 @@ class Person(Base):
     gender: Mapped[str] = mapped_column(String(2))
     birth_year: Mapped[int] = mapped_column(Integer)
     cadre_type: Mapped[str] = mapped_column(String(4))
+    # care (关心照顾): optional, personal, shown only to roles allowed names (docs/security.md)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)     # agrees with birth_year when given
+    health: Mapped[str | None] = mapped_column(String(8))         # vocab.HEALTH_STATES
+    lives_alone: Mapped[bool | None] = mapped_column(Boolean)     # 独居; empty: not known
+    phone: Mapped[str | None] = mapped_column(String(30))
     street_code: Mapped[str | None] = mapped_column(ForeignKey("streets.code"), index=True)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
@@ -148,6 +153,19 @@ class Participation(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
 
 
+class Contact(Base):
+    """A contact with a cadre (走访慰问记录): a birthday visit, a home visit, a call, a talk, a
+    festival visit or practical help, on one day, by whom."""
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(4))                  # vocab.CONTACT_KINDS
+    visitor: Mapped[str | None] = mapped_column(String(40))       # 走访人
+    note: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (Index("ix_contacts_person_date", "person_id", "date"),)
+
+
 class NewsletterIssue(Base):
     """An issue of the bimonthly 《章丘老干部参考》."""
     __tablename__ = "newsletter_issues"
@@ -205,6 +223,7 @@ TRACKED_TABLES = (
     "streets", "organisations", "people", "memberships", "sites", "volunteer_teams",
     "volunteer_memberships", "activities", "participations", "newsletter_issues",
     "oral_history_interviews", "problems", "honours", "store_meta",
+    "contacts",
 )
 
 

@@ -11,11 +11,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from dashboard import cache_codec, records
 from dashboard.attention import Attention, Thresholds, attention
-from dashboard.indicators import Filter, breakdowns, kpis
+from dashboard.indicators import Filter, breakdowns, care, kpis
+from dashboard.indicators.care import ContactShare
 from dashboard.indicators.three_meetings import three_meetings
 from dashboard.indicators.volunteering import talent_pool, volunteer_service
 from dashboard.settings import Settings
@@ -40,6 +42,11 @@ def _attention(store: Store, f: Filter, thresholds: Thresholds | None = None) ->
         return attention(conn, f, thresholds)
 
 
+def _contact_share(store: Store, f: Filter, thresholds: Thresholds | None = None) -> ContactShare:
+    with store.engine.connect() as conn:
+        return care.contact_share(conn, f, (thresholds or Thresholds()).contact_days)
+
+
 #: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds are
 #: settings, and only that source reads them.
 SOURCES: dict[str, Callable[..., Any]] = {
@@ -56,6 +63,10 @@ SOURCES: dict[str, Callable[..., Any]] = {
     "attention": _attention,
     "volunteer_service": _on_conn(volunteer_service),
     "talent_pool": _on_conn(talent_pool),
+    # 关心照顾 (care); the contact window is DASHBOARD_CONTACT_DAYS, carried by the thresholds
+    "contact_share": _contact_share,
+    "birthdays": _on_conn(care.birthdays),
+    "cadre_structure": _on_conn(care.cadre_structure),
 }
 
 
@@ -204,11 +215,18 @@ class DataService:
     def records(self, drill: records.Drill, f: Filter, **options) -> records.RecordPage:
         """One page of the records behind a figure (not cached: pages, sorts and searches vary)."""
         with self.store.engine.connect() as conn:
-            return records.page(conn, drill, f, **options)
+            return records.page(conn, self.configured_drill(drill), f, **options)
 
     def records_workbook(self, drill: records.Drill, f: Filter) -> bytes:
         with self.store.engine.connect() as conn:
-            return records.workbook(conn, drill, f)
+            return records.workbook(conn, self.configured_drill(drill), f)
+
+    def configured_drill(self, drill: records.Drill) -> records.Drill:
+        """A cadres list without its own contact window gets the configured one (DASHBOARD_CONTACT_DAYS),
+        the window the figure it was drilled from counted with."""
+        if drill.kind == "cadres" and drill.contact is not None and drill.days is None:
+            return replace(drill, days=self.thresholds.contact_days)
+        return drill
 
     def health(self) -> str | None:
         """None when the shared cache (if any) works; else why it does not. The in-process cache always works."""

@@ -135,6 +135,13 @@ class Settings:
         "a 检视问题 still open more than this many days after it was found is listed (the usual three-month 整改 term)",
         _whole(1))
 
+    # 关心照顾 (docs/indicators.md, "关心照顾 · Care")
+    contact_days: int = setting(
+        90, "DASHBOARD_CONTACT_DAYS",
+        "a cadre counts as contacted when the 走访慰问记录 has a contact with them in the last this many days (one "
+        "exactly this many days ago counts); a 重点关爱对象 not contacted for longer is listed under 需关注; one quarter",
+        _whole(1))
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """The settings from environment variables; an empty variable counts as unset."""

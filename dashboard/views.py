@@ -21,12 +21,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ViewContext:
     """What a builder may need beside its data: the filter, the streets, the theme, the map
-    tiles, and for tables the most rows there is room for (None: all)."""
+    tiles, for tables the most rows there is room for (None: all), and whether people's names
+    may be shown: only a page for a principal allowed ``view:names`` says so; the big screen,
+    signed links and exported documents never do (the default)."""
     filter: Filter
     streets: list[StreetRow]
     theme: str = "light"
     tiles: str | None = None
     max_rows: int | None = None
+    names: bool = False
 
     @property
     def street_names(self) -> dict[str, str]:
@@ -75,8 +78,8 @@ View = Any  # NumberView | TableView | a figure (dict)
 
 
 def context(svc: DataService, f: Filter, version: int, theme: str = "light", tiles: str | None = None,
-            max_rows: int | None = None) -> ViewContext:
-    return ViewContext(f, svc.streets(version), theme, tiles, max_rows)
+            max_rows: int | None = None, names: bool = False) -> ViewContext:
+    return ViewContext(f, svc.streets(version), theme, tiles, max_rows, names)
 
 
 def panel_view(panel: Panel, svc: DataService, ctx: ViewContext, version: int) -> View:

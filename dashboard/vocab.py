@@ -11,6 +11,21 @@ BRANCH_LEVEL = "党支部"
 CADRE_TYPES = ("离休", "退休")
 GENDERS = ("男", "女")
 
+# 关心照顾: a cadre's health as the bureau's 老干部信息 forms record it (the four grades of the
+# civil-affairs elderly-care assessment, 良好/一般/较差, and 失能半失能 for those who need care
+# every day), and the ways of contact the report names (生日祝寿、走访调研、座谈交流、走访慰问)
+# with the everyday 电话 and 帮扶 (help with a practical problem, 排忧解难)
+HEALTH_STATES = ("良好", "一般", "较差", "失能半失能")
+BIRTHDAY_VISIT = "生日祝寿"
+CONTACT_KINDS = (BIRTHDAY_VISIT, "走访", "电话", "座谈", "慰问", "帮扶")
+ROUND_BIRTHDAYS = (80, 90, 100)  # 寿辰 the bureau marks with a 生日祝寿 visit
+# 重点关爱对象: the cadres the bureau must not lose touch with, whom 需关注 lists when no contact is
+# recorded for too long: every 离休干部 (its first charge), those aged 90 or more, and those whose
+# health is 失能半失能 (they cannot come to any site: care has to come to them)
+CARE_FOCUS_CADRE = "离休"
+CARE_FOCUS_AGE = 90
+CARE_FOCUS_HEALTH = ("失能半失能",)
+
 SHARED_ROOM = "共享式党员活动室"
 OPEN_ROOM = "开放式活动室"
 UNIVERSITY = "老年大学分校/课堂"

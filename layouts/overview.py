@@ -22,6 +22,9 @@ GRID: tuple[tuple[tuple[str, int, int | None], ...], ...] = (
     (("volunteer-service", 6, 380), ("volunteer-teams-ranked", 6, 380)),
     (("volunteer-streets", 6, 460), ("talent-pool", 6, 460)),
     (("three-meetings", 12, None),),
+    # 关心照顾 (care)
+    (("contact-share", 6, 560), ("birthdays", 6, None)),
+    (("contact-branches", 7, None), ("cadre-structure", 5, 380)),
 )
 
 

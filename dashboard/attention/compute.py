@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from dashboard.attention.contacts import contact_items
 from dashboard.attention.ledgers import freshness, ledger_items
 from dashboard.attention.meetings import meeting_items
 from dashboard.attention.model import KINDS, Attention, Thresholds, rank
@@ -22,6 +23,7 @@ def attention(conn: Connection, f: Filter, thresholds: Thresholds | None = None)
         *problem_items(conn, f, t),
         *four_in_one_items(conn, f),
         *site_items(states, f, t),
+        *contact_items(conn, f, t),
         *ledger_items(table, t),
     ])
     counts = {kind: 0 for kind in KINDS}
@@ -33,6 +35,7 @@ def attention(conn: Connection, f: Filter, thresholds: Thresholds | None = None)
         "items": len(items),
         "branches_behind": len({i.subject_id for i in items if i.kind == "meetings"}),
         "streets_missing_areas": len({i.street_code for i in items if i.kind == "four_in_one"}),
+        "cadres_not_contacted": counts["contact_overdue"],
         "co_built_sites": sites,
         "complete_sites": sum(r["complete"] for r in complete),
         "complete_share": round(sum(r["complete"] for r in complete) / sites, 4) if sites else None,

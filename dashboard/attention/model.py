@@ -8,9 +8,11 @@ from dashboard.settings import Settings
 
 # The kinds, in the order the list shows them: the branches' own organisational life first (the
 # party's rules fix its cadence), then problems past their 整改 term, then a street's missing
-# area of work, then the sites' 一员一簿一册, and last the ledgers, whose lapses are about data.
+# area of work, then the sites' 一员一簿一册, then the cadres not contacted for long (one item a
+# person, so a long list), and last the ledgers, whose lapses are about data.
 KINDS = (
-    "meetings", "problem_open", "four_in_one", "site_idle", "site_no_liaison", "site_no_signin", "ledger_stale",
+    "meetings", "problem_open", "four_in_one", "site_idle", "site_no_liaison", "site_no_signin", "contact_overdue",
+    "ledger_stale",
 )
 KIND_LABELS = {
     "meetings": "三会一课/主题党日逾期",
@@ -19,14 +21,23 @@ KIND_LABELS = {
     "site_idle": "阵地长期无活动",
     "site_no_liaison": "阵地无联络指导员",
     "site_no_signin": "活动无签到记录",
+    "contact_overdue": "重点关爱对象未联系",
     "ledger_stale": "台账未更新",
 }
+
+# kinds whose subject is a person: their name is shown only to roles allowed names, never on the
+# big screen, in signed links or in exported documents (dashboard.attention.text)
+PERSONAL_KINDS = frozenset({"contact_overdue"})
+# the most items of a personal kind the 需关注 table lists (most overdue first); the rest are one
+# link away, in the records list behind them
+PERSON_ROWS = 20
 
 _SETTING = {  # Thresholds field → Settings field
     "meeting_grace_days": "attention_meeting_grace_days",
     "site_idle_days": "attention_site_idle_days",
     "ledger_stale_days": "attention_ledger_stale_days",
     "problem_open_days": "attention_problem_open_days",
+    "contact_days": "contact_days",
 }
 _DEFAULTS = {f.name: f.default for f in fields(Settings)}
 
@@ -38,6 +49,9 @@ class Thresholds:
     site_idle_days: int = _DEFAULTS["attention_site_idle_days"]
     ledger_stale_days: int = _DEFAULTS["attention_ledger_stale_days"]
     problem_open_days: int = _DEFAULTS["attention_problem_open_days"]
+    # also the window of the contact share (dashboard.indicators.care): one setting for both, so
+    # that the 需关注 list is the cadres behind the share's "not contacted"
+    contact_days: int = _DEFAULTS["contact_days"]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Thresholds:
@@ -96,9 +110,11 @@ class Attention:
 
 def rank(items: list[Item]) -> tuple[Item, ...]:
     """Kind order first (:data:`KINDS`), then the most overdue: never-recorded before any number
-    of days, more days before fewer; ties by street and name so the order is stable."""
+    of days, more days before fewer; ties of people by age, the eldest first, then by street and
+    name so the order is stable."""
     return tuple(sorted(items, key=lambda i: (
-        KINDS.index(i.kind), i.days is not None, -(i.days or 0), i.street_code or "", i.subject_name,
+        KINDS.index(i.kind), i.days is not None, -(i.days or 0), i.detail.get("birth_year") or 0,
+        i.street_code or "", i.subject_name,
     )))
 
 

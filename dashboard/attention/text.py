@@ -1,7 +1,7 @@
 """The 需关注 list in words: the briefing's sentences and the panel's table (no queries here)."""
 from __future__ import annotations
 
-from dashboard.attention.model import KIND_LABELS, Attention, Item
+from dashboard.attention.model import KIND_LABELS, PERSON_ROWS, PERSONAL_KINDS, Attention, Item
 from dashboard.figures import attention_counts
 from dashboard.query import records_href
 from dashboard.views import Cell, TableView, ViewContext
@@ -54,6 +54,12 @@ def summary_lines(a: Attention) -> list[str]:
     if share is not None and a.summary.get("co_built_sites"):
         out.append(f"共建阵地“一员一簿一册”齐全率为{share * 100:.0f}%"
                    f"({a.summary['complete_sites']}/{a.summary['co_built_sites']}处)。")
+    cadres = a.of_kind("contact_overdue")
+    if cadres:  # people: counted, never named (a briefing travels)
+        never = sum(1 for i in cadres if i.detail.get("last_contact") is None)
+        out.append(f"{len(cadres)}名重点关爱对象(离休、90岁以上或失能半失能的老干部)超过{t.contact_days}天未联系"
+                   f"(走访慰问记录),最久的已{cadres[0].days}天"
+                   + (f",其中{never}名从未有记录。" if never else "。"))
     ledgers = a.of_kind("ledger_stale")
     if ledgers:
         never = [i for i in ledgers if i.days is None]
@@ -69,26 +75,58 @@ def summary_lines(a: Attention) -> list[str]:
     return out
 
 
+HIDDEN_NAME = "(姓名不予显示)"
+
+
+def subject(item: Item, names: bool) -> str:
+    """The item's subject as a surface may show it: a person's name only where names are allowed."""
+    return item.subject_name if names or item.kind not in PERSONAL_KINDS else f"一名{item.detail.get('cadre_type', '')}干部{HIDDEN_NAME}"
+
+
+def _shown(a: Attention) -> tuple[list[Item], dict[str, int]]:
+    """The items the table lists: every item, but at most PERSON_ROWS of a personal kind (the most
+    overdue); and per such kind how many more there are."""
+    out, more, seen = [], {}, {}
+    for i in a.items:
+        if i.kind in PERSONAL_KINDS:
+            seen[i.kind] = seen.get(i.kind, 0) + 1
+            if seen[i.kind] > PERSON_ROWS:
+                more[i.kind] = more.get(i.kind, 0) + 1
+                continue
+        out.append(i)
+    return out, more
+
+
 def attention_view(a: Attention, ctx: ViewContext) -> TableView:
-    """The ranked list as a table: kind, street, subject, since, days; the reason on hover."""
+    """The ranked list as a table: kind, street, subject, since, days; the reason on hover. A
+    personal kind shows its most overdue PERSON_ROWS people and a row linking to all of them."""
     names = ctx.street_names
-    items = list(a.items)
+    shown, more = _shown(a)
+    rows, groups = [], []
+    for i in shown:
+        rows.append((
+            Cell(KIND_LABELS[i.kind]),
+            Cell(names.get(i.street_code, i.street_code) if i.street_code else "全区"),
+            Cell(subject(i, ctx.names), i.why, href=records_href(i.link, ctx.filter)),
+            Cell(i.since.isoformat() if i.since else "—"),
+            Cell(_days(i), i.why),
+        ))
+        groups.append(i.kind)
+        if i.kind in more and (len(groups) == len(shown) or shown[len(groups)].kind != i.kind):
+            everyone = {"kind": "cadres", "contact": "overdue", "days": a.thresholds.contact_days}
+            rows.append((Cell(KIND_LABELS[i.kind]), Cell("—"),
+                         Cell(f"另有{more[i.kind]}名未列出,查看全部名单 ›", href=records_href(everyone, ctx.filter)),
+                         Cell("—"), Cell("—")))
+            groups.append(i.kind)
     hidden = 0
-    if ctx.max_rows is not None and len(items) > ctx.max_rows:
-        hidden, items = len(items) - ctx.max_rows, items[: ctx.max_rows]
-    rows = [(
-        Cell(KIND_LABELS[i.kind]),
-        Cell(names.get(i.street_code, i.street_code) if i.street_code else "全区"),
-        Cell(i.subject_name, i.why, href=records_href(i.link, ctx.filter)),
-        Cell(i.since.isoformat() if i.since else "—"),
-        Cell(_days(i), i.why),
-    ) for i in items]
+    if ctx.max_rows is not None and len(rows) > ctx.max_rows:
+        hidden, rows, groups = len(rows) - ctx.max_rows, rows[: ctx.max_rows], groups[: ctx.max_rows]
     counts = "、".join(f"{KIND_LABELS[k]}{n}项" for k, n in a.counts_by_kind.items() if n)
     note = f"共{len(a.items)}项:{counts};按类别、逾期天数由多到少排列" if a.items else "暂无需关注事项"
     if hidden:
         note += f",另有 {hidden} 项未列出"
     return TableView(("类别", "街道/镇", "对象", "起始日", "天数"), rows, note, hidden, (1.6, 1.2, 3.4, 1.2, 0.8),
-                     tuple(i.kind for i in items))
+                     tuple(groups))
 
 
 def counts_view(a: Attention, ctx: ViewContext) -> dict:

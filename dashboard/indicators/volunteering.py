@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 
 from dashboard import vocab
 from dashboard.indicators.filters import Filter
-from dashboard.indicators.kpi import activity_scope, member_scope, team_scope
-from dashboard.schema import Activity, Membership, Organisation, Person, Street, VolunteerTeam
+from dashboard.indicators.kpi import activity_scope, team_scope
+from dashboard.schema import Activity, Person, Street, VolunteerTeam
 
 
 @dataclass(frozen=True)
@@ -108,16 +108,11 @@ class TalentPool:
 
 
 def talent_people(f: Filter):
-    """The people of the talent pool in the filter's scope: those who filed a skill, living in the
-    filter's streets, or members of its branch tree on the as-of day."""
-    cond = [Person.skills.is_not(None), Person.skills != ""]
-    if f.branch_id is not None:
-        members = (select(Membership.person_id).join(Organisation, Organisation.id == Membership.org_id)
-                   .where(*member_scope(f)))
-        cond.append(Person.id.in_(members))
-    elif f.streets:
-        cond.append(Person.street_code.in_(f.streets))
-    return cond
+    """The people of the talent pool: the cadres on the as-of day in the filter (as the care
+    figures count them, :func:`dashboard.indicators.care.cadre_ids`) who filed a skill."""
+    from dashboard.indicators.care import cadre_ids
+
+    return [Person.skills.is_not(None), Person.skills != "", Person.id.in_(cadre_ids(f))]
 
 
 def talent_pool(conn: Connection, f: Filter) -> TalentPool:

@@ -56,6 +56,7 @@ class Sheet:
     cols: tuple[Col, ...]
     period: tuple[str, str] | None = None  # (start field, end field)
     coords: tuple[str, str] | None = None  # (lon field, lat field)
+    year_of: tuple[str, str] | None = None  # (date field, year field): the date falls in that year
     english: str = ""
     headers: dict[str, Col] = field(init=False, repr=False, compare=False)
 
@@ -99,14 +100,19 @@ PEOPLE = Sheet("人员", "people", ("code",), (
     Col("姓名", "name", TEXT, True, maxlen=40),
     Col("性别", "gender", CHOICE, True, vocab.GENDERS),
     Col("出生年份", "birth_year", INT, True, low=1890, high=2100),
+    Col("出生日期", "birth_date", DATE, note="可空;填写时须与出生年份一致"),
     Col("干部类别", "cadre_type", CHOICE, True, vocab.CADRE_TYPES),
+    # care columns: personal, shown and exported only to roles allowed names
+    Col("健康状况", "health", CHOICE, choices=vocab.HEALTH_STATES),
+    Col("独居", "lives_alone", BOOL, note="是/否,空白即未知"),
+    Col("联系电话", "phone", TEXT, maxlen=30),
     _street("居住街道编码", required=False),
     Col("居住经度", "lon", LON, note="WGS84"),
     Col("居住纬度", "lat", LAT, note="WGS84"),
     Col("特长领域", "skills", CHOICES, choices=vocab.TALENT_FIELDS, maxlen=100,
         note="银发人才库:可填多项,用“、”分隔(逗号、分号、斜线或空格也可),按上列顺序保存"),
     Col("服务意愿", "willing", BOOL, note="银发人才库:是否愿意参加志愿服务;空白即未登记"),
-), coords=("lon", "lat"), english="people (retired cadres)")
+), coords=("lon", "lat"), year_of=("birth_date", "birth_year"), english="people (retired cadres)")
 
 MEMBERSHIPS = Sheet("组织关系", "memberships", ("person_code", "org_code", "joined_on"), (
     Col("人员编码", "person_code", REF, True, ref=PERSON),
@@ -166,7 +172,16 @@ PARTICIPATIONS = Sheet("活动参与", "participations", ("activity_code", "pers
     Col("人员编码", "person_code", REF, True, ref=PERSON),
 ), english="participation (sign-in book)")
 
-SHEETS: tuple[Sheet, ...] = (STREETS, ORGS, PEOPLE, MEMBERSHIPS, SITES, TEAMS, VOLUNTEERS, ACTIVITIES, PARTICIPATIONS)
+CONTACTS = Sheet("走访慰问记录", "contacts", ("person_code", "date", "kind"), (
+    Col("人员编码", "person_code", REF, True, ref=PERSON),
+    Col("日期", "date", DATE, True),
+    Col("方式", "kind", CHOICE, True, vocab.CONTACT_KINDS),
+    Col("走访人", "visitor", TEXT, maxlen=40, note="走访、慰问或联系的工作人员或单位"),
+    Col("备注", "note", TEXT, maxlen=200),
+), english="contacts with cadres (care)")
+
+SHEETS: tuple[Sheet, ...] = (STREETS, ORGS, PEOPLE, MEMBERSHIPS, SITES, TEAMS, VOLUNTEERS, ACTIVITIES, PARTICIPATIONS,
+                             CONTACTS)
 BY_NAME = {s.name: s for s in SHEETS}
 # sheets the reader skips without a notice (the template's own)
 INSTRUCTIONS_SHEET = "填写说明"

@@ -219,6 +219,8 @@ def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, pro
                         entries.append((spec, row, v, None, UNCHANGED, None))
                     continue
                 diff = {f: v[f] for f in compare if not _same(v[f], old.get(f))}
+                if spec.year_of and not _agrees(spec, part.fields, v, old, problems, where):
+                    continue
                 if entries is not None:
                     entries.append((spec, row, v, old, CHANGED if diff else UNCHANGED, diff))
                 if not diff:
@@ -241,6 +243,19 @@ def make_plan(conn: Connection, sheets: list[SheetData], problems: Problems, pro
 
 
 _MISSING = object()
+
+
+def _agrees(spec: Sheet, fields, v: dict, old: dict, problems: Problems, where: dict) -> bool:
+    """A new year against the stored date when the file leaves the date column out (the reader
+    checks a date and a year given together)."""
+    day_field, year_field = spec.year_of
+    day = old.get(day_field)
+    if day_field in fields or year_field not in v or day is None or v[year_field] == day.year:
+        return True
+    problems.error(f"{spec.col(year_field).header} {v[year_field]} 与现有数据中的{spec.col(day_field).header} "
+                   f"{day.isoformat()} 不一致(请同时填写{spec.col(day_field).header})",
+                   column=spec.col(year_field).header, **where)
+    return False
 
 
 def _check_cycles(parts: list[SheetData], snap: Snapshot, problems: Problems) -> None:

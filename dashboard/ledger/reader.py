@@ -507,6 +507,12 @@ class _SheetReader:
                     f"{spec.col(spec.period[1]).header} {end.isoformat()} 早于 "
                     f"{spec.col(spec.period[0]).header} {start.isoformat()}",
                     **self.where(num, spec.col(spec.period[1]).header))
+        if spec.year_of:
+            day, year = (values.get(f) for f in spec.year_of)
+            if isinstance(day, cell_values.dt.date) and isinstance(year, int) and day.year != year:
+                self.problems.error(
+                    f"{spec.col(spec.year_of[0]).header} {day.isoformat()} 与{spec.col(spec.year_of[1]).header} "
+                    f"{year} 不一致", **self.where(num, spec.col(spec.year_of[0]).header))
         if spec.coords:
             fl, fa = spec.coords
             lon, lat = values.get(fl), values.get(fa)

@@ -9,6 +9,9 @@ restriction. Which street a row belongs to:
   memberships count too); the row is inside the scope when any of those streets is. A person with
   neither belongs to no street: only an unrestricted import can write them.
 - 组织关系: the organisation's street; 志愿者: the team's; 活动参与: the activity's.
+- 走访慰问记录: the person's streets, as for their 人员 row (their home street; without one, the
+  streets of their organisations and teams): a contact with a cadre is the business of the street
+  that cares for them, wherever the visitor came from.
 - 街道: staff may not add or change streets at all.
 
 On import, every row that would be written (new, changed or closed) must be inside the scope,
@@ -36,6 +39,8 @@ NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 # sheets whose street is that of the record a column refers to: sheet -> (kind, field)
 VIA = {"组织关系": (ORG, "org_code"), "志愿者": (TEAM, "team_code"), "活动参与": (ACTIVITY, "activity_code")}
 OWN_STREET = ("党组织", "人员", "站点", "志愿队伍", "活动")
+# sheets whose street is that of the person a column refers to: sheet -> field
+PERSON_VIA = {"走访慰问记录": "person_code"}
 STREET_TABLES = {ORG: "organisations", TEAM: "volunteer_teams", ACTIVITY: "activities"}
 
 
@@ -86,12 +91,19 @@ class StoreStreets:
             code = row.get(fld) if row is not None else key[0]
             street = self.of[kind].get(code)
             return frozenset((street,)) if street else frozenset()
+        if sheet in PERSON_VIA:
+            return self.person_streets(row.get(PERSON_VIA[sheet]) if row is not None else key[0])
         home = row.get("street_code")
         if home:
             return frozenset((home,))
         if sheet == "人员":
             return frozenset(self.links.get(key[0], ()))
         return frozenset()
+
+    def person_streets(self, code: str | None) -> frozenset[str]:
+        """A stored person's streets: their home street, else those of their organisations and teams."""
+        home = self.homes.get(code)
+        return frozenset((home,)) if home else frozenset(self.links.get(code, ()))
 
 
 @dataclass
@@ -115,7 +127,7 @@ def check_scope(conn: Connection, scope: tuple[str, ...], known_streets: dict[st
         problems.error(f"负责街道「{'、'.join(unknown)}」不是现有的街道,不能导入")
         return
     check = _Checker(conn, scope, known_streets, by_sheet,
-                     people=any(name in by_sheet for name in ("人员", "组织关系", "志愿者")))
+                     people=any(name in by_sheet for name in ("人员", "组织关系", "志愿者", *PERSON_VIA)))
     ignored: dict[str, int] = {}
     for spec, row, v, old, status, diff in entries:
         where = {"file": row.file, "sheet": spec.name, "row": row.num}
@@ -179,7 +191,27 @@ class _Checker:
                         person, code = r.values.get("person_code"), r.values.get(fld)
                         if isinstance(person, str) and isinstance(code, str):
                             self.new_links.setdefault(person, []).append((kind, code))
+        # a person's home street after the import, where this import's 人员 sheet gives it
+        self.after_homes: dict[str, str | None] = {}
+        for s in by_sheet.get("人员", ()):
+            for r in s.rows:
+                code, street = r.values.get("code"), r.values.get("street_code")
+                if isinstance(code, str) and "street_code" in r.values:
+                    self.after_homes.setdefault(code, street if isinstance(street, str) and street in valid else None)
         self.scope_text = "、".join(self.names.get(c, c) for c in sorted(self.scope))
+
+    def person_after(self, code: str) -> frozenset[str]:
+        """A person's streets after the import: the home street this import or the store gives, else
+        the streets of their organisations and teams, this import's new memberships included."""
+        home = self.after_homes[code] if code in self.after_homes else self.store.homes.get(code)
+        if home:
+            return frozenset((home,))
+        streets = set(self.store.links.get(code, ()))
+        for kind, ref in self.new_links.get(code, ()):
+            street = self.after[kind].get(ref)
+            if street:
+                streets.add(street)
+        return frozenset(streets)
 
     def inside(self, side: _Side | None) -> bool:
         return side is not None and bool(side.streets & self.scope)
@@ -212,6 +244,17 @@ class _Checker:
                 out.append(_Side(streets, f"该行的人员「{person}」属于",
                                  f"该行的人员「{person}」既无居住街道,也不属于任何党组织或志愿队伍,只能由管理员添加"))
                 return spec.col("person_code").header if streets and not (streets & self.scope) else spec.col(fld).header, out
+            return spec.col(fld).header, out
+        if name in PERSON_VIA:
+            fld = PERSON_VIA[name]
+            code = v[fld]
+            out = []
+            if status == CHANGED:
+                out.append(_Side(self.store.person_streets(code), f"该行的人员「{code}」在现有数据中属于",
+                                 f"该行的人员「{code}」在现有数据中既无居住街道,也不属于任何党组织或志愿队伍,只能由管理员修改"))
+            out.append(_Side(self.person_after(code), f"该行的人员「{code}」属于",
+                             f"该行的人员「{code}」既无居住街道,也不属于任何党组织或志愿队伍,无法确定所属街道,"
+                             "只能由管理员导入"))
             return spec.col(fld).header, out
         column = spec.col("street_code").header
         out = []

@@ -15,6 +15,8 @@ from dashboard.indicators.breakdowns import AGE_BANDS
 from dashboard.indicators.filters import FilterError
 
 STATUSES = ("green", "amber", "red", "none")
+CONTACT = ("yes", "no", "overdue")  # contacted in the window, not contacted in it, 需关注 (not for longer)
+BIRTHDAY = ("month", "round")       # birthday in the as-of month; and turning 80, 90 or 100
 BUCKETS = (*vocab.CADRE_TYPES, *(label for _, _, label in AGE_BANDS), *vocab.GENDERS)
 # the page filter's own parameters: a records URL carries them beside the drill's, and they are
 # read by the filter, not here (``street`` is both: see Drill.from_query)
@@ -87,6 +89,10 @@ SELECTORS: dict[str, Callable[[str, str], object]] = {
     "solved": _flag,
     "volunteer": _flag,
     "skill": _choice(vocab.TALENT_FIELDS, "特长领域"),
+    "contact": _choice(CONTACT, "联系情况"),
+    "days": _id("天数"),
+    "birthday": _choice(BIRTHDAY, "生日分组"),
+    "person": _id("人员"),
 }
 
 # which selectors each kind of record takes
@@ -104,6 +110,7 @@ KIND_SELECTORS: dict[str, frozenset[str]] = {
     "interviewees": frozenset(),
     "problems": frozenset({"open", "solved"}),
     "talent": frozenset({"street", "skill"}),
+    "cadres": frozenset({"street", "bucket", "org", "contact", "days", "birthday", "person"}),
 }
 KINDS = tuple(KIND_SELECTORS)
 
@@ -132,6 +139,10 @@ class Drill:
     solved: bool | None = None
     volunteer: bool | None = None
     skill: str | None = None
+    contact: str | None = None
+    days: int | None = None     # the contact window; None: the configured one (DataService fills it in)
+    birthday: str | None = None
+    person: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_SELECTORS:

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 
 from dashboard import wording
 from dashboard.indicators.breakdowns import streets
+from dashboard.indicators.care import DEFAULT_CONTACT_DAYS
 from dashboard.indicators.filters import Filter
 from dashboard.records.drill import Drill, DrillError
 from dashboard.records.kinds import KINDS
@@ -128,6 +129,10 @@ def caption(conn: Connection, drill: Drill, f: Filter) -> str:
 
 _FLAG_WORDS = {"co_built": "共建", "standardised": "规范", "meetings": "三会一课", "open": "未整改", "solved": "已整改",
                "volunteer": "志愿服务"}
+_CARE_WORDS = {
+    "contact": {"yes": "近{days}天已联系", "no": "近{days}天未联系", "overdue": "重点关爱对象超过{days}天未联系"},
+    "birthday": {"month": "本月生日", "round": "本月寿辰(80、90、100岁)"},
+}
 _LABELS = {"type": "类型", "category": "类别", "area": "四位一体", "team_name": "队伍", "org_type": "组织类型",
            "bucket": "分组", "skill": "特长领域"}
 
@@ -138,9 +143,14 @@ def _selector_words(conn: Connection, drill: Drill, names: dict[str, str], f: Fi
     if code is not None and f.streets != (code,):  # a street the filter already names is said once
         words.append(names.get(code, code))
     for name, value in drill.selectors().items():
-        if value is None or name == "street":
+        if value is None or name in ("street", "days"):
             continue
-        if name in _FLAG_WORDS:
+        if name in _CARE_WORDS:
+            days = drill.days or DEFAULT_CONTACT_DAYS
+            words.append(_CARE_WORDS[name][value].format(days=days))
+        elif name == "person":  # an id, never a name: the caption is shown to roles without names too
+            words.append(f"人员编号{value}")
+        elif name in _FLAG_WORDS:
             words.append(_FLAG_WORDS[name])
         elif name == "month":
             words.append(f"{int(value[:4])}年{int(value[5:])}月")

@@ -13,11 +13,13 @@ small dict the page makes for a table row. What is read from it, per panel:
 - ``three-meetings-status``: ``customdata`` = green|amber|red|none → branches of that status;
 - ``three-meetings`` row: ``{"org": id}`` → that branch's 三会一课 meetings in the period,
   ``{"org": id, "category": 支委会}`` → its meetings of one kind (one cell);
-- ``latest-activities`` row: ``{"activity": id}`` (ActivityRow.id) → who signed in.
+- ``latest-activities`` row: ``{"activity": id}`` (ActivityRow.id) → who signed in;
 - ``volunteer-service``: ``customdata`` = the month → that month's volunteer service activities;
 - ``volunteer-teams-ranked``: ``customdata`` = the team's id → the team's activities;
 - ``volunteer-streets``: ``customdata`` = [street code, name] → the street's volunteer service activities;
-- ``talent-pool``: ``customdata`` = the field → the 银发人才库 cadres who filed it.
+- ``talent-pool``: ``customdata`` = the field → the 银发人才库 cadres who filed it;
+- ``contact-share``: ``customdata`` = [street code] → that street's cadres not contacted in the window;
+- ``cadre-structure``: ``customdata`` = the slice → all cadres (not only members) in it.
 
 Text in customdata and axis labels is HTML-escaped by the figure builders (figures.plain);
 it is unescaped here. Without a point, a panel's drill is everything the panel counts.
@@ -65,6 +67,11 @@ WHOLE: dict[str, dict[str, str]] = {
     "volunteer-teams-ranked": {"kind": "activities", "volunteer": "1"},
     "volunteer-streets": {"kind": "activities", "volunteer": "1"},
     "talent-pool": {"kind": "talent"},
+    # 关心照顾: the cadres not contacted behind a share; all cadres; this month's birthdays
+    "contact-share": {"kind": "cadres", "contact": "no"},
+    "contact-branches": {"kind": "cadres", "contact": "no"},
+    "birthdays": {"kind": "cadres", "birthday": "month"},
+    "cadre-structure": {"kind": "cadres"},
 }
 
 
@@ -140,6 +147,8 @@ _POINTS = {
     "volunteer-teams-ranked": lambda p: {"kind": "activities", "team": _text(_data(p)[0])},
     "volunteer-streets": lambda p: {"kind": "activities", "volunteer": "1", "street": _text(_data(p)[0])},
     "talent-pool": lambda p: {"kind": "talent", "skill": _text(_data(p)[0])},
+    "contact-share": lambda p: {"kind": "cadres", "street": _text(_data(p)[0]), "contact": "no"},
+    "cadre-structure": lambda p: {"kind": "cadres", "bucket": _text(_data(p)[0])},
 }
 
 

@@ -35,7 +35,8 @@ def _orgs(ids: Select) -> Select:
 
 
 def _people(ids: Select) -> Select:
-    return (select(Person.code, Person.name, Person.gender, Person.birth_year, Person.cadre_type, Person.street_code,
+    return (select(Person.code, Person.name, Person.gender, Person.birth_year, Person.birth_date, Person.cadre_type,
+                   Person.health, Person.lives_alone, Person.phone, Person.street_code,
                    Person.lon, Person.lat, Person.skills, Person.willing).where(Person.id.in_(ids)).order_by(Person.code))
 
 
@@ -69,6 +70,7 @@ LEDGER = {
     "volunteers": ((contract.PEOPLE, _people, None),),
     "participants": ((contract.PEOPLE, _people, None),),
     "talent": ((contract.PEOPLE, _people, None),),
+    "cadres": ((contract.PEOPLE, _people, None),),
     "teams": ((contract.TEAMS, _teams, None),),
     "sites": ((contract.SITES, _sites, None),),
     "activities": ((contract.ACTIVITIES, _activities, None),),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from dashboard import geo, vocab
 from dashboard.demo import DemoRules, generate
 from dashboard.indicators import Filter, kpis
-from dashboard.schema import Site
+from dashboard.schema import Contact, Person, Site
 
 REPORT_DAY = dt.date(2020, 7, 1)
 
@@ -91,3 +91,23 @@ def test_the_demo_districts_whole_ledger_can_be_imported_again():
 
     rows = generate(DemoRules(as_of=dt.date.today()))
     assert sum(len(table) for table in rows.values()) <= 0.85 * DEFAULT_MAX_ROWS
+
+
+def test_the_demo_cares_for_its_cadres_by_its_stated_rules(report_store):
+    from dashboard.attention import attention
+    from dashboard.indicators.care import birthdays, contact_share
+
+    f = Filter.district(REPORT_DAY)
+    with report_store.engine.connect() as c:
+        share = contact_share(c, f)
+        overdue = attention(c, f).counts_by_kind["contact_overdue"]
+        born = birthdays(c, f)
+    shares = [r.share for r in share.by_street if r.cadres]
+    assert max(shares) - min(shares) >= 0.1            # some streets keep in touch, others fall behind
+    assert 0 < share.total.contacted_year_ago and 0 < share.total.contacted < share.total.cadres
+    assert 1 <= overdue <= 20                           # a handful of 重点关爱对象 to call on
+    assert born.undated == 0 and any(r.round for r in born.rows)
+    with report_store.engine.connect() as c:  # a 生日祝寿 visit falls on the birthday
+        visits = c.execute(select(Contact.date, Person.birth_date).join(Person, Person.id == Contact.person_id)
+                           .where(Contact.kind == vocab.BIRTHDAY_VISIT)).all()
+    assert visits and all((d.month, d.day) == (b.month, b.day) for d, b in visits if (b.month, b.day) != (2, 29))

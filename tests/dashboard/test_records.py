@@ -280,9 +280,12 @@ def test_personal_columns_are_flagged_and_dropped(report_store, district):
             page(conn, Drill("members"), district, sort="name", personal=False)
         with pytest.raises(DrillError, match="无权按姓名搜索"):
             page(conn, Drill("interviewees"), district, search="张", personal=False)
-    for kind in records.KINDS:  # nothing but a person's name or code is personal, and every name is
+    # nothing but what names or tells about one person is personal (a name, a code, a cadre's
+    # care columns), and every such column is
+    for kind in records.KINDS:
         for c in records.listing.KINDS[kind].columns:
-            assert c.personal == (c.label in {"人员编码", "姓名", "联络指导员", "受访人"}), (kind, c)
+            assert c.personal == (c.label in {"人员编码", "姓名", "联络指导员", "受访人", "健康状况", "独居",
+                                              "联系电话"}), (kind, c)
 
 
 # -- the workbook: the ledger's format, a no-op when imported again -----------------------------
@@ -290,7 +293,7 @@ def test_personal_columns_are_flagged_and_dropped(report_store, district):
 @pytest.mark.parametrize("drill", [
     Drill("branches"), Drill("members", bucket="女"), Drill("volunteers"), Drill("teams"),
     Drill("sites", co_built=True), Drill("activities", month="2020-06"), Drill("participants", month="2020-06"),
-    Drill("coverage", area="文体活动"),
+    Drill("coverage", area="文体活动"), Drill("cadres", contact="no", days=90),
 ], ids=lambda d: d.kind)
 def test_a_downloaded_list_imports_again_as_a_no_op(report_store, drill):
     with report_store.engine.connect() as conn:

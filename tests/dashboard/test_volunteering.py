@@ -113,8 +113,9 @@ def test_nothing_served_draws_the_empty_state(store):
 
 @pytest.fixture
 def talented(store):
-    """Four people: two in 明水 (理论宣讲、法律服务, willing; 文化艺术, not asked), one in 双山
-    (法律服务, unwilling), one who filed nothing."""
+    """Five people: two in 明水 (理论宣讲、法律服务, willing; 文化艺术, not asked), one in 双山
+    (法律服务, unwilling), one who filed nothing, and one who filed but left their branch (no
+    longer a cadre of the dashboard). The first lives in 明水 and belongs to 双山's branch."""
     with store.engine.begin() as c:
         two_streets(c)
         base = {"gender": "男", "birth_year": 1950, "cadre_type": "退休"}
@@ -123,10 +124,21 @@ def talented(store):
             {"id": 2, "code": "P2", "name": "乙", "street_code": MINGSHUI, "skills": "文化艺术", **base},
             {"id": 3, "code": "P3", "name": "丙", "street_code": SHUANGSHAN, "skills": "法律服务", "willing": False, **base},
             {"id": 4, "code": "P4", "name": "丁", "street_code": SHUANGSHAN, "willing": True, **base},
+            {"id": 5, "code": "P5", "name": "戊", "street_code": MINGSHUI, "skills": "医疗保健", "willing": True, **base},
         ])
-        put(c, Organisation, [{"id": 1, "code": "O1", "name": "支部", "kind": vocab.ESTABLISHED, "level": "党支部",
-                               "street_code": SHUANGSHAN, "founded_on": day("2015-01-01")}])
-        put(c, Membership, [{"person_id": 1, "org_id": 1, "joined_on": day("2016-01-01")}])
+        put(c, Organisation, [
+            {"id": 1, "code": "O1", "name": "支部", "kind": vocab.ESTABLISHED, "level": "党支部",
+             "street_code": SHUANGSHAN, "founded_on": day("2015-01-01")},
+            {"id": 2, "code": "O2", "name": "明水支部", "kind": vocab.ESTABLISHED, "level": "党支部",
+             "street_code": MINGSHUI, "founded_on": day("2015-01-01")},
+        ])
+        put(c, Membership, [
+            {"person_id": 1, "org_id": 1, "joined_on": day("2016-01-01")},
+            {"person_id": 2, "org_id": 2, "joined_on": day("2016-01-01")},
+            {"person_id": 3, "org_id": 1, "joined_on": day("2016-01-01")},
+            {"person_id": 4, "org_id": 1, "joined_on": day("2016-01-01")},
+            {"person_id": 5, "org_id": 2, "joined_on": day("2016-01-01"), "left_on": day("2019-05-01")},
+        ])
     return store
 
 
@@ -136,12 +148,13 @@ def test_the_talent_pool_counts_people_once_and_by_each_field(talented):
         by_field = {name: (n, w) for name, n, w in pool.by_field}
         assert (pool.people, pool.willing) == (3, 1)
         assert by_field["法律服务"] == (2, 1) and by_field["理论宣讲"] == (1, 1) and by_field["文化艺术"] == (1, 0)
+        assert by_field["医疗保健"] == (0, 0)  # filed by someone who is no longer a cadre
         assert [name for name, _, _ in pool.by_field] == list(vocab.TALENT_FIELDS)
         # a street is where they live; a branch is its members, wherever they live
         ms = resolve_filter(conn, streets=[MINGSHUI], as_of=AS_OF)
         assert talent_pool(conn, ms).people == 2
         branch = resolve_filter(conn, branch="O1", as_of=AS_OF)
-        assert talent_pool(conn, branch).people == 1
+        assert talent_pool(conn, branch).people == 2
         # each bar's list has as many people as the bar says
         for name, n, _ in pool.by_field:
             assert count(conn, drill_for("talent-pool", {"customdata": name}), F) == n

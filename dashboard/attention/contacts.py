@@ -1,0 +1,58 @@
+"""Rule 6: 重点关爱对象 not contacted (走访慰问记录) for more than N days (``contact_days``).
+
+A cadre on D (dashboard.indicators.care: a membership or team membership in force) in the filter
+who is a 重点关爱对象 (a 离休干部, aged 90 or more, or 失能半失能: vocab.CARE_FOCUS_*) is listed
+when their last contact is more than N days before D, or, never contacted, when they have been a
+cadre for more than N days counted from the later of their first membership or team membership
+and the first contact in the store (the day the 走访慰问记录 begins): a cadre who retired last
+month is not listed yet, and a ledger begun last month does not list everyone. Since: the last
+contact, else that later day. An item names a person: its ``why`` does not, and surfaces without
+names show the subject without it (dashboard.attention.text).
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from dashboard.attention.model import Item, Thresholds
+from dashboard.indicators.care import cadre_ids, first_links, ledger_start, links_on, overdue_condition
+from dashboard.indicators.filters import Filter
+from dashboard.schema import Contact, Person
+from dashboard.wording import day_zh
+
+
+def contact_items(conn: Connection, f: Filter, t: Thresholds) -> list[Item]:
+    days = t.contact_days
+    first = first_links(f.as_of).subquery()
+    last = (select(Contact.person_id, func.max(Contact.date).label("last"))
+            .where(Contact.date <= f.as_of).group_by(Contact.person_id).subquery())
+    begun = conn.execute(select(ledger_start())).scalar_one()
+    rows = conn.execute(
+        select(Person.id, Person.name, Person.birth_year, Person.cadre_type, Person.street_code, last.c.last,
+               first.c.since)
+        .outerjoin(last, last.c.person_id == Person.id).outerjoin(first, first.c.person_id == Person.id)
+        .where(Person.id.in_(cadre_ids(f)), overdue_condition(f.as_of, days))
+    ).all()
+    homeless = [r.id for r in rows if not r.street_code]
+    linked: dict[int, str] = {}
+    if homeless:  # a cadre without a home street: the first street of their links, for the list's street column
+        links = links_on(f).subquery()
+        for pid, street in conn.execute(select(links.c.person_id, func.min(links.c.street_code))
+                                        .where(links.c.person_id.in_(homeless)).group_by(links.c.person_id)):
+            linked[pid] = street
+    out = []
+    for r in rows:
+        since = r.last or max(r.since, begun)
+        n = (f.as_of - since).days
+        if r.last:
+            why = f"最近一次联系在{day_zh(r.last)},已{n}天未联系(走访慰问记录),超过{days}天"
+        elif since == begun:
+            why = f"自走访慰问记录开始({day_zh(begun)})以来无联系记录,已{n}天,超过{days}天"
+        else:
+            why = f"自{day_zh(r.since)}在册以来无走访慰问记录,已{n}天,超过{days}天"
+        out.append(Item(
+            kind="contact_overdue", street_code=r.street_code or linked.get(r.id), subject_id=r.id,
+            subject_name=r.name, why=why, since=since, days=n, link={"kind": "cadres", "person": r.id},
+            detail={"birth_year": r.birth_year, "cadre_type": r.cadre_type, "last_contact": r.last},
+        ))
+    return out
