@@ -17,6 +17,8 @@ from dashboard import cache_codec, records
 from dashboard.attention import Attention, Thresholds, attention
 from dashboard.indicators import Filter, breakdowns, kpis
 from dashboard.indicators.three_meetings import three_meetings
+from dashboard.reach.coverage import Coverage, coverage
+from dashboard.reach.suggest import Suggestions, suggestions
 from dashboard.settings import Settings
 from dashboard.store import Store, StoreVersion
 
@@ -39,8 +41,18 @@ def _attention(store: Store, f: Filter, thresholds: Thresholds | None = None) ->
         return attention(conn, f, thresholds)
 
 
-#: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds are
-#: settings, and only that source reads them.
+def _reach(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Coverage:
+    with store.engine.connect() as conn:
+        return coverage(conn, f, (thresholds or Thresholds()).reach)
+
+
+def _reach_sites(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Suggestions:
+    with store.engine.connect() as conn:
+        return suggestions(conn, f, (thresholds or Thresholds()).reach)
+
+
+#: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds and the
+#: 四就近 rules (``thresholds.reach``) are settings, and only their sources read them.
 SOURCES: dict[str, Callable[..., Any]] = {
     "kpis": _kpis,
     "sites": _on_conn(breakdowns.sites),
@@ -49,6 +61,8 @@ SOURCES: dict[str, Callable[..., Any]] = {
     "volunteers_by_team": _on_conn(breakdowns.volunteers_by_team),
     "member_structure": _on_conn(breakdowns.member_structure),
     "four_in_one": _on_conn(breakdowns.four_in_one),
+    "reach": _reach,
+    "reach_sites": _reach_sites,
     "three_meetings": _on_conn(three_meetings),
     "latest_activities": _on_conn(breakdowns.latest_activities),
     "honours": _on_conn(breakdowns.honours),
