@@ -63,3 +63,28 @@ def in_district(xy: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         x_at = (x2 - x1) * (py - y1) / (y2 - y1) + x1
     return np.count_nonzero(crosses & (px < x_at), axis=1) % 2 == 1
+
+
+@lru_cache(maxsize=4)
+def _inside_grid(size_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the lower-left cell, boolean [column, row] array): which cells of a ``size_m``
+    grid over the district's bounding box have their centre inside the outline. Worked out once
+    per process (in chunks, to bound the memory of the all-edges test)."""
+    ring = _outline_xy()
+    lo = np.floor(ring.min(axis=0) / size_m).astype(np.int64)
+    hi = np.floor(ring.max(axis=0) / size_m).astype(np.int64)
+    cols, rows = hi - lo + 1
+    index = np.stack(np.meshgrid(np.arange(cols) + lo[0], np.arange(rows) + lo[1], indexing="ij"), axis=-1).reshape(-1, 2)
+    centres = cell_centres(index, size_m)
+    inside = np.concatenate([in_district(chunk) for chunk in np.array_split(centres, max(1, len(centres) // 2000))])
+    return lo, inside.reshape(cols, rows)
+
+
+def cells_inside(index: np.ndarray, size_m: float) -> np.ndarray:
+    """Whether each cell (integer indices on the ``size_m`` grid) has its centre inside the district."""
+    lo, grid = _inside_grid(size_m)
+    at = np.asarray(index, dtype=np.int64).reshape(-1, 2) - lo
+    ok = (at >= 0).all(axis=1) & (at[:, 0] < grid.shape[0]) & (at[:, 1] < grid.shape[1])
+    out = np.zeros(len(at), dtype=bool)
+    out[ok] = grid[at[ok, 0], at[ok, 1]]
+    return out

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dashboard import vocab
+
+if TYPE_CHECKING:  # the settings import this module for their parsers
+    from dashboard.settings import Settings
 
 STUDY, ACTIVITY, CARE, SERVICE = "学习", "活动", "关心照顾", "发挥作用"
 KINDS = (STUDY, ACTIVITY, CARE, SERVICE)
@@ -90,6 +94,6 @@ class ReachRules:
         return self.town_m if street_kind == "镇" else self.street_m
 
     @classmethod
-    def from_settings(cls, settings) -> ReachRules:
+    def from_settings(cls, settings: Settings) -> ReachRules:
         return cls(settings.reach_site_types, settings.reach_street_metres, settings.reach_town_metres,
                    settings.reach_detour)

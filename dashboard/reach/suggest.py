@@ -7,7 +7,7 @@ cadres live in, inside the district (a site goes where people live; a cell's cen
 home's own position). A candidate *adds* the cadres to win within S's radius of it. The pick is
 the candidate that adds the most, over all four kinds: the site to open is of a type serving
 that kind. Ties go to the kind first in 学习, 活动, 关心照顾, 发挥作用 order, then to the
-candidate furthest south-west (a fixed order, so the answer does not move between runs).
+westernmost candidate, then the southernmost (a fixed order, so the answer does not move between runs).
 :func:`greedy` takes further picks the same way, each counting only the cadres no earlier pick
 reached (the classic greedy for maximum coverage); the panel shows the first pick.
 """
@@ -27,7 +27,7 @@ from dashboard.reach.coverage import flags
 from dashboard.reach.distance import Distance, StraightLine
 from dashboard.reach.rules import KINDS, ReachRules
 
-CANDIDATE_M = 250
+CANDIDATE_M = 500
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,16 @@ class Suggestions:
     rows: tuple[Suggestion, ...]
 
 
+_OFFSET, _SPAN = 1 << 20, 1 << 21  # a cell's two indices as one integer key, to find the distinct cells fast
+
+
 def candidates(homes: np.ndarray) -> np.ndarray:
     """The centres (metres) of the candidate cells the homes fall in, inside the district, in a
-    fixed order (by cell, south-west first)."""
-    cells = np.unique(geometry.cells(homes, CANDIDATE_M), axis=0)
-    cells = cells[np.lexsort((cells[:, 0], cells[:, 1]))]
-    centres = geometry.cell_centres(cells, CANDIDATE_M)
-    return centres[geometry.in_district(centres)]
+    fixed order: west to east, then south to north."""
+    cells = geometry.cells(homes, CANDIDATE_M)
+    keys = np.unique((cells[:, 0] + _OFFSET) * _SPAN + (cells[:, 1] + _OFFSET))  # sorted: the fixed order
+    cells = np.column_stack((keys // _SPAN - _OFFSET, keys % _SPAN - _OFFSET))
+    return geometry.cell_centres(cells[geometry.cells_inside(cells, CANDIDATE_M)], CANDIDATE_M)
 
 
 def greedy(places: np.ndarray, homes: np.ndarray, reach_m: float, distance: Distance,
@@ -94,9 +97,10 @@ def suggestions(conn: Connection, f: Filter, rules: ReachRules | None = None,
     cadres = data.cadres(conn, f)
     table = flags(cadres, data.sites(conn, f.as_of), f.as_of, rules, distance)
     out = []
+    by_street = dict(tuple(table.groupby("street", sort=False)))
     for street in street_rows(conn):
-        mine = table[table["street"] == street.code]
-        if mine.empty:
+        mine = by_street.get(street.code)
+        if mine is None:
             continue
         pick = _best(mine, rules.reach_m(street.kind), distance)
         if pick is None:
@@ -110,11 +114,12 @@ def suggestions(conn: Connection, f: Filter, rules: ReachRules | None = None,
 
 def _best(mine: pd.DataFrame, reach_m: float, distance: Distance) -> tuple[str, np.ndarray, int] | None:
     best: tuple[str, np.ndarray, int] | None = None
+    xy = mine[["x", "y"]].to_numpy()
+    out = {kind: ~mine[kind].to_numpy() for kind in KINDS}
     # the kinds with the most to win first: a kind with no more out of reach than the best
     # pick so far adds cannot beat it, and is not looked at
-    outs = sorted(KINDS, key=lambda k: (-int((~mine[k]).sum()), KINDS.index(k)))
-    for kind in outs:
-        homes = mine.loc[~mine[kind], ["x", "y"]].to_numpy()
+    for kind in sorted(KINDS, key=lambda k: (-int(out[k].sum()), KINDS.index(k))):
+        homes = xy[out[kind]]
         if len(homes) == 0 or (best is not None and len(homes) <= best[2]):
             continue
         places = candidates(homes)

@@ -244,3 +244,13 @@ def test_the_demo_shares_are_neither_none_nor_all(report_store):
         assert 2 * min(shares) < max(shares), kind  # some streets are far better served than others
         assert cov.district.share(ALL_FOUR) <= cov.district.share(kind)
     assert cov.cells and all(sum(c.out) > 0 for c in cov.cells)
+
+
+def test_a_site_is_never_suggested_outside_the_district(store):
+    # a cadre registered in 明水 but living in Jinan's city centre, 40 km west: out of reach, and
+    # no site can be suggested where they live
+    build(store, [person(1, (117.0, 36.65))], [])
+    with store.engine.connect() as c:
+        f = resolve_filter(c, as_of=D)
+        assert coverage(c, f).district.within["学习"] == 0
+        assert suggestions(c, f).rows == ()
