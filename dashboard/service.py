@@ -11,6 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from dashboard import cache_codec, records
@@ -68,6 +69,11 @@ SOURCES: dict[str, Callable[..., Any]] = {
     "honours": _on_conn(breakdowns.honours),
     "attention": _attention,
 }
+
+
+# sources that read the as-of day and the scope but not the period: they are asked (and cached)
+# with the period set to the day, so that changing the period alone reuses them
+DAY_ONLY = frozenset({"reach", "reach_sites"})
 
 
 class _LocalCache:
@@ -244,6 +250,8 @@ class DataService:
     def get(self, name: str, f: Filter, version: int | None = None) -> Any:
         if version is None:
             version = self.version().version
+        if name in DAY_ONLY:
+            f = replace(f, start=f.as_of, end=f.as_of)
         key = self.key(name, f, version)
         hit = self.cache.get(key)
         if hit is not None:

@@ -254,3 +254,16 @@ def test_a_site_is_never_suggested_outside_the_district(store):
         f = resolve_filter(c, as_of=D)
         assert coverage(c, f).district.within["学习"] == 0
         assert suggestions(c, f).rows == ()
+
+
+def test_changing_the_period_alone_reuses_the_coverage(report_store):
+    from dashboard.service import DataService
+
+    svc = DataService(report_store)
+    version = svc.version().version
+    with report_store.engine.connect() as c:
+        twelve = resolve_filter(c, as_of=day("2020-07-01"))
+        year = resolve_filter(c, as_of=day("2020-07-01"), period="year")
+    first = svc.get("reach", twelve, version)
+    computed = svc.computed
+    assert svc.get("reach", year, version) is first and svc.computed == computed
