@@ -71,8 +71,8 @@ SOURCES: dict[str, Callable[..., Any]] = {
 }
 
 
-# sources that read the as-of day and the scope but not the period: they are asked (and cached)
-# with the period set to the day, so that changing the period alone reuses them
+# sources that read the as-of day and the scope but not the period: their cache key leaves the
+# period out, so that changing the period alone reuses them
 DAY_ONLY = frozenset({"reach", "reach_sites"})
 
 
@@ -233,7 +233,10 @@ class DataService:
         return check() if check is not None else None
 
     def key(self, name: str, f: Filter, version: int) -> str:
-        """Where source ``name``'s result for ``f`` at ``version`` is cached."""
+        """Where source ``name``'s result for ``f`` at ``version`` is cached (for :data:`DAY_ONLY`
+        sources, whatever the period)."""
+        if name in DAY_ONLY:
+            f = replace(f, start=f.as_of, end=f.as_of)
         # the thresholds are in the key: processes sharing a Redis may be configured differently
         digest = hashlib.sha1(repr((name, f, self.thresholds)).encode()).hexdigest()
         return f"{self._prefix}:{version}:{digest}"
@@ -250,8 +253,6 @@ class DataService:
     def get(self, name: str, f: Filter, version: int | None = None) -> Any:
         if version is None:
             version = self.version().version
-        if name in DAY_ONLY:
-            f = replace(f, start=f.as_of, end=f.as_of)
         key = self.key(name, f, version)
         hit = self.cache.get(key)
         if hit is not None:
