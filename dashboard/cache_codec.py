@@ -35,6 +35,9 @@ from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import Kpis, KpiValues
 from dashboard.indicators.three_meetings import BranchMeetings
 from dashboard.indicators.volunteering import Service, TalentPool, VolunteerService
+from dashboard.reach.coverage import Coverage, GridCell, Share
+from dashboard.reach.rules import ReachRules
+from dashboard.reach.suggest import Suggestion, Suggestions
 
 FORMAT = "zq-cache"
 VERSION = 1
@@ -62,6 +65,12 @@ DATACLASSES: dict[str, type] = {
     "ContactRow": ContactRow,
     "Birthdays": Birthdays,
     "BirthdayRow": BirthdayRow,
+    "ReachRules": ReachRules,
+    "ReachCoverage": Coverage,
+    "ReachShare": Share,
+    "ReachGridCell": GridCell,
+    "ReachSuggestions": Suggestions,
+    "ReachSuggestion": Suggestion,
 }
 _NAMES: dict[type, str] = {cls: name for name, cls in DATACLASSES.items()}
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

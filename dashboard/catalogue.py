@@ -14,6 +14,7 @@ from dashboard import care_views, figures, tables, vocab, volunteer_figures, wor
 from dashboard.attention import KIND_LABELS as attention_labels
 from dashboard.attention import text as attention_text
 from dashboard.indicators.kpi import Kpis, KpiValues
+from dashboard.reach import views as reach_views
 from dashboard.views import NumberView, View, ViewContext
 
 KINDS = ("number", "chart", "map", "table", "list")
@@ -72,6 +73,10 @@ def _site_map(sites: list, ctx: ViewContext) -> dict:
     return figures.site_map(sites, ctx.streets, ctx.theme, ctx.tiles, selected=ctx.filter.site_streets)
 
 
+def _reach_gaps(cov, ctx: ViewContext) -> dict:
+    return reach_views.gaps_map(cov, ctx.streets, ctx.theme)
+
+
 def _meetings_status(rows: list, ctx: ViewContext) -> dict:
     return figures.meetings_status([r.status for r in rows], ctx.theme)
 
@@ -109,6 +114,17 @@ PANELS_IN_ORDER: tuple[Panel, ...] = (
           surfaces=SURFACES - {"screen", "briefing"}),
     Panel("four-in-one", "“四位一体”覆盖", "chart", "four_in_one", _chart(figures.four_in_one),
           detail="党的建设·老年教育·文体活动·志愿服务"),
+    # 四就近 (docs/indicators.md, "四就近 · Within reach")
+    Panel("reach", "“四就近”覆盖", "table", "reach", reach_views.coverage_table, unit="%",
+          detail="就近学习·就近活动·就近得到关心照顾·就近发挥作用", surfaces=SURFACES - {"screen", "briefing"}),
+    Panel("reach-by-street", "各街道“四就近”覆盖率", "chart", "reach", _chart(reach_views.by_street), unit="%",
+          detail="各项与四项全覆盖", hint="条形为四项全覆盖,短竖线为其上年同期,虚线为全区(或所选范围)合计。"),
+    # the screen shows only the grid: counts per square kilometre, never a home
+    Panel("reach-gaps", "未覆盖老干部分布", "map", "reach", _reach_gaps, unit="人", detail="1公里网格",
+          hint="每格为该平方公里内不在就近范围内的老干部人数,不显示个人住址;点击图例切换各项。",
+          surfaces=SURFACES - {"briefing"}),
+    Panel("reach-sites", "建议新增阵地位置", "table", "reach_sites", reach_views.suggestions_table, unit="处",
+          detail="每个街道/镇一处,按可新增覆盖人数", surfaces=SURFACES - {"screen", "briefing"}),
     Panel("map", "阵地分布图", "map", "sites", _site_map, unit="处", click_filters_street=True,
           hint="点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。"),
     Panel("member-structure", "党员结构", "chart", "member_structure", _chart(figures.member_structure),

@@ -20,6 +20,8 @@ from dashboard.indicators import Filter, breakdowns, care, kpis
 from dashboard.indicators.care import ContactShare
 from dashboard.indicators.three_meetings import three_meetings
 from dashboard.indicators.volunteering import talent_pool, volunteer_service
+from dashboard.reach.coverage import Coverage, coverage
+from dashboard.reach.suggest import Suggestions, suggestions
 from dashboard.settings import Settings
 from dashboard.store import Store, StoreVersion
 
@@ -49,6 +51,18 @@ def _contact_share(store: Store, f: Filter, thresholds: Thresholds | None = None
 
 #: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds are
 #: settings, and only that source reads them.
+def _reach(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Coverage:
+    with store.engine.connect() as conn:
+        return coverage(conn, f, (thresholds or Thresholds()).reach)
+
+
+def _reach_sites(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Suggestions:
+    with store.engine.connect() as conn:
+        return suggestions(conn, f, (thresholds or Thresholds()).reach)
+
+
+#: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds and the
+#: 四就近 rules (``thresholds.reach``) are settings, and only their sources read them.
 SOURCES: dict[str, Callable[..., Any]] = {
     "kpis": _kpis,
     "sites": _on_conn(breakdowns.sites),
@@ -57,6 +71,8 @@ SOURCES: dict[str, Callable[..., Any]] = {
     "volunteers_by_team": _on_conn(breakdowns.volunteers_by_team),
     "member_structure": _on_conn(breakdowns.member_structure),
     "four_in_one": _on_conn(breakdowns.four_in_one),
+    "reach": _reach,
+    "reach_sites": _reach_sites,
     "three_meetings": _on_conn(three_meetings),
     "latest_activities": _on_conn(breakdowns.latest_activities),
     "honours": _on_conn(breakdowns.honours),
@@ -68,6 +84,11 @@ SOURCES: dict[str, Callable[..., Any]] = {
     "birthdays": _on_conn(care.birthdays),
     "cadre_structure": _on_conn(care.cadre_structure),
 }
+
+
+# sources that read the as-of day and the scope but not the period: their cache key leaves the
+# period out, so that changing the period alone reuses them
+DAY_ONLY = frozenset({"reach", "reach_sites"})
 
 
 class _LocalCache:
@@ -234,7 +255,10 @@ class DataService:
         return check() if check is not None else None
 
     def key(self, name: str, f: Filter, version: int) -> str:
-        """Where source ``name``'s result for ``f`` at ``version`` is cached."""
+        """Where source ``name``'s result for ``f`` at ``version`` is cached (for :data:`DAY_ONLY`
+        sources, whatever the period)."""
+        if name in DAY_ONLY:
+            f = replace(f, start=f.as_of, end=f.as_of)
         # the thresholds are in the key: processes sharing a Redis may be configured differently
         digest = hashlib.sha1(repr((name, f, self.thresholds)).encode()).hexdigest()
         return f"{self._prefix}:{version}:{digest}"

@@ -10,6 +10,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from dashboard.reach.rules import DEFAULT_SITE_TYPES, parse_detour, parse_site_types, site_types_text
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'dashboard.sqlite3'}"
@@ -134,6 +136,23 @@ class Settings:
         90, "DASHBOARD_ATTENTION_PROBLEM_OPEN_DAYS",
         "a 检视问题 still open more than this many days after it was found is listed (the usual three-month 整改 term)",
         _whole(1))
+    # 四就近 (docs/indicators.md, "四就近 · Within reach", says why each default is what it is)
+    reach_site_types: tuple = setting(
+        DEFAULT_SITE_TYPES, "DASHBOARD_REACH_SITE_TYPES",
+        "the site types that serve each of the four 就近 (学习, 活动, 关心照顾, 发挥作用), written "
+        "`kind=type,type; kind=type …`; every kind once, every type one of the eight", parse_site_types,
+        shown=f"`{site_types_text(DEFAULT_SITE_TYPES)}`")
+    reach_street_metres: int = setting(
+        1500, "DASHBOARD_REACH_STREET_METRES",
+        "how far (metres along the way) a cadre living in a 街道 may have to a site and still count as within reach",
+        _whole(1))
+    reach_town_metres: int = setting(
+        3000, "DASHBOARD_REACH_TOWN_METRES",
+        "the same for a cadre living in a 镇, where sites are fewer and farther apart", _whole(1))
+    reach_detour: float = setting(
+        1.3, "DASHBOARD_REACH_DETOUR",
+        "the way to a site is this many times the straight line (walking routes in towns run 1.2–1.4 times it)",
+        parse_detour)
 
     # 关心照顾 (docs/indicators.md, "关心照顾 · Care")
     contact_days: int = setting(

@@ -111,3 +111,25 @@ def source_line(demo: bool) -> str:
 
 def filter_error(reason: str) -> str:
     return f"筛选条件有误:{reason}"
+
+
+# -- shares (四就近) ----------------------------------------------------------------------------
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share as a percentage, ``—`` when there is nothing to divide by."""
+    return MISSING if share is None else f"{share * 100:.{digits}f}%"
+
+
+def points_change(now: float | None, ago: float | None) -> str:
+    """A share against a year before, in percentage points: ``▲ 2.4 个百分点``."""
+    if now is None or ago is None:
+        return MISSING
+    diff = round((now - ago) * 100, 1)
+    if diff == 0:
+        return "— 与上年同期持平"
+    return f"{'▲' if diff > 0 else '▼'} {abs(diff):.1f} 个百分点"
+
+
+def km(metres: float) -> str:
+    """A distance in kilometres as the bureau writes it: ``1.5公里``."""
+    return f"{metres / 1000:g}公里"

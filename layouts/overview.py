@@ -16,6 +16,8 @@ from layouts.components import nav, panel, site_title
 # height in px). A panel for the page that is not placed here gets a row of its own at the end.
 GRID: tuple[tuple[tuple[str, int, int | None], ...], ...] = (
     (("map", 7, 470), ("four-in-one", 5, 500)),
+    (("reach", 7, None), ("reach-by-street", 5, 520)),
+    (("reach-gaps", 7, 470), ("reach-sites", 5, None)),
     (("attention", 12, None),),
     (("sites-by-street", 6, 380), ("activities-by-month", 6, 380)),
     (("volunteers-by-team", 4, 380), ("member-structure", 4, 380), ("latest-activities", 4, None)),

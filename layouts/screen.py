@@ -19,9 +19,9 @@ from layouts import screen_ids as screen_id
 
 # Where the screen shows its panels: two rotating side slots and the centre. A panel for the
 # screen that is not placed here joins the right-hand rotation.
-LEFT = ("four-in-one", "three-meetings-status", "attention-counts")
+LEFT = ("four-in-one", "three-meetings-status", "attention-counts", "reach-gaps")
 CENTRE = "map"
-RIGHT = ("activities-by-month", "volunteers-by-team", "volunteer-service", "volunteer-teams-ranked")
+RIGHT = ("activities-by-month", "volunteers-by-team", "volunteer-service", "volunteer-teams-ranked", "reach-by-street")
 
 WEEKDAYS = "一二三四五六日"
 SIZES = {"side": (560, 600), "map": (720, 600)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 
+from dashboard.reach.rules import ReachRules
 from dashboard.settings import Settings
 
 # The kinds, in the order the list shows them: the branches' own organisational life first (the
@@ -44,7 +45,9 @@ _DEFAULTS = {f.name: f.default for f in fields(Settings)}
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The rules' numbers of days; the defaults are the settings' defaults."""
+    """The settings the data sources' rules take (``dashboard.service`` passes them to every
+    source and keys its cache by them): the 需关注 rules' numbers of days, and the 四就近 rules
+    (``reach``). The defaults are the settings' defaults."""
     meeting_grace_days: int = _DEFAULTS["attention_meeting_grace_days"]
     site_idle_days: int = _DEFAULTS["attention_site_idle_days"]
     ledger_stale_days: int = _DEFAULTS["attention_ledger_stale_days"]
@@ -52,10 +55,16 @@ class Thresholds:
     # also the window of the contact share (dashboard.indicators.care): one setting for both, so
     # that the 需关注 list is the cadres behind the share's "not contacted"
     contact_days: int = _DEFAULTS["contact_days"]
+    reach: ReachRules = ReachRules()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Thresholds:
-        return cls(**{name: getattr(settings, key) for name, key in _SETTING.items()})
+        return cls(**{name: getattr(settings, key) for name, key in _SETTING.items()},
+                   reach=ReachRules.from_settings(settings))
+
+    def days(self) -> dict[str, int]:
+        """The 需关注 thresholds alone, as the 需关注 list's JSON names them."""
+        return {name: getattr(self, name) for name in _SETTING}
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ class Attention:
     def to_json(self) -> dict:
         return {
             "as_of": self.as_of.isoformat(),
-            "thresholds": asdict(self.thresholds),
+            "thresholds": self.thresholds.days(),
             "counts_by_kind": dict(self.counts_by_kind),
             "summary": _plain(self.summary),
             "items": [i.to_json() for i in self.items],

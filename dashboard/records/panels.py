@@ -78,6 +78,9 @@ WHOLE: dict[str, dict[str, str]] = {
 # panels whose items are lists of their own, not counts of one kind of record: 需关注 (issue 14,
 # part 2) links each of its items to its records itself
 ELSEWHERE = frozenset({"attention", "attention-counts"})
+# 四就近 (issue 15): who is out of reach is a distance computed in Python over every cadre's home,
+# not a scope the record lists can put in SQL (docs/records.md says more)
+UNLISTED = frozenset({"reach", "reach-by-street", "reach-gaps", "reach-sites"})
 
 
 def kpi_drill(key: str) -> Drill:
@@ -92,6 +95,8 @@ def drill_for(panel_id: str, point: Mapping | None = None) -> Drill:
         return kpi_drill(panel_id.removeprefix("kpi-"))
     if panel_id in ELSEWHERE:
         raise DrillError(f"面板“{panel_id}”的每一项各自链接到其记录")
+    if panel_id in UNLISTED:
+        raise DrillError(f"面板“{panel_id}”按住址与站点的距离计算,没有可列出的记录")
     if panel_id not in WHOLE:
         raise DrillError(f"面板“{panel_id}”没有可列出的记录")
     if point is None:
