@@ -26,6 +26,11 @@ site in twelve has recorded nothing for the last 100–200 days, one in fifteen 
 3–5 problems, solved 90–240 days later, the last two of each year after 365–540 days (in 2020
 not before 15 July: the epidemic). Meeting lapses come from the branches' diligence above.
 
+Where people live (``settle``, its own random stream, positions only): homes lie around their
+street's seat, normally spread with 1.1 km for a 街道 and 1.8 km for a 镇 (its villages); a street's
+sites are built together (一室一校一站) around two central communities, themselves 0.5 km about
+the seat, each site within 0.25 km of one; all inside their street.
+
 银发人才库 (``talent_pool``, its own random stream): one cadre in six alive on the as-of day has
 filed skills, one field (two in one case of four), drawn with the volunteer teams' work in mind
 (理论宣讲 and 文化艺术 the most common, 法律服务 and 经济管理 the rarest); of them three in four are
@@ -74,7 +79,7 @@ from dashboard.schema import (
 )
 from dashboard.store import Store, bulk_insert
 
-GENERATOR_VERSION = 6  # bump when the rules change: stores seeded by older rules differ
+GENERATOR_VERSION = 7  # bump when the rules change: stores seeded by older rules differ
 HISTORY_START = dt.date(2013, 1, 1)
 REPORT_DAY = dt.date(2020, 7, 1)
 DIGITAL_SIGN_IN = dt.date(2019, 1, 1)
@@ -710,6 +715,38 @@ TALENT_WEIGHTS = {  # relative frequency of each 银发人才库 field among the
 }
 
 
+# 四就近: how far from its street's seat (the town centre) homes and sites lie, in km (the spread of
+# a normal distribution): towns are compact and a 镇's villages lie farther out
+HOME_SPREAD = {"街道": 1.1, "镇": 1.8}
+CENTRES, CENTRE_SPREAD, SITE_SPREAD = 2, 0.5, 0.25
+
+
+def settle(g: _Gen, rng: random.Random) -> None:
+    """Homes and sites where people live: around their street's seat, most of them near it (rules
+    in the module docstring). Positions only, on their own random stream: no figure of the
+    report depends on where anyone lives."""
+    towns = {t.code: t for t in g.streets}
+
+    def near(town: geo.Township, spread_km: float, at: tuple[float, float] | None = None) -> tuple[float, float]:
+        lon0, lat0 = at or (town.lon, town.lat)
+        for _ in range(50):
+            lon = lon0 + rng.gauss(0, spread_km) / 89.0
+            lat = lat0 + rng.gauss(0, spread_km) / 111.0
+            if geo.in_district(lon, lat) and geo.nearest_township(lon, lat).code == town.code:
+                return round(lon, 6), round(lat, 6)
+        return lon0, lat0
+
+    for person in g.people:
+        town = towns.get(person["street_code"])
+        if town is not None:
+            person["lon"], person["lat"] = near(town, HOME_SPREAD.get(town.kind, 1.1))
+    # 一室一校一站: a street's sites are built together in a few central communities
+    centres = {code: [near(town, CENTRE_SPREAD) for _ in range(CENTRES)] for code, town in towns.items()}
+    for site in g.sites:
+        town = towns[site["street_code"]]
+        site["lon"], site["lat"] = near(town, SITE_SPREAD, rng.choice(centres[town.code]))
+
+
 def talent_pool(g: _Gen, rng: random.Random) -> None:
     """The 银发人才库 columns of the people alive on the as-of day (rules in the module docstring)."""
     fields_, weights = list(TALENT_WEIGHTS), list(TALENT_WEIGHTS.values())
@@ -850,6 +887,7 @@ def generate(rules: DemoRules) -> dict[str, list[dict]]:
     work.sign_ins()
     work.lapses()
     talent_pool(g, random.Random(f"{rules.seed}:talent"))
+    settle(g, random.Random(f"{rules.seed}:settle"))
     care = _Care(g, random.Random(f"{rules.seed}:care"))
     care.people()
     contacts = care.build()

@@ -110,9 +110,8 @@ def coverage(conn: Connection, f: Filter, rules: ReachRules | None = None, dista
     the grid of those out of reach on the day."""
     rules = rules or ReachRules()
     ago = f.year_ago()
-    now_cadres = data.cadres(conn, f)
-    # people have no dates: only a branch's members change between the two days
-    ago_cadres = data.cadres(conn, ago) if f.branch_id is not None else now_cadres
+    # the cadres of each day: memberships begin and end between the two
+    now_cadres, ago_cadres = data.cadres(conn, f), data.cadres(conn, ago)
     sites = data.sites(conn, f.as_of)
     now = flags(now_cadres, sites, f.as_of, rules, distance)
     before = flags(ago_cadres, sites, ago.as_of, rules, distance)

@@ -1,10 +1,10 @@
 """The only SQL of 四就近: the cadres in a filter's scope with their homes, and the sites.
 
-Cadres are the people of the 人员 ledger (the bureau's roster of retired cadres, party members
-or not). With a branch filter they are the members of the branch (and those below it) on the
-day, as ``party_members`` counts them; otherwise the people whose 居住街道 is one of the
-filter's streets, or everybody. A cadre without a home position or 居住街道 cannot be placed:
-they are counted apart (``unplaced``) and left out of the shares.
+Cadres are the cadres on the day as the care figures count them
+(:func:`dashboard.indicators.care.cadre_ids`: a party or volunteer-team membership in force, so a
+cadre who died or moved away, whose memberships ended, no longer counts; a street filter means
+living there, a branch filter its members). A cadre without a home position or 居住街道 cannot be
+placed: they are counted apart (``unplaced``) and left out of the shares.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from dashboard.indicators.care import cadre_ids
 from dashboard.indicators.filters import Filter
-from dashboard.indicators.kpi import member_scope
-from dashboard.schema import Membership, Organisation, Person, Site, Street
+from dashboard.schema import Person, Site, Street
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,8 @@ class Cadres:
 
 
 def _people(f: Filter):
-    """The scope's people as conditions on Person."""
-    if f.branch_id is not None:
-        members = select(Membership.person_id).join(Organisation, Organisation.id == Membership.org_id)
-        return [Person.id.in_(members.where(*member_scope(f)))]
-    return [Person.street_code.in_(f.streets)] if f.streets else []
+    """The scope's cadres as conditions on Person."""
+    return [Person.id.in_(cadre_ids(f))]
 
 
 def cadres(conn: Connection, f: Filter) -> Cadres:
