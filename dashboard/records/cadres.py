@@ -31,7 +31,7 @@ COLUMNS = (
     Column("health", "健康状况", personal=True),
     Column("lives_alone", "独居", personal=True),
     Column("phone", "联系电话", personal=True),
-    Column("last_contact", "最近联系日期"),
+    Column("last_contact", "最近联系日期", blank_first=True),
 )
 
 
@@ -71,4 +71,5 @@ def cadres(conn: Connection, f: Filter, d: Drill) -> Select:
     return stmt
 
 
-KINDS = (Kind("cadres", "老干部", COLUMNS, ("code", "name"), "code", cadres),)
+# the longest without a contact first (never contacted before anyone): who to call next
+KINDS = (Kind("cadres", "老干部", COLUMNS, ("code", "name"), "last_contact", cadres),)

@@ -97,7 +97,11 @@ def page(conn: Connection, drill: Drill, f: Filter, *, sort: str | None = None, 
         pattern = _pattern(search)
         stmt = stmt.where(or_(*(func.lower(sub.c[k]).like(pattern, escape="\\") for k in fields)))
     key = sub.c[sort]
-    ordered = stmt.order_by((key.desc() if descending else key.asc()).nulls_last(), sub.c[ID])
+    order = key.desc() if descending else key.asc()
+    # blanks at the end, whatever the database's own habit, unless the column puts them first
+    # going up (and so last going down)
+    order = order.nulls_first() if kind.column(sort).blank_first and not descending else order.nulls_last()
+    ordered = stmt.order_by(order, sub.c[ID])
     start = max(1, page)
     found: list = []
     if conn.dialect.name in ONE_PASS:

@@ -21,6 +21,7 @@ class Column:
     key: str
     label: str
     personal: bool = False
+    blank_first: bool = False  # a blank sorts before every value (never contacted: the longest ago)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,17 @@ def test_the_list_behind_the_share_is_as_long_as_who_was_not_contacted(cared):
     assert reached == 2 and street == 1 and branch == 1
 
 
+def test_the_list_of_cadres_starts_with_the_longest_without_a_contact(cared):
+    # whom to call next: never contacted first (丙 3, 己 6, 辛 8, by id), then 乙's contact of
+    # 2024-03-31, then 甲's of 2024-04-01, 戊's yesterday last; the same on both databases
+    with cared.engine.connect() as c:
+        listed = records.page(c, records.Drill("cadres"), filt(cared))
+        back = records.page(c, records.Drill("cadres"), filt(cared), sort="last_contact", descending=True)
+    codes = [r[0] for r in listed.rows]
+    assert codes == ["P3", "P6", "P8", "P2", "P1", "P5"]
+    assert [r[0] for r in back.rows][:3] == ["P5", "P1", "P2"]  # going down, the blanks go last
+
+
 def test_focus_cadres_not_contacted_for_longer_are_listed_longest_first(cared):
     t = Thresholds(contact_days=90)
     with cared.engine.connect() as c:
