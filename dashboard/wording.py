@@ -88,6 +88,12 @@ class Scope:
         return f"{self.where} · 统计期间:{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d} · 截至日:{self.as_of:%Y-%m-%d}"
 
     @property
+    def short(self) -> str:
+        """One line for a phone's folded filter: where · period · as-of day (its year when it differs)."""
+        as_of = f"{self.as_of:%m-%d}" if self.as_of.year == self.end.year else f"{self.as_of:%Y-%m-%d}"
+        return f"{self.where} · {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d} · 截至{as_of}"
+
+    @property
     def text(self) -> str:
         """Under the staff page's header, in embed captions and exports."""
         return f"范围:{self.details}"
