@@ -89,9 +89,11 @@ class Scope:
 
     @property
     def short(self) -> str:
-        """One line for a phone's folded filter: where · period · as-of day (its year when it differs)."""
-        as_of = f"{self.as_of:%m-%d}" if self.as_of.year == self.end.year else f"{self.as_of:%Y-%m-%d}"
-        return f"{self.where} · {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d} · 截至{as_of}"
+        """One line for a phone's folded filter: where · period · as-of day. A period that ends on
+        the as-of day (the usual case) is written by its first day alone, to fit a 360 px screen."""
+        if self.end == self.as_of:
+            return f"{self.where} · {self.start:%Y-%m-%d}起 · 截至{self.as_of:%Y-%m-%d}"
+        return f"{self.where} · {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d} · 截至{self.as_of:%Y-%m-%d}"
 
     @property
     def text(self) -> str:
