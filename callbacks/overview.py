@@ -40,6 +40,7 @@ HEADER_OUTPUTS = {
     "as_of_text": Output(ids.AS_OF_TEXT, "children"), "updated": Output(ids.UPDATED_TEXT, "children"),
     "demo": Output(ids.DEMO_MARK, "children"), "connection": Output(ids.CONNECTION_MARK, "children"),
     "scope": Output(ids.SCOPE_TEXT, "children"), "message": Output(ids.MESSAGE, "children"),
+    "summary": Output(ids.FILTER_SUMMARY, "children"),
 }
 PANEL_OUTPUTS = {
     **HEADER_OUTPUTS,
@@ -233,13 +234,15 @@ def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> 
         blank = {k: v for p in PANELS for k, v in panel_views.blank(p).items()}
         message = dbc.Alert(f"{wording.filter_error(error)}。已显示空白结果,请修改或重置筛选。", color="warning",
                             className="mb-3")
-        return {**header, **blank, "as_of_text": "", "scope": "", "message": message}
+        return {**header, **blank, "as_of_text": "", "scope": "", "message": message,
+                "summary": "筛选条件有误"}
     v = version["version"]
     context = views.context(svc, f, v, tiles=tiles, names=may_see_names())
     filled = {k: val for p in PANELS for k, val in panel_views.values(p, views.panel_view(p, svc, context, v)).items()}
     filled.update({k: href for p in PANELS for k, href in panel_views.records_values(p, f).items()})
-    return {**header, **filled, "as_of_text": wording.as_of_text(f.as_of),
-            "scope": wording.scope(f, context.street_names).text, "message": ""}
+    scope = wording.scope(f, context.street_names)
+    return {**header, **filled, "as_of_text": wording.as_of_text(f.as_of), "scope": scope.text, "message": "",
+            "summary": scope.short}
 
 
 def overview_content(search: str | None, version: dict | None) -> dict:

@@ -88,6 +88,14 @@ class Scope:
         return f"{self.where} · 统计期间:{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d} · 截至日:{self.as_of:%Y-%m-%d}"
 
     @property
+    def short(self) -> str:
+        """One line for a phone's folded filter: where · period · as-of day. A period that ends on
+        the as-of day (the usual case) is written by its first day alone, to fit a 360 px screen."""
+        if self.end == self.as_of:
+            return f"{self.where} · {self.start:%Y-%m-%d}起 · 截至{self.as_of:%Y-%m-%d}"
+        return f"{self.where} · {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d} · 截至{self.as_of:%Y-%m-%d}"
+
+    @property
     def text(self) -> str:
         """Under the staff page's header, in embed captions and exports."""
         return f"范围:{self.details}"

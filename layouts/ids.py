@@ -13,6 +13,10 @@ RANGE_END = "filter-to"
 AS_OF = "filter-as-of"
 RESET = "filter-reset"
 MESSAGE = "page-message"
+# on a phone the controls fold away behind a button that names the filter in force
+FILTER_TOGGLE = "filter-toggle"
+FILTER_BODY = "filter-body"
+FILTER_SUMMARY = "filter-summary"
 
 AS_OF_TEXT = "header-as-of"
 UPDATED_TEXT = "header-updated"

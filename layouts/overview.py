@@ -48,10 +48,20 @@ def _date(control_id: str, value: dt.date | None, today: dt.date, disabled: bool
                      className="form-control", debounce=True)
 
 
-def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch_options: list[dict]) -> html.Div:
-    """The street, branch, period and as-of controls: native inputs, each with a visible label."""
+def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch_options: list[dict],
+            summary: str | None = None) -> html.Div:
+    """The street, branch, period and as-of controls: native inputs, each with a visible label.
+
+    On a phone they would fill the first screen before any number: there they fold behind a
+    button (assets/phone.js opens it) that names the filter in force (``summary``, one line);
+    from tablet width up the button is hidden and the controls stay open."""
     custom = args.period == "custom"
-    return html.Div(dbc.Card(dbc.CardBody([
+    toggle = html.Button([
+        html.Span("筛选条件", className="filters-toggle-title"),
+        html.Span(summary, id=ids.FILTER_SUMMARY, className="filters-summary"),
+    ], id=ids.FILTER_TOGGLE, type="button", className="filters-toggle",
+        **{"aria-expanded": "false", "aria-controls": ids.FILTER_BODY})
+    return html.Div([toggle, dbc.Card(dbc.CardBody([
         html.Fieldset([
             html.Legend("街道/镇(可多选,不选即全区)", className="filter-label"),
             dbc.Checklist(id=ids.STREET, options=street_options, value=list(args.streets), inline=True,
@@ -70,7 +80,8 @@ def filters(args: FilterArgs, today: dt.date, street_options: list[dict], branch
             dbc.Col(dbc.Button("重置筛选", id=ids.RESET, color="secondary", outline=True, className="w-100"),
                     xs=6, md=3, xl=1, className="mb-2 d-flex align-items-end"),
         ], className="g-2 align-items-end"),
-    ]), className="filters mb-3"), role="search", **{"aria-label": "筛选条件"})
+    ]), id=ids.FILTER_BODY, className="filters mb-3")], className="filters-wrap", role="search",
+        **{"aria-label": "筛选条件"})
 
 
 def header(values: dict, user: str | None = None, admin: bool = False) -> html.Header:
@@ -90,7 +101,7 @@ def kpi_row(filled: dict, links: bool = False) -> dbc.Row:
     """The number panels as cards, filled where given (see :mod:`layouts.panel_views`)."""
     numbers = [p for p in catalogue.on("overview") if p.kind == "number"]
     return dbc.Row([dbc.Col(panel_views.number_card(p, filled, menu=True, links=links), xs=6, md=3, xxl=True, className="mb-3")
-                    for p in numbers], className="g-3")
+                    for p in numbers], className="g-3 kpi-row")
 
 
 def grid() -> list[list[tuple[Panel, int, int | None]]]:
@@ -135,7 +146,8 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
         dcc.Interval(id=ids.POLL, interval=refresh_seconds * 1000),
         header(values, user, links),
         html.Main([
-            filters(args, today, content.get("street_options", []), content.get("branch_options", [])),
+            filters(args, today, content.get("street_options", []), content.get("branch_options", []),
+                    value(ids.FILTER_SUMMARY)),
             html.Div(value(ids.MESSAGE), id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
             html.P(value(ids.SCOPE_TEXT), id=ids.SCOPE_TEXT, className="scope-text"),
             html.Section(kpi_row(content.get("filled", {}), links), **{"aria-label": "主要指标"}),

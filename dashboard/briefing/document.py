@@ -122,6 +122,14 @@ footer { color: #6b7280; font-size: 8.5pt; margin-top: 6mm; border-top: 1px soli
 .archive { max-width: 210mm; margin: 6mm auto 0; background: #fff; padding: 4mm 14mm; font-size: 10pt; }
 .archive h2 { margin-top: 0; } .archive a { color: #9b2226; } .archive ul { margin: 0; padding-left: 5mm; }
 @media print { .screen-only { display: none !important; } }
+@media screen and (max-width: 640px) {
+  .sheet { padding: 5mm 4mm; margin: 0; }
+  .archive { margin: 0 0 3mm; padding: 3mm 4mm; }
+  h1 { font-size: 17pt; letter-spacing: 0; }
+  .demo, footer, table.kpis { font-size: 12px; }
+  table.kpis th, table.kpis td { padding: 1mm 1.2mm; }
+  .summary p { text-align: left; }
+}
 """
 
 
@@ -139,7 +147,8 @@ def briefing_html(b: Briefing, chart_svgs: dict[str, str], screen_extra: str = "
     demo = '<span class="demo">演示数据</span>' if b.demo else ""
     charts = f'<section class="charts"><h2>图表</h2>{figures}</section>' if figures else ""
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{e(TITLE)}({e(b.filter.as_of.isoformat())})</title>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(TITLE)}({e(b.filter.as_of.isoformat())})</title>
 <style>{CSS}</style></head>
 <body>{screen_extra}<main class="sheet">
 <header><h1>{e(TITLE)}</h1><p class="meta">{e(b.scope)}{demo}</p></header>

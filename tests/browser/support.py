@@ -80,9 +80,10 @@ class Server:
 class Page:
     """A Playwright page that records every request it makes."""
 
-    def __init__(self, browser, width: int, height: int, javascript: bool = True):
+    def __init__(self, browser, width: int, height: int, javascript: bool = True, **options):
+        """``options``: more of the context's, e.g. a phone's ``is_mobile``, ``has_touch``, ``device_scale_factor``."""
         self.context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                           java_script_enabled=javascript)
+                                           java_script_enabled=javascript, **options)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))

@@ -46,6 +46,9 @@ def test_the_scope_names_where_when_and_the_as_of_day():
     scope = wording.scope(f, {"370114001000": "明水街道"})
     assert scope.text == "范围:明水街道 · 统计期间:2025-07-01 至 2026-06-30 · 截至日:2026-06-30"
     assert scope.details == scope.text.removeprefix("范围:")
+    assert scope.short == "明水街道 · 2025-07-01起 · 截至2026-06-30"  # a phone's folded filter, one line
+    earlier = Filter(as_of=dt.date(2026, 6, 30), start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    assert wording.scope(earlier, {}).short == "全区 · 2025-01-01–2025-12-31 · 截至2026-06-30"
     assert wording.scope(Filter.district(dt.date(2026, 6, 30)), {}).where == "全区"
     assert wording.day_zh(dt.date(2020, 7, 1)) == "2020年7月1日"
 

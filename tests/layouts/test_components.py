@@ -105,3 +105,16 @@ def test_the_page_arrives_with_its_panels_filled_in():
     map_menu = next(n for n in walk(page) if n.to_plotly_json()["props"].get("data-panel") == "map")
     assert 'href="/export/map.png"' in html_of(map_menu)
     assert find(page, ids.URL).search == ""  # set, so the URL component announces no change on arrival
+
+
+def test_on_a_phone_the_filters_fold_behind_a_button_that_names_the_filter_in_force():
+    """assets/phone.js opens the controls by the button; dashboard.css shows it under 768 px only."""
+    from layouts import ids
+
+    page = layout(content={"values": {(ids.FILTER_SUMMARY, "children"): "全区 · 2025-12-07–2026-12-06 · 截至12-06"}})
+    toggle = find(page, ids.FILTER_TOGGLE)
+    props = toggle.to_plotly_json()["props"]
+    assert toggle.type == "button" and props["aria-expanded"] == "false" and props["aria-controls"] == ids.FILTER_BODY
+    assert find(page, ids.FILTER_SUMMARY).children.startswith("全区 · ")
+    body = find(page, ids.FILTER_BODY)  # every control inside it, labelled as before
+    assert {find(body, c).id for c in (ids.STREET, ids.BRANCH, ids.PERIOD, ids.AS_OF, ids.RESET)}

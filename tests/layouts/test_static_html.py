@@ -53,5 +53,8 @@ def test_the_staff_page_copy_shows_every_kpi_number_and_the_scope():
     for i, p in enumerate(NUMBERS):
         assert f'id="ssr-kpi-{p.key}" class="kpi-value">{i + 1},000</span>' in page
     assert "全区 · 近12个月" in page and ' id="kpi-' not in page  # no id the live page uses
+    # the phone's filter button works on the copy too: it names the copy's own controls
+    assert '<button id="ssr-filter-toggle" class="filters-toggle" type="button"' in page
+    assert 'aria-controls="ssr-filter-body"' in page and 'id="ssr-filter-body"' in page
     card = render(kpi_card(NUMBERS[0], value="7", menu=True))
     assert 'class="panel-menu"' in card and "嵌入链接" in card  # the menu's own markup, drawn closed
