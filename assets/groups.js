@@ -3,7 +3,7 @@
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   groups: {
     show: function (key) {
-      return key ? "group-only group-only-" + key : "";
+      return key && key !== "all" ? "group-only group-only-" + key : "";
     }
   }
 });

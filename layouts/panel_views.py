@@ -85,10 +85,11 @@ def group_filtered(panel: Panel, block):
     """A table with a select above it that shows one row group alone (CSS hides the others,
     so a refreshed table keeps the choice)."""
     select_id = ids.group_filter(panel.id)
-    options = [{"label": "全部类别", "value": ""}] + [{"label": label, "value": key} for key, label in panel.groups]
+    # "all", not "": a select whose value is "" shows a blank box rather than its first option
+    options = [{"label": "全部类别", "value": "all"}] + [{"label": label, "value": key} for key, label in panel.groups]
     return html.Div([
         html.Div([html.Label("只看", htmlFor=select_id, className="filter-label me-2 mb-0"),
-                  dbc.Select(id=select_id, options=options, value="", size="sm", className="group-select")],
+                  dbc.Select(id=select_id, options=options, value="all", size="sm", className="group-select")],
                  className="d-flex align-items-center mb-2"),
         html.Div(block, id=ids.group_box(panel.id)),
     ])

@@ -118,3 +118,19 @@ def test_on_a_phone_the_filters_fold_behind_a_button_that_names_the_filter_in_fo
     assert find(page, ids.FILTER_SUMMARY).children.startswith("全区 · ")
     body = find(page, ids.FILTER_BODY)  # every control inside it, labelled as before
     assert {find(body, c).id for c in (ids.STREET, ids.BRANCH, ids.PERIOD, ids.AS_OF, ids.RESET)}
+
+
+def test_the_only_select_starts_on_all_kinds_and_every_kind_can_be_shown_alone():
+    """The 需关注 table's 只看: its first choice shows (not a blank box), and choosing any kind hides
+    the others (the stylesheet has a rule for each; one was missing for a kind added later)."""
+    from pathlib import Path
+
+    from dashboard.attention import KINDS
+    from dashboard.catalogue import panel
+    from layouts.panel_views import group_filtered
+
+    select = group_filtered(panel("attention"), None).children[0].children[1]
+    assert select.value == select.options[0]["value"] == "all" and select.options[0]["label"] == "全部类别"
+    css = (Path(__file__).resolve().parents[2] / "assets" / "dashboard.css").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f'.group-only-{kind} tr[data-group]:not([data-group="{kind}"])' in css, kind
