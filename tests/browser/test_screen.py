@@ -18,8 +18,9 @@ def wait_for_screen(page, expected: dict | None = None, timeout: float = 30_000)
             const els = [...document.querySelectorAll('.screen-kpi-value')];
             const done = els.length === 8 && els.every(e => e.dataset.value !== '' && e.textContent.replace(/,/g, '') === e.dataset.value);
             const graphs = document.querySelectorAll('.screen-canvas .js-plotly-plot').length >= 5;
-            const match = !expected || Object.entries(expected).every(
-                ([k, v]) => document.getElementById('kpi-' + k).textContent.replace(/,/g, '') === String(v));
+            // the page's scripts run after its HTML is read (deferred): until then nothing is there to read
+            const match = done && (!expected || Object.entries(expected).every(
+                ([k, v]) => document.getElementById('kpi-' + k).textContent.replace(/,/g, '') === String(v)));
             return done && graphs && match;
         }""", arg=expected, timeout=timeout)
 
@@ -112,7 +113,7 @@ def test_a_wall_screen_runs_on_a_signed_link_without_a_login(chromium, server, d
     try:
         p.page.goto(url)
         assert "link=" not in p.page.url and p.page.url.endswith("/screen?street=370114001000")
-        p.page.wait_for_function("() => document.querySelector('#screen-scope').textContent.includes('明水街道')",
+        p.page.wait_for_function("() => document.querySelector('#screen-scope')?.textContent.includes('明水街道')",
                                  timeout=60_000)
         expected = cli_json(demo_store, "--street", "370114001000")
         wait_for_screen(p.page, {k.key: expected[k.key] for k in KPIS})
