@@ -134,9 +134,14 @@ def member_structure(conn: Connection, f: Filter) -> MemberStructure:
         .join(Organisation, Organisation.id == Membership.org_id)
         .where(*member_scope(f))
     )
+    return structure_of(conn, members, f.as_of)
+
+
+def structure_of(conn: Connection, ids, as_of: dt.date) -> MemberStructure:
+    """The people whose id ``ids`` selects, by 离休/退休, age band on the day (by birth year), gender."""
     rows = conn.execute(
         select(Person.cadre_type, Person.gender, Person.birth_year, func.count())
-        .where(Person.id.in_(members))
+        .where(Person.id.in_(ids))
         .group_by(Person.cadre_type, Person.gender, Person.birth_year)
     )
     cadre = {t: 0 for t in vocab.CADRE_TYPES}
@@ -145,7 +150,7 @@ def member_structure(conn: Connection, f: Filter) -> MemberStructure:
     for cadre_type, sex, birth_year, n in rows:
         cadre[cadre_type] = cadre.get(cadre_type, 0) + n
         gender[sex] = gender.get(sex, 0) + n
-        age = f.as_of.year - birth_year
+        age = as_of.year - birth_year
         label = next(lb for lo, hi, lb in AGE_BANDS if lo <= age <= hi)
         bands[label] += n
     return MemberStructure(cadre, bands, gender)

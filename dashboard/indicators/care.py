@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from dashboard import vocab
-from dashboard.indicators.breakdowns import AGE_BANDS, MemberStructure
+from dashboard.indicators.breakdowns import MemberStructure, structure_of
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import active_orgs, member_scope, volunteer_scope
 from dashboard.schema import Contact, Membership, Organisation, Person, Street, VolunteerMembership, VolunteerTeam
@@ -201,19 +201,7 @@ def age_on(birth_year: int, as_of: dt.date) -> int:
 
 def cadre_structure(conn: Connection, f: Filter) -> MemberStructure:
     """All cadres on D in the filter (not only party members): 离休/退休, age band, gender."""
-    rows = conn.execute(
-        select(Person.cadre_type, Person.gender, Person.birth_year, func.count())
-        .where(Person.id.in_(cadre_ids(f))).group_by(Person.cadre_type, Person.gender, Person.birth_year)
-    )
-    cadre = {t: 0 for t in vocab.CADRE_TYPES}
-    bands = {label: 0 for _, _, label in AGE_BANDS}
-    gender = {g: 0 for g in vocab.GENDERS}
-    for cadre_type, sex, birth_year, n in rows:
-        cadre[cadre_type] = cadre.get(cadre_type, 0) + n
-        gender[sex] = gender.get(sex, 0) + n
-        age = age_on(birth_year, f.as_of)
-        bands[next(lb for lo, hi, lb in AGE_BANDS if lo <= age <= hi)] += n
-    return MemberStructure(cadre, bands, gender)
+    return structure_of(conn, cadre_ids(f), f.as_of)
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,14 @@ from sqlalchemy.sql import Select
 
 from dashboard.indicators import care
 from dashboard.indicators.filters import Filter
+from dashboard.records import people
 from dashboard.records.drill import Drill
 from dashboard.records.people import bucket_condition
 from dashboard.records.spec import ID, Column, Kind, street_code
 from dashboard.schema import Contact, Membership, Person, Street
 
 COLUMNS = (
-    Column("code", "人员编码", personal=True),
-    Column("name", "姓名", personal=True),
-    Column("gender", "性别"),
-    Column("birth_year", "出生年份"),
-    Column("cadre_type", "干部类别"),
-    Column("street", "居住街道/镇"),
+    *people.COLUMNS,
     # care columns are personal too: health, living alone and a phone number tell about one person
     Column("health", "健康状况", personal=True),
     Column("lives_alone", "独居", personal=True),
