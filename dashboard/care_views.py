@@ -59,9 +59,7 @@ def contact_branches(data: ContactShare, ctx: ViewContext) -> TableView:
     """Per 党支部: members (the cadres it counts), contacted in the last N days, the share now and a
     year before, and a link to the members not contacted; the lowest share first."""
     ordered = sorted(data.by_branch, key=lambda r: (r.share if r.share is not None else 2, r.name))
-    hidden = 0
-    if ctx.max_rows is not None and len(ordered) > ctx.max_rows:
-        hidden, ordered = len(ordered) - ctx.max_rows, ordered[: ctx.max_rows]
+    ordered, hidden = ctx.fit(ordered)
     names = ctx.street_names
     rows = []
     for r in ordered:

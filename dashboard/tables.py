@@ -17,9 +17,7 @@ def three_meetings(rows: list[BranchMeetings], ctx: ViewContext) -> TableView:
     """Held against required per branch and kind, worst first, the status in words."""
     kinds = tuple(vocab.THREE_MEETINGS_ONE_LECTURE)
     ordered = meetings_order(rows)
-    hidden = 0
-    if ctx.max_rows is not None and len(ordered) > ctx.max_rows:
-        hidden, ordered = len(ordered) - ctx.max_rows, ordered[: ctx.max_rows]
+    ordered, hidden = ctx.fit(ordered)
     names = ctx.street_names
     table_rows = []
     for r in ordered:

@@ -35,6 +35,13 @@ class ViewContext:
     def street_names(self) -> dict[str, str]:
         return {s.code: s.name for s in self.streets}
 
+    def fit(self, rows: list) -> tuple[list, int]:
+        """The rows there is room for, and how many are left out."""
+        rows = list(rows)
+        if self.max_rows is None or len(rows) <= self.max_rows:
+            return rows, 0
+        return rows[: self.max_rows], len(rows) - self.max_rows
+
 
 @dataclass(frozen=True)
 class NumberView:

@@ -118,9 +118,8 @@ def attention_view(a: Attention, ctx: ViewContext) -> TableView:
                          Cell(f"另有{more[i.kind]}名未列出,查看全部名单 ›", href=records_href(everyone, ctx.filter)),
                          Cell("—"), Cell("—")))
             groups.append(i.kind)
-    hidden = 0
-    if ctx.max_rows is not None and len(rows) > ctx.max_rows:
-        hidden, rows, groups = len(rows) - ctx.max_rows, rows[: ctx.max_rows], groups[: ctx.max_rows]
+    rows, hidden = ctx.fit(rows)
+    groups = groups[: len(rows)]
     counts = "、".join(f"{KIND_LABELS[k]}{n}项" for k, n in a.counts_by_kind.items() if n)
     note = f"共{len(a.items)}项:{counts};按类别、逾期天数由多到少排列" if a.items else "暂无需关注事项"
     if hidden:

@@ -33,10 +33,7 @@ def _share_cell(row: Share, kind: str) -> Cell:
 
 def coverage_table(cov: Coverage, ctx: ViewContext) -> TableView:
     """Streets × the four kinds and 四项全覆盖, the scope's row first, and the change of 四项 against a year before."""
-    rows = [cov.district, *cov.streets]
-    hidden = 0
-    if ctx.max_rows is not None and len(rows) > ctx.max_rows:
-        hidden, rows = len(rows) - ctx.max_rows, rows[: ctx.max_rows]
+    rows, hidden = ctx.fit([cov.district, *cov.streets])
     out = []
     for r in rows:
         out.append((
@@ -182,10 +179,7 @@ def suggestions_table(picks: Suggestions, ctx: ViewContext) -> TableView:
     """One row per street: the kind, where, how many it adds and the share before → after."""
     rules, rows = picks.rules, picks.rows
     seats = {s.code: s for s in ctx.streets}
-    shown = list(rows)
-    hidden = 0
-    if ctx.max_rows is not None and len(shown) > ctx.max_rows:
-        hidden, shown = len(shown) - ctx.max_rows, shown[: ctx.max_rows]
+    shown, hidden = ctx.fit(rows)
     out = []
     for s in shown:
         place = where_text(s, seats)
