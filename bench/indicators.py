@@ -352,6 +352,39 @@ def timed(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - t0) * 1000.0
 
 
+def measure(fn: Callable[[], object], runs: int, warmups: int = WARMUPS) -> tuple[float, float]:
+    """Median and p95 (ms) of ``runs`` timed calls, after ``warmups`` untimed ones."""
+    for _ in range(warmups):
+        fn()
+    gc.collect()
+    times = [timed(fn) for _ in range(runs)]
+    return statistics.median(times), p95(times)
+
+
+def add_store_options(ap: argparse.ArgumentParser, name: str, runs: int, warmups: str) -> None:
+    """The options of a benchmark on the seeded demo store (bench/records.py, bench/reach.py)."""
+    ap.add_argument("--scale", type=int, default=10, help="demo scale (1 = district, 10 = city)")
+    ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--runs", type=int, default=runs, help=f"timed runs per measurement (after {warmups})")
+    ap.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF, help=f"demo as-of day (default {AS_OF})")
+    ap.add_argument("--reseed", action="store_true", help="rebuild the store even if it matches")
+    report.add_option(ap, name)
+
+
+def bench_store(ap: argparse.ArgumentParser, args, name: str) -> Store:
+    """The seeded store of :func:`add_store_options`' arguments, after the machine reference and
+    a header line (PostgreSQL vacuumed and analysed first)."""
+    if args.scale < 1 or args.runs < 1:
+        ap.error("--scale and --runs must be at least 1")
+    report.machine_reference()
+    print(f"bench/{name}.py: --db {args.db} --scale {args.scale} --as-of {args.as_of} --runs {args.runs} "
+          f"(python {sys.version.split()[0]}, {os.cpu_count()} cores, load {_load()})")
+    store, _ = open_store(args.db, DemoRules(as_of=args.as_of, scale=args.scale, seed=DEMO_SEED), args.reseed)
+    if store.dialect == "postgresql":
+        pg_vacuum(store)
+    return store
+
+
 @dataclass
 class Row:
     indicator: str

@@ -21,10 +21,6 @@ go to ``--json PATH`` (default bench/out/reach.json) with the machine reference 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import gc
-import os
-import statistics
 import sys
 from pathlib import Path
 
@@ -34,9 +30,8 @@ for _path in (str(ROOT / "bench"), str(ROOT)):
         sys.path.insert(0, _path)
 
 import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
-from indicators import AS_OF, DEMO_SEED, _load, open_store, p95, pg_vacuum, timed  # noqa: E402
+from indicators import _load, add_store_options, bench_store, measure  # noqa: E402
 
-from dashboard.demo import DemoRules  # noqa: E402
 from dashboard.indicators import Filter  # noqa: E402
 from dashboard.reach.coverage import COLUMNS, coverage  # noqa: E402
 from dashboard.reach.suggest import suggestions  # noqa: E402
@@ -45,30 +40,11 @@ from dashboard.wording import percent  # noqa: E402
 TARGETS_MS = {"coverage": 1000.0, "suggestion": 3000.0}
 
 
-def measure(fn, runs: int) -> tuple[float, float]:
-    fn()  # warm-up: imports, the outline's projection, the database's pages
-    gc.collect()
-    times = [timed(fn) for _ in range(runs)]
-    return statistics.median(times), p95(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--scale", type=int, default=10, help="demo scale (1 = district, 10 = city)")
-    ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    ap.add_argument("--runs", type=int, default=5, help="timed runs per measurement (after a warm-up)")
-    ap.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF, help=f"demo as-of day (default {AS_OF})")
-    ap.add_argument("--reseed", action="store_true", help="rebuild the store even if it matches")
-    report.add_option(ap, "reach")
+    add_store_options(ap, "reach", 5, "a warm-up")
     args = ap.parse_args(argv)
-    if args.scale < 1 or args.runs < 1:
-        ap.error("--scale and --runs must be at least 1")
-    report.machine_reference()
-    print(f"bench/reach.py: --db {args.db} --scale {args.scale} --as-of {args.as_of} --runs {args.runs} "
-          f"(python {sys.version.split()[0]}, {os.cpu_count()} cores, load {_load()})")
-    store, _ = open_store(args.db, DemoRules(as_of=args.as_of, scale=args.scale, seed=DEMO_SEED), args.reseed)
-    if store.dialect == "postgresql":
-        pg_vacuum(store)
+    store = bench_store(ap, args, "reach")
     f = Filter.district(args.as_of)
     rows = []
     try:
@@ -83,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"grid: {len(cov.cells):,} cells of {cov.grid_m} m with cadres out of reach; "
                   f"suggestions for {len(picks.rows)} streets, adding {sum(p.adds for p in picks.rows):,} cadres in all")
             for label, fn in (("coverage", lambda: coverage(conn, f)), ("suggestion", lambda: suggestions(conn, f))):
-                med, high = measure(fn, args.runs)
+                med, high = measure(fn, args.runs, warmups=1)
                 rows.append({"what": label, "median_ms": med, "p95_ms": high, "target_ms": TARGETS_MS[label],
                              "ok": med <= TARGETS_MS[label]})
     finally:

@@ -20,10 +20,6 @@ go to ``--json PATH`` (default bench/out/records.json) with the machine referenc
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import gc
-import os
-import statistics
 import sys
 from pathlib import Path
 
@@ -33,14 +29,12 @@ for _path in (str(ROOT / "bench"), str(ROOT)):
         sys.path.insert(0, _path)
 
 import report  # noqa: E402  (bench/report.py: the machine reference and the JSON file)
-from indicators import AS_OF, DEMO_SEED, _load, open_store, p95, pg_vacuum, timed  # noqa: E402
+from indicators import _load, add_store_options, bench_store, measure  # noqa: E402
 
-from dashboard.demo import DemoRules  # noqa: E402
 from dashboard.indicators import Filter, kpi  # noqa: E402
 from dashboard.records import Drill, count, page  # noqa: E402
 
 TARGET_MS = 300.0
-WARMUPS = 2
 
 # (label, drill, the KPI statement that counts it)
 LISTS = (
@@ -56,31 +50,11 @@ PAGES = (
 )
 
 
-def measure(fn, runs: int) -> tuple[float, float]:
-    for _ in range(WARMUPS):
-        fn()
-    gc.collect()
-    times = [timed(fn) for _ in range(runs)]
-    return statistics.median(times), p95(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--scale", type=int, default=10, help="demo scale (1 = district, 10 = city)")
-    ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    ap.add_argument("--runs", type=int, default=10, help="timed runs per measurement (after 2 warm-ups)")
-    ap.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF, help=f"demo as-of day (default {AS_OF})")
-    ap.add_argument("--reseed", action="store_true", help="rebuild the store even if it matches")
-    report.add_option(ap, "records")
+    add_store_options(ap, "records", 10, "2 warm-ups")
     args = ap.parse_args(argv)
-    if args.scale < 1 or args.runs < 1:
-        ap.error("--scale and --runs must be at least 1")
-    report.machine_reference()
-    print(f"bench/records.py: --db {args.db} --scale {args.scale} --as-of {args.as_of} --runs {args.runs} "
-          f"(python {sys.version.split()[0]}, {os.cpu_count()} cores, load {_load()})")
-    store, _ = open_store(args.db, DemoRules(as_of=args.as_of, scale=args.scale, seed=DEMO_SEED), args.reseed)
-    if store.dialect == "postgresql":
-        pg_vacuum(store)
+    store = bench_store(ap, args, "records")
     f = Filter.district(args.as_of)
     print(f"filter: 全区, as of {f.as_of}, period {f.start} .. {f.end}")
     rows = []
