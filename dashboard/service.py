@@ -15,50 +15,31 @@ from dataclasses import replace
 from typing import Any
 
 from dashboard import cache_codec, records
-from dashboard.attention import Attention, Thresholds, attention
+from dashboard.attention import Thresholds, attention
 from dashboard.indicators import Filter, breakdowns, care, kpis
-from dashboard.indicators.care import ContactShare
 from dashboard.indicators.three_meetings import three_meetings
 from dashboard.indicators.volunteering import talent_pool, volunteer_service
-from dashboard.reach.coverage import Coverage, coverage
-from dashboard.reach.suggest import Suggestions, suggestions
+from dashboard.reach.coverage import coverage
+from dashboard.reach.suggest import suggestions
 from dashboard.settings import Settings
 from dashboard.store import Store, StoreVersion
 
 log = logging.getLogger("dashboard.cache")
 
 
-def _on_conn(fn: Callable) -> Callable:
-    def run(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Any:  # noqa: ARG001 - one signature for all
+def _on_conn(fn: Callable, rule: Callable[[Thresholds], Any] | None = None) -> Callable:
+    """A source of ``fn(conn, f)``, or of ``fn(conn, f, rule(thresholds))`` when its rules are
+    settings (the 需关注 thresholds, the contact window, the 四就近 rules)."""
+    def run(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Any:
         with store.engine.connect() as conn:
-            return fn(conn, f)
+            if rule is None:
+                return fn(conn, f)
+            return fn(conn, f, rule(thresholds or Thresholds()))
     return run
 
 
 def _kpis(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Any:  # noqa: ARG001 - one signature for all
     return kpis(store.engine, f)
-
-
-def _attention(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Attention:
-    with store.engine.connect() as conn:
-        return attention(conn, f, thresholds)
-
-
-def _contact_share(store: Store, f: Filter, thresholds: Thresholds | None = None) -> ContactShare:
-    with store.engine.connect() as conn:
-        return care.contact_share(conn, f, (thresholds or Thresholds()).contact_days)
-
-
-#: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds are
-#: settings, and only that source reads them.
-def _reach(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Coverage:
-    with store.engine.connect() as conn:
-        return coverage(conn, f, (thresholds or Thresholds()).reach)
-
-
-def _reach_sites(store: Store, f: Filter, thresholds: Thresholds | None = None) -> Suggestions:
-    with store.engine.connect() as conn:
-        return suggestions(conn, f, (thresholds or Thresholds()).reach)
 
 
 #: Each source is called as ``(store, filter, thresholds)``; the 需关注 rules' thresholds and the
@@ -71,16 +52,16 @@ SOURCES: dict[str, Callable[..., Any]] = {
     "volunteers_by_team": _on_conn(breakdowns.volunteers_by_team),
     "member_structure": _on_conn(breakdowns.member_structure),
     "four_in_one": _on_conn(breakdowns.four_in_one),
-    "reach": _reach,
-    "reach_sites": _reach_sites,
+    "reach": _on_conn(coverage, lambda t: t.reach),
+    "reach_sites": _on_conn(suggestions, lambda t: t.reach),
     "three_meetings": _on_conn(three_meetings),
     "latest_activities": _on_conn(breakdowns.latest_activities),
     "honours": _on_conn(breakdowns.honours),
-    "attention": _attention,
+    "attention": _on_conn(attention, lambda t: t),
     "volunteer_service": _on_conn(volunteer_service),
     "talent_pool": _on_conn(talent_pool),
     # 关心照顾 (care); the contact window is DASHBOARD_CONTACT_DAYS, carried by the thresholds
-    "contact_share": _contact_share,
+    "contact_share": _on_conn(care.contact_share, lambda t: t.contact_days),
     "birthdays": _on_conn(care.birthdays),
     "cadre_structure": _on_conn(care.cadre_structure),
 }
