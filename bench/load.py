@@ -241,11 +241,13 @@ def open_link(h: Http, url_path: str) -> str:
 
 
 def walk_props(node, out: dict) -> dict:
-    """{component id: props} of a layout."""
+    """{component id: props} of a layout; a pattern-matching (dict) id as its JSON."""
     if isinstance(node, dict):
         props = node.get("props")
         if isinstance(props, dict) and isinstance(props.get("id"), str):
             out[props["id"]] = props
+        elif isinstance(props, dict) and isinstance(props.get("id"), dict):
+            out[json.dumps(props["id"], sort_keys=True)] = props
         for value in node.values():
             walk_props(value, out)
     elif isinstance(node, list):
@@ -276,7 +278,17 @@ class Callback:
                 entry["value"] = props[d["id"]][d["property"]]
             return entry
 
-        return json.dumps({"output": self.dep["output"], "outputs": self.outputs,
+        def matched(d: dict):
+            """An output of a pattern (dash's ALL): the layout's components that match it, as the renderer lists them."""
+            if not d["id"].startswith("{"):
+                return d
+            pattern = json.loads(d["id"])
+            found = [json.loads(key) for key in props if key.startswith("{")]
+            return [{"id": c, "property": d["property"]} for c in found
+                    if c.keys() == pattern.keys() and all(v == ["ALL"] or c[k] == v for k, v in pattern.items())]
+
+        outputs = [matched(d) for d in self.outputs] if isinstance(self.outputs, list) else matched(self.outputs)
+        return json.dumps({"output": self.dep["output"], "outputs": outputs,
                            "inputs": [item(d) for d in self.dep["inputs"]], "state": [item(d) for d in self.dep["state"]],
                            "changedPropIds": changed}).encode()
 

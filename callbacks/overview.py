@@ -1,13 +1,15 @@
 """The staff page's one callback: URL ⇄ filters, the change check and the panels, in a single
-round trip. The page arrives with its panels filled in (see :func:`overview_content`), so
-nothing runs on load; a filter change or a new store version costs one request. Outputs are
-keyed by name, the panels' by their slot keys (:mod:`layouts.panel_views`)."""
+round trip. Each section of the page (``dashboard.catalogue.SECTIONS``: 概况, 四就近, …) is a page
+of its own with the same header and filters; the panels' components have pattern-matching ids
+(``layouts.ids.slot``), so the callback fills, and computes, only the panels the page has. The
+page arrives with everything filled in (see :func:`overview_content`), so nothing runs on load.
+Outputs are keyed by name; the panels' values by their slot keys (:mod:`layouts.panel_views`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
 from callbacks.context import Callbacks, filter_from_state, may_see_names, principal, refusal, runtime, service
 from callbacks.refresh import poll_version, status_marks
@@ -19,6 +21,7 @@ from dashboard.indicators.breakdowns import streets as street_rows
 from dashboard.query import ALL_BRANCHES, FilterArgs, args_from_controls, canonical, parse_query
 from dashboard.records import DrillError, panel_href
 from layouts import components, ids, panel_views
+from layouts.overview import section_href, tab_query
 
 callbacks = Callbacks()
 
@@ -27,7 +30,12 @@ PANELS = catalogue.on("overview")
 for _grouped in (p for p in PANELS if p.groups):
     callbacks.clientside(ClientsideFunction("groups", "show"), Output(ids.group_box(_grouped.id), "className"),
                          Input(ids.group_filter(_grouped.id), "value"))
-CLICKABLE = tuple(ids.panel(p.id) for p in PANELS if p.click_filters_street)
+# a click on a panel that filters by street chooses the street in the browser (assets/street-click.js);
+# each such panel has its own callback, as only one section's panels are on a page
+for _clicking in (p for p in PANELS if p.click_filters_street):
+    callbacks.clientside(ClientsideFunction("streetClick", "choose"),
+                         Output(ids.STREET, "value", allow_duplicate=True),
+                         Input(panel_views.slots(_clicking)[_clicking.id][0], "clickData"), prevent_initial_call=True)
 
 CONTROL_OUTPUTS = {
     "streets": Output(ids.STREET, "value"), "branch": Output(ids.BRANCH, "value"),
@@ -42,12 +50,11 @@ HEADER_OUTPUTS = {
     "scope": Output(ids.SCOPE_TEXT, "children"), "message": Output(ids.MESSAGE, "children"),
     "summary": Output(ids.FILTER_SUMMARY, "children"),
 }
-PANEL_OUTPUTS = {
-    **HEADER_OUTPUTS,
-    **{key: Output(*slot) for p in PANELS for key, slot in panel_views.slots(p).items()},
-}
+TAB_OUTPUTS = {f"tab:{s.id}": Output(ids.section_tab(s.id), "href") for s in catalogue.SECTIONS}
+# each a list: one value for each component of that kind of slot on the page
+SLOT_OUTPUTS = {f"slots:{kind}:{prop}": Output(ids.slot(ALL, ALL, kind), prop) for kind, prop in ids.SLOT_PROPS}
 OUTPUTS = {**CONTROL_OUTPUTS, "url": Output(ids.URL, "search"), "state": Output(ids.FILTER_STATE, "data"),
-           **OPTION_OUTPUTS, **PANEL_OUTPUTS}
+           **OPTION_OUTPUTS, **HEADER_OUTPUTS, **TAB_OUTPUTS, **SLOT_OUTPUTS}
 
 
 def keep(outputs: dict) -> dict:
@@ -72,19 +79,9 @@ def _controls(args: FilterArgs) -> dict:
             "as_of": iso(args.as_of)}
 
 
-def _clicked_street(click: dict | None) -> str | None:
-    try:
-        point = click["points"][0]
-    except (TypeError, KeyError, IndexError):
-        return None
-    data = point.get("customdata")
-    return (data[0] if isinstance(data, list) else data) or None
-
-
-def next_step(trigger, search, controls: list, clicks: dict) -> Step | None:
-    """One source of truth, the URL: controls and clicks write it; Back/Forward and shared
-    links read it. ``clicks`` holds the click data of the panels that filter by street, by
-    component id. None when the trigger changes nothing."""
+def next_step(trigger, search, controls: list) -> Step | None:
+    """One source of truth, the URL: controls (and clicks on a street, which set the street
+    control) write it; Back/Forward and shared links read it. None when the trigger changes nothing."""
     if trigger == ids.URL:
         try:
             args = url_args(search, strict=True)
@@ -94,12 +91,6 @@ def next_step(trigger, search, controls: list, clicks: dict) -> Step | None:
     streets, branch, period, start, end, as_of = controls
     if trigger == ids.RESET:
         args = _scoped(FilterArgs())
-    elif trigger in clicks:
-        street = _clicked_street(clicks[trigger])
-        if street is None:
-            return None
-        current = args_from_controls(streets, branch, period, start, end, as_of)
-        args = FilterArgs((street,), None, current.period, current.start, current.end, current.as_of)
     else:
         # a new choice of streets clears the branch: its options follow the streets
         args = _scoped(args_from_controls(streets, None if trigger == ids.STREET else branch, period, start, end, as_of))
@@ -150,12 +141,11 @@ def _streets_of(state: dict | None) -> tuple[str, ...] | None:
         "branch": Input(ids.BRANCH, "value"), "period": Input(ids.PERIOD, "value"),
         "start": Input(ids.RANGE_START, "value"), "end": Input(ids.RANGE_END, "value"),
         "as_of": Input(ids.AS_OF, "value"), "reset": Input(ids.RESET, "n_clicks"),
-        "clicks": {cid: Input(cid, "clickData") for cid in CLICKABLE},
         "version": Input(ids.VERSION, "data"), "state": State(ids.FILTER_STATE, "data"),
     },
     prevent_initial_call=True,
 )
-def apply_filter(search, streets, branch, period, start, end, as_of, reset, clicks, version, state):  # noqa: ARG001 - reset only triggers
+def apply_filter(search, streets, branch, period, start, end, as_of, reset, version, state):  # noqa: ARG001 - reset only triggers
     """Every output of the page in one response; ``no_update`` wherever nothing changed."""
     if refusal("view:overview", "overview"):  # not even the controls' street and branch lists
         return keep(OUTPUTS)
@@ -168,9 +158,9 @@ def apply_filter(search, streets, branch, period, start, end, as_of, reset, clic
             return {**keep(OUTPUTS), "connection": components.connection_mark(False)}
         # new data: the same filter's panels, and options that may have gained a branch
         return {**keep(OUTPUTS), **dict(zip(OPTION_OUTPUTS, filter_choices(_streets_of(state) or []))),
-                **overview_view(service(), state, version, runtime().settings.map_tiles)}
+                **page_view(state, version)}
     current = [streets, branch, period, start, end, as_of]
-    step = next_step(trigger, search, current, clicks)
+    step = next_step(trigger, search, current)
     if step is None:
         return keep(OUTPUTS)
     out = {**keep(OUTPUTS), **changed_controls(step.controls, current),
@@ -181,7 +171,28 @@ def apply_filter(search, streets, branch, period, start, end, as_of, reset, clic
     # the streets stay the same until the store changes; the branches follow the chosen streets
     if new_streets is None or new_streets != _streets_of(state):
         out["branch_options"] = filter_choices(new_streets or [])[1]
-    return {**out, "state": step.state, **overview_view(service(), step.state, version, runtime().settings.map_tiles)}
+    return {**out, "state": step.state, **page_view(step.state, version)}
+
+
+def page_view(state: dict, version: dict | None) -> dict:
+    """The header, the section links and the panels of the page that asks (those whose slots it
+    has: ``ctx.outputs_grouping``), for a filter state."""
+    present = {name: [o["id"] for o in ctx.outputs_grouping[name]] for name in SLOT_OUTPUTS}
+    panels = {component["panel"] for found in present.values() for component in found}
+    section = tuple(p for p in PANELS if p.id in panels)
+    filled = panels_view(service(), state, version, runtime().settings.map_tiles, section)
+    by_slot = {(_slot_key(component_id), prop): key for p in section
+               for key, (component_id, prop) in panel_views.slots(p).items()}
+    slots = {}
+    for name, found in present.items():
+        prop = SLOT_OUTPUTS[name].component_property
+        values = [filled.get(by_slot.get((_slot_key(c), prop)), no_update) for c in found]
+        slots[name] = values if filled else no_update
+    return {**header_view(service(), state, version), **slots}
+
+
+def _slot_key(component_id: dict) -> tuple:
+    return component_id["slot"], component_id["panel"], component_id["part"]
 
 
 def changed_controls(controls: dict, current: list) -> dict:
@@ -223,30 +234,40 @@ def filter_choices(streets: list[str] | tuple[str, ...]) -> tuple[list[dict], li
     return street_opts, branch_opts
 
 
-def overview_view(svc, state: dict, version: dict | None, tiles: str | None) -> dict:
-    """Every panel output (PANEL_OUTPUTS keys) for a filter state."""
+def header_view(svc, state: dict, version: dict | None) -> dict:
+    """The header's outputs (HEADER_OUTPUTS keys) and the section links for a filter state."""
     if not version:
-        return keep(PANEL_OUTPUTS)
+        return {}
     f, error = filter_from_state(svc, state, "view:overview", "overview")
-    header = {**status_marks(svc, version),
-              "connection": components.connection_mark(True)}
+    marks = {**status_marks(svc, version), "connection": components.connection_mark(True)}
+    tabs = {f"tab:{s.id}": section_href(s.id, tab_query(state)) for s in catalogue.SECTIONS}
     if f is None:
-        blank = {k: v for p in PANELS for k, v in panel_views.blank(p).items()}
         message = dbc.Alert(f"{wording.filter_error(error)}。已显示空白结果,请修改或重置筛选。", color="warning",
                             className="mb-3")
-        return {**header, **blank, "as_of_text": "", "scope": "", "message": message,
-                "summary": "筛选条件有误"}
-    v = version["version"]
-    context = views.context(svc, f, v, tiles=tiles, names=may_see_names())
-    filled = {k: val for p in PANELS for k, val in panel_views.values(p, views.panel_view(p, svc, context, v)).items()}
-    filled.update({k: href for p in PANELS for k, href in panel_views.records_values(p, f).items()})
-    scope = wording.scope(f, context.street_names)
-    return {**header, **filled, "as_of_text": wording.as_of_text(f.as_of), "scope": scope.text, "message": "",
+        return {**marks, **tabs, "as_of_text": "", "scope": "", "message": message, "summary": "筛选条件有误"}
+    scope = wording.scope(f, views.context(svc, f, version["version"]).street_names)
+    return {**marks, **tabs, "as_of_text": wording.as_of_text(f.as_of), "scope": scope.text, "message": "",
             "summary": scope.short}
 
 
-def overview_content(search: str | None, version: dict | None) -> dict:
-    """What the page's layout is filled with on arrival, so that nothing waits for a callback:
+def panels_view(svc, state: dict, version: dict | None, tiles: str | None, section: str | tuple) -> dict:
+    """Every slot value of a section's panels (or of the panels given) by slot key, for a filter
+    state: blank for a wrong filter (the header says why)."""
+    panels = catalogue.in_section(section) if isinstance(section, str) else section
+    if not version:
+        return {}
+    f, _error = filter_from_state(svc, state, "view:overview", "overview")
+    if f is None:
+        return {k: v for p in panels for k, v in panel_views.blank(p).items()}
+    v = version["version"]
+    context = views.context(svc, f, v, tiles=tiles, names=may_see_names())
+    filled = {k: val for p in panels for k, val in panel_views.values(p, views.panel_view(p, svc, context, v)).items()}
+    filled.update({k: href for p in panels for k, href in panel_views.records_values(p, f).items()})
+    return filled
+
+
+def overview_content(search: str | None, version: dict | None, section: str = "overview") -> dict:
+    """What a section's page is filled with on arrival, so that nothing waits for a callback:
     the filter state, the controls' options, the header's values keyed by (component id,
     property) and the panels' by slot key."""
     try:
@@ -256,10 +277,10 @@ def overview_content(search: str | None, version: dict | None) -> dict:
         # controls start blank; the message says what is wrong with the URL
         args, state = FilterArgs(), {"query": search or "", "error": str(exc)}
     streets, branches = filter_choices(args.streets)
-    view = overview_view(service(), state, version, runtime().settings.map_tiles)
-    values = {(o.component_id, o.component_property): view[k] for k, o in HEADER_OUTPUTS.items()
-              if view.get(k, no_update) is not no_update}
-    filled = {k: v for k, v in view.items() if k not in HEADER_OUTPUTS and v is not no_update}
+    svc = service()
+    header = header_view(svc, state, version)
+    values = {(o.component_id, o.component_property): header[k] for k, o in HEADER_OUTPUTS.items() if k in header}
+    filled = panels_view(svc, state, version, runtime().settings.map_tiles, section)
     return {"args": args, "state": state, "version": version, "street_options": streets, "branch_options": branches,
             "values": values, "filled": filled}
 
@@ -283,7 +304,8 @@ def _drill_on_click(panel_id: str):
 # a click on a panel that filters the page by street re-renders its link with the page instead
 for _clicked in (p for p in PANELS if p.kind in ("chart", "map") and panel_views.linked(p) and not p.click_filters_street):
     callbacks.callback(
-        Output(ids.records_link(_clicked.id), "href", allow_duplicate=True),
-        Output(ids.records_link(_clicked.id), "children"),
-        Input(ids.panel(_clicked.id), "clickData"), State(ids.FILTER_STATE, "data"), prevent_initial_call=True,
+        Output(panel_views.slots(_clicked)[f"{_clicked.id}:records"][0], "href", allow_duplicate=True),
+        Output(panel_views.slots(_clicked)[f"{_clicked.id}:records"][0], "children"),
+        Input(panel_views.slots(_clicked)[_clicked.id][0], "clickData"), State(ids.FILTER_STATE, "data"),
+        prevent_initial_call=True,
     )(_drill_on_click(_clicked.id))

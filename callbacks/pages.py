@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from urllib.parse import parse_qsl, urlencode
 
 from dash import dcc, html
@@ -15,6 +15,7 @@ from callbacks.context import principal, refusal, runtime, service
 from callbacks.ledger import ledger_page_layout
 from callbacks.overview import overview_content
 from callbacks.records import PAGE_KEYS, records_content
+from dashboard.catalogue import SECTIONS
 from dashboard.query import KNOWN_KEYS, parse_qs_kwargs
 from layouts import embed, overview, screen
 from layouts import records as records_page
@@ -39,15 +40,22 @@ class Page:
         return re.compile("^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", self.template) + "$")
 
 
-def _overview(search: str = "") -> html.Div:
+def _overview(search: str = "", section: str = "overview") -> html.Div:
     try:
         version = service().version().record()
     except Exception:  # noqa: BLE001 - the page's own poll reports an unreachable store
         version = None
     p = principal()
     return overview.layout(refresh_seconds=runtime().settings.refresh_seconds,
-                           content=overview_content(search, version), search=search, links=p.may("admin"),
-                           user=None if p.is_link else p.display_name)
+                           content=overview_content(search, version, section), search=search, links=p.may("admin"),
+                           user=None if p.is_link else p.display_name, section=section)
+
+
+def _section_page(section: str) -> Page:
+    """A section of the staff page (``/``, ``/reach``, …): the same page, its own panels. A signed
+    link to the staff page opens each of them with its filter, as one page did before."""
+    return Page(overview.section_path(section), partial(_overview, section=section), "view:overview", "overview",
+                search_as_string=True)
 
 
 def _screen(**query) -> html.Div:
@@ -65,7 +73,7 @@ def _embed(panel_id: str, **query) -> html.Main:
 
 
 PAGES = (
-    Page("/", _overview, "view:overview", "overview", search_as_string=True),
+    *(_section_page(s.id) for s in SECTIONS),
     Page("/screen", _screen, "view:screen", "screen"),
     Page("/embed/<panel_id>", _embed, "view:embed", "<panel_id>"),
     Page("/data", ledger_page_layout, "view:data", "data"),
@@ -112,7 +120,7 @@ def page_for(path: str, search: str):
 
 # pages whose first response carries their content as HTML (layouts.static_html), and the element
 # that shows the live page has drawn the same content (assets/ssr.js swaps then)
-FIRST_PAINT = {"/": ".page-main"}
+FIRST_PAINT = {overview.section_path(s.id): ".page-main" for s in SECTIONS}
 
 
 def first_paint(path: str, search: str) -> str:

@@ -22,6 +22,25 @@ SURFACES = frozenset({"overview", "screen", "embed", "export", "briefing"})
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of the staff page with a page of its own (its tab): the overview first, then one
+    page per theme of the bureau's work, so that a visit or a filter change computes and draws
+    one theme's panels, not all of them. ``summary`` says what the tab holds (its link's title)."""
+    id: str
+    title: str
+    summary: str
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("overview", "概况", "主要指标、阵地分布、“四位一体”、需关注事项、活动与“三会一课”"),
+    Section("reach", "四就近", "就近学习、就近活动、就近得到关心照顾、就近发挥作用的覆盖与建议新增阵地"),
+    Section("care", "关心照顾", "走访慰问联系率、本月生日与寿辰、老干部结构"),
+    Section("service", "作用发挥", "志愿服务时长与人次、队伍排行、各街道服务、银发人才库"),
+)
+SECTION_IDS = tuple(s.id for s in SECTIONS)
+
+
+@dataclass(frozen=True)
 class Panel:
     """One panel. ``build(data, ctx)`` turns what the source returns into the view of ``kind``:
     a :class:`~dashboard.views.NumberView` (number), a figure dict (chart, map) or a
@@ -39,12 +58,15 @@ class Panel:
     key: str | None = None
     click_filters_street: bool = False  # a click on a point filters the page by its customdata[0], a street code
     groups: tuple[tuple[str, str], ...] = ()  # (key, label) of a table's row groups the staff page can show alone
+    section: str = "overview"  # the part of the staff page that shows it (SECTIONS)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"panel {self.id}: unknown kind {self.kind!r}")
         if not self.surfaces <= SURFACES:
             raise ValueError(f"panel {self.id}: unknown surfaces {set(self.surfaces - SURFACES)}")
+        if self.section not in SECTION_IDS:
+            raise ValueError(f"panel {self.id}: unknown section {self.section!r}")
 
     @property
     def heading(self) -> str:
@@ -102,29 +124,29 @@ PANELS_IN_ORDER: tuple[Panel, ...] = (
           _chart(figures.volunteers_by_team), unit="人"),
     Panel("volunteer-service", "志愿服务时长与人次", "chart", "volunteer_service",
           _chart(volunteer_figures.service_by_month), unit="小时", detail="按月",
-          hint="时长 = 参与人数 × 活动时长;含志愿队伍开展的活动和新时代文明实践、社区执勤、关心下一代活动。"),
+          hint="时长 = 参与人数 × 活动时长;含志愿队伍开展的活动和新时代文明实践、社区执勤、关心下一代活动。", section="service"),
     Panel("volunteer-teams-ranked", "志愿服务队伍排行", "chart", "volunteer_service",
           _chart(volunteer_figures.teams_ranked), unit="小时", detail="按服务时长,前10支",
-          surfaces=SURFACES - {"briefing"}),
+          surfaces=SURFACES - {"briefing"}, section="service"),
     Panel("volunteer-streets", "各街道志愿服务时长", "chart", "volunteer_service",
           _chart(volunteer_figures.service_by_street), unit="小时", detail="点击条形筛选街道",
-          click_filters_street=True, surfaces=SURFACES - {"screen", "briefing"}),
+          click_filters_street=True, surfaces=SURFACES - {"screen", "briefing"}, section="service"),
     Panel("talent-pool", "银发人才库", "chart", "talent_pool", _chart(volunteer_figures.talent_pool), unit="人",
           detail="按特长领域", hint="一人可登记多个领域;人数按领域分别统计。",
-          surfaces=SURFACES - {"screen", "briefing"}),
+          surfaces=SURFACES - {"screen", "briefing"}, section="service"),
     Panel("four-in-one", "“四位一体”覆盖", "chart", "four_in_one", _chart(figures.four_in_one),
           detail="党的建设·老年教育·文体活动·志愿服务"),
     # 四就近 (docs/indicators.md, "四就近 · Within reach")
     Panel("reach", "“四就近”覆盖", "table", "reach", reach_views.coverage_table, unit="%",
-          detail="就近学习·就近活动·就近得到关心照顾·就近发挥作用", surfaces=SURFACES - {"screen", "briefing"}),
+          detail="就近学习·就近活动·就近得到关心照顾·就近发挥作用", surfaces=SURFACES - {"screen", "briefing"}, section="reach"),
     Panel("reach-by-street", "各街道“四就近”覆盖率", "chart", "reach", _chart(reach_views.by_street), unit="%",
-          detail="各项与四项全覆盖", hint="条形为四项全覆盖,短竖线为其上年同期,虚线为全区(或所选范围)合计。"),
+          detail="各项与四项全覆盖", hint="条形为四项全覆盖,短竖线为其上年同期,虚线为全区(或所选范围)合计。", section="reach"),
     # the screen shows only the grid: counts per square kilometre, never a home
     Panel("reach-gaps", "未覆盖老干部分布", "map", "reach", _reach_gaps, unit="人", detail="1公里网格",
           hint="每格为该平方公里内不在就近范围内的老干部人数,不显示个人住址;点击图例切换各项。",
-          surfaces=SURFACES - {"briefing"}),
+          surfaces=SURFACES - {"briefing"}, section="reach"),
     Panel("reach-sites", "建议新增阵地位置", "table", "reach_sites", reach_views.suggestions_table, unit="处",
-          detail="每个街道/镇一处,按可新增覆盖人数", surfaces=SURFACES - {"screen", "briefing"}),
+          detail="每个街道/镇一处,按可新增覆盖人数", surfaces=SURFACES - {"screen", "briefing"}, section="reach"),
     Panel("map", "阵地分布图", "map", "sites", _site_map, unit="处", click_filters_street=True,
           hint="点击地图上的街道或站点可筛选该街道;点击图例可显示/隐藏站点类型。"),
     Panel("member-structure", "党员结构", "chart", "member_structure", _chart(figures.member_structure),
@@ -145,14 +167,14 @@ PANELS_IN_ORDER: tuple[Panel, ...] = (
     # 关心照顾 (care): contact with every cadre, birthdays, all cadres' structure
     Panel("contact-share", "老干部联系率", "chart", "contact_share", care_views.contact_share, unit="%",
           detail="近期有走访慰问记录的老干部占比,按街道", hint="点击柱形可查看该街道尚未联系的老干部。",
-          surfaces=SURFACES - {"screen"}),
+          surfaces=SURFACES - {"screen"}, section="care"),
     Panel("contact-branches", "各党支部联系情况", "table", "contact_share", care_views.contact_branches,
-          detail="按联系率由低到高", surfaces=SURFACES - {"screen", "briefing"}),
+          detail="按联系率由低到高", surfaces=SURFACES - {"screen", "briefing"}, section="care"),
     # names: staff only, never on the big screen nor in the briefing (a document that travels)
     Panel("birthdays", "本月生日", "table", "birthdays", care_views.birthdays, unit="人",
-          detail="寿辰(80、90、100岁)在前", surfaces=frozenset({"overview", "embed", "export"})),
+          detail="寿辰(80、90、100岁)在前", surfaces=frozenset({"overview", "embed", "export"}), section="care"),
     Panel("cadre-structure", "老干部结构", "chart", "cadre_structure", care_views.cadre_structure, unit="人",
-          detail="全部在册老干部,不限党员", surfaces=SURFACES - {"screen", "briefing"}),
+          detail="全部在册老干部,不限党员", surfaces=SURFACES - {"screen", "briefing"}, section="care"),
 )
 
 PANELS: dict[str, Panel] = {p.id: p for p in PANELS_IN_ORDER}
@@ -163,6 +185,15 @@ NUMBERS: tuple[Panel, ...] = tuple(p for p in PANELS_IN_ORDER if p.kind == "numb
 def on(surface: str) -> tuple[Panel, ...]:
     """The panels a surface shows, in catalogue order."""
     return tuple(p for p in PANELS_IN_ORDER if p.on(surface))
+
+
+def in_section(section_id: str) -> tuple[Panel, ...]:
+    """The staff page's panels of one section (its tab), in catalogue order."""
+    return tuple(p for p in on("overview") if p.section == section_id)
+
+
+def section(section_id: str) -> Section:
+    return next(s for s in SECTIONS if s.id == section_id)
 
 
 class UnknownPanel(KeyError):

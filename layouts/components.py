@@ -63,8 +63,9 @@ def panel_menu(panel_id: str, title: str, links: bool = False) -> html.Details:
 
 def records_link(panel: Panel, href: str | None, text: str = "查看明细记录 ›") -> html.A:
     """The link from a figure to the records it counts (``/records/…``; none when unknown)."""
-    return html.A(text, id=ids.records_link(panel.id), href=href, className="records-link",
-                  title=f"{panel.title}:列出所计的每一条记录")
+    return html.Span(html.A(text, id=ids.slot(panel.id, "records", "href"), href=href, className="records-link",
+                            title=f"{panel.title}:列出所计的每一条记录"), id=ids.records_link(panel.id),
+                     className="records-link-box")
 
 
 def kpi_card(panel: Panel, value: str = "…", change: str = "", direction: str = "kpi-delta", note: str = "",
@@ -76,11 +77,14 @@ def kpi_card(panel: Panel, value: str = "…", change: str = "", direction: str 
         dbc.CardBody([
             html.Div([title, panel_menu(panel.id, panel.title, links)], className="kpi-head") if menu else title,
             html.Div([
-                html.Span(value, id=ids.kpi(key), className="kpi-value"),
+                html.Span(html.Span(value, id=ids.slot(panel.id, "value", "children")), id=ids.kpi(key),
+                          className="kpi-value"),
                 html.Span(panel.unit, className="kpi-unit"),
             ], className="kpi-figure"),
-            html.Div(change, id=ids.kpi_delta(key), className=direction),
-            html.Div(note, id=ids.kpi_note(key), className="kpi-note"),
+            html.Div(html.Div(change, id=ids.slot(panel.id, "change", "delta"), className=direction),
+                     id=ids.kpi_delta(key), className="kpi-delta"),
+            html.Div(html.Div(note, id=ids.slot(panel.id, "note", "children")), id=ids.kpi_note(key),
+                     className="kpi-note"),
             records_link(panel, records, "明细 ›"),
         ]),
         className="kpi-card h-100",
@@ -99,11 +103,11 @@ def panel(p: Panel, body, *, menu: bool = True, links: bool = False, className: 
         **{"aria-labelledby": f"{panel_id}-title"})
 
 
-def graph(graph_id: str, height: int, **kwargs) -> html.Div:
-    """A graph in a box of its height: dcc.Graph loads its code after the page and draws nothing
-    until then, and without the box everything under it moved down when it did."""
+def graph(graph_id: str | dict, height: int, box_id: str | None = None, **kwargs) -> html.Div:
+    """A graph in a box of its height (``box_id``: the box's id): dcc.Graph loads its code after
+    the page and draws nothing until then, and without the box everything under it moved down when it did."""
     return html.Div(dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}, **kwargs),
-                    className="graph-box", style={"minHeight": f"{height}px"})
+                    className="graph-box", style={"minHeight": f"{height}px"}, **({"id": box_id} if box_id else {}))
 
 
 def empty_note(text: str = "暂无数据") -> html.P:

@@ -24,6 +24,24 @@ DEMO_MARK = "header-demo"
 CONNECTION_MARK = "header-connection"
 SCOPE_TEXT = "header-scope"
 
+# The staff page's sections (dashboard.catalogue.SECTIONS) each have a page with the same filters
+# and its own panels. The components its callback fills have pattern-matching ids, so that one
+# callback fills whichever panels the page has (dash's ALL); each sits inside an element with a
+# plain id (panel(), kpi(), records_link() …) that pages, styles and tests find it by.
+SLOT_PROPS = (("figure", "figure"), ("children", "children"), ("href", "href"),
+              ("delta", "children"), ("delta", "className"))  # (slot kind, property it takes)
+
+
+def slot(panel_id: str, part: str, kind: str) -> dict:
+    """A component the staff page's callback fills: ``kind`` names the properties it takes (see
+    SLOT_PROPS), ``part`` which part of the panel it is (body, value, change, note, records)."""
+    return {"slot": kind, "panel": panel_id, "part": part}
+
+
+def section_tab(section: str) -> str:
+    """The link to a section's page, which carries the filter in force."""
+    return f"section-tab-{section}"
+
 def panel(panel_id: str) -> str:
     """The component that shows a panel's figure, table or list on the staff page."""
     return f"panel-{panel_id}"

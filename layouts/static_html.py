@@ -60,7 +60,7 @@ def _style(style: dict | None) -> str:
 
 def _attrs(props: dict, prefix: str, classes: str = "", extra: dict | None = None) -> str:
     out = {}
-    if props.get("id") is not None:
+    if isinstance(props.get("id"), str):  # a pattern-matching id (a dict) names nothing in the copy
         out["id"] = f"{prefix}{props['id']}"
     for name, value in props.items():
         if name in _SKIP or name == HTML_BLOCK or callable(value):

@@ -1,6 +1,8 @@
 """Walking Dash component trees in tests."""
 from __future__ import annotations
 
+import json
+
 HTML_BLOCK = "data-html-block"
 
 
@@ -18,7 +20,9 @@ def find(tree, component_id: str):
 
 
 def ids(tree) -> set[str]:
-    return {node.id for node in walk(tree) if getattr(node, "id", None)}
+    """The ids in a tree; a pattern-matching (dict) id as the JSON the page's DOM shows."""
+    return {node.id if isinstance(node.id, str) else json.dumps(node.id, sort_keys=True, separators=(",", ":"))
+            for node in walk(tree) if getattr(node, "id", None)}
 
 
 def html_of(tree) -> str:
@@ -28,3 +32,13 @@ def html_of(tree) -> str:
         if markup:
             return markup
     raise AssertionError("no HTML block")
+
+
+def text_of(node) -> str:
+    """The text a component shows: its own and its children's strings, in order."""
+    children = getattr(node, "children", node)
+    if isinstance(children, str | int | float):
+        return str(children)
+    if isinstance(children, list):
+        return "".join(text_of(c) for c in children)
+    return text_of(children) if hasattr(children, "to_plotly_json") else ""

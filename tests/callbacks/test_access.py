@@ -133,8 +133,12 @@ def test_a_tampered_callback_state_asking_for_another_street_gets_nothing_of_it(
     svc = DataService(report_store)
     version = svc.version().record()
     with acting_as(app, "staff", (MINGSHUI,)):
-        out = overview.overview_view(svc, {"query": f"?street={SHUANGSHAN}", "error": None}, version, None)
-        assert out["kpi-active_branches:value"] == "—" and "无权查看" in str(out["message"])
+        state = {"query": f"?street={SHUANGSHAN}", "error": None}
+        out = overview.panels_view(svc, state, version, None, "overview")
+        assert out["kpi-active_branches:value"] == "—"
+        assert "无权查看" in str(overview.header_view(svc, state, version)["message"])
+        for section in ("reach", "care", "service"):  # every section's page shows blank panels
+            assert "明水" not in json.dumps(overview.panels_view(svc, state, version, None, section), default=str)
         figure, body, caption = embed.embed_view(svc, {"panel": "map", "query": f"?street={SHUANGSHAN}"},
                                                  version["version"])
         assert "无权查看" in caption and figure["data"] == []
@@ -435,7 +439,7 @@ def test_a_link_session_gets_nothing_from_the_staff_pages_callback(app, report_s
     with app.server.test_request_context("/", headers={"Host": "localhost"}):
         g.principal = info.principal()
         out = overview.apply_filter.__wrapped__ if hasattr(overview.apply_filter, "__wrapped__") else overview.apply_filter
-        result = out("", [SHUANGSHAN], "all", "12m", None, None, None, None, {}, {"version": 1}, {"query": ""})
+        result = out("", [SHUANGSHAN], "all", "12m", None, None, None, None, {"version": 1}, {"query": ""})
     assert all(v is overview.no_update for v in result.values())
 
 

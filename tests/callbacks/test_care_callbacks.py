@@ -9,7 +9,7 @@ import pytest
 from flask import g
 
 from callbacks.embed import embed_view
-from callbacks.overview import overview_view
+from callbacks.overview import panels_view
 from callbacks.screen import screen_view
 from dashboard.access import EMBED_LINK, Principal
 from dashboard.service import DataService
@@ -37,8 +37,9 @@ def test_the_staff_page_names_birthdays_and_focus_cadres_for_a_user(app, cared):
     svc = DataService(cared)
     version = {"version": svc.version().version}
     with acting_as(app, "staff", (MINGSHUI,)):
-        filled = overview_view(svc, {"query": f"{QUERY}&street={MINGSHUI}"}, version, None)
-    assert "测试乙" in named(filled["birthdays"]) and "测试丙" in named(filled["attention"])
+        state = {"query": f"{QUERY}&street={MINGSHUI}"}
+        care, overview = panels_view(svc, state, version, None, "care"), panels_view(svc, state, version, None, "overview")
+    assert "测试乙" in named(care["birthdays"]) and "测试丙" in named(overview["attention"])
 
 
 @pytest.mark.parametrize("panel", ["birthdays", "attention"])

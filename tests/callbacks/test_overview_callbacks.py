@@ -9,10 +9,13 @@ from sqlalchemy import insert
 
 from callbacks import overview as cb
 from callbacks.refresh import poll_version
+from dashboard import catalogue
 from dashboard.catalogue import NUMBERS as KPIS
+from dashboard.catalogue import SECTIONS
 from dashboard.indicators import Filter, kpis
 from dashboard.schema import Honour
 from dashboard.settings import Settings
+from layouts import panel_views
 from tests.acting import acting_as
 
 
@@ -52,21 +55,29 @@ def test_poll_marks_an_unreachable_store_and_keeps_the_last_version(app):
 def test_panels_for_the_report_day_show_the_indicator_layers_numbers(app, report_store):
     with acting_as(app):
         version = poll_version(None)
-        out = cb.overview_view(cb.service(), {"query": "?as_of=2020-07-01", "error": None}, version, None)
+        state = {"query": "?as_of=2020-07-01", "error": None}
+        header = cb.header_view(cb.service(), state, version)
+        sections = {s.id: cb.panels_view(cb.service(), state, version, None, s.id) for s in SECTIONS}
+    out = sections["overview"]
     expected = kpis(report_store.engine, Filter.district(dt.date(2020, 7, 1))).now
     assert {p.key: out[f"{p.id}:value"] for p in KPIS}["volunteer_teams"] == "15"
     assert out["kpi-party_members:value"] == f"{expected.party_members:,}"
-    assert out["message"] == ""
-    # every panel of the page gets its value, keyed by panel id
-    assert set(out) == set(cb.PANEL_OUTPUTS)
+    assert header["message"] == "" and header["as_of_text"] == "截至 2020年7月1日"
+    # every panel of each section's page gets its value, keyed by panel id, and only those
+    for section, filled in sections.items():
+        assert set(filled) == {key for p in catalogue.in_section(section) for key in panel_views.slots(p)}
+    # the section links keep the filter
+    assert header["tab:care"] == "/care?as_of=2020-07-01" and header["tab:overview"] == "/?as_of=2020-07-01"
 
 
 def test_a_wrong_filter_gives_a_message_and_empty_panels(app):
     with acting_as(app):
         version = poll_version(None)
-        out = cb.overview_view(cb.service(), {"query": "?street=火星街道", "error": None}, version, None)
+        state = {"query": "?street=火星街道", "error": None}
+        out = cb.panels_view(cb.service(), state, version, None, "overview")
+        header = cb.header_view(cb.service(), state, version)
     assert out["kpi-active_branches:value"] == "—"
-    assert "未知的街道" in out["message"].children
+    assert "未知的街道" in header["message"].children
 
 
 def test_only_the_controls_that_change_are_sent_back():

@@ -44,15 +44,16 @@ def total_of(text: str) -> int:
 
 
 def record_links(client, path: str) -> dict[str, str]:
-    """The layout's 明细 links: component id → href."""
+    """The layout's 明细 links: ``<panel id>-records`` → href."""
     r = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
     out, todo = {}, [r.get_json()]
     while todo:
         node = todo.pop()
         if isinstance(node, dict):
             props = node.get("props", {})
-            if str(props.get("id", "")).endswith("-records") and props.get("href"):
-                out[props["id"]] = props["href"]
+            slot = props.get("id")
+            if isinstance(slot, dict) and slot.get("part") == "records" and props.get("href"):
+                out[f"{slot['panel']}-records"] = props["href"]
             todo.extend(node.values())
         elif isinstance(node, list):
             todo.extend(node)

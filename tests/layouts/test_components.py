@@ -13,7 +13,7 @@ from dashboard.indicators.three_meetings import BranchMeetings
 from dashboard.views import ViewContext
 from layouts import components
 from layouts.overview import layout
-from tests.tree import find, html_of, walk
+from tests.tree import find, html_of, text_of, walk
 
 CONTEXT = ViewContext(Filter.district(dt.date(2026, 11, 29)),
                       [StreetRow("370114001000", "明水街道", "街道", 117.54, 36.72)])
@@ -22,9 +22,9 @@ CONTEXT = ViewContext(Filter.district(dt.date(2026, 11, 29)),
 def test_kpi_card_holds_the_number_alone_under_its_id():
     card = components.kpi_card(catalogue.panel("kpi-volunteers"), value="638", change="▲ 71 较上年同期")
     value = find(card, "kpi-volunteers")
-    assert isinstance(value, html.Span) and value.children == "638"
+    assert isinstance(value, html.Span) and text_of(value) == "638"
     assert find(card, "kpi-volunteers-title").children == "志愿者"
-    assert find(card, "kpi-volunteers-delta").children == "▲ 71 较上年同期"
+    assert text_of(find(card, "kpi-volunteers-delta")) == "▲ 71 较上年同期"
 
 
 def test_latest_activities_are_listed_newest_first_with_names_escaped():
@@ -99,8 +99,8 @@ def test_the_page_arrives_with_its_panels_filled_in():
     filled = {f"{p.id}:value": str(i) for i, p in enumerate(numbers)}
     filled["map"] = {"data": [], "layout": {"title": {"text": "地图"}}}
     page = layout(content={"values": {(ids.SCOPE_TEXT, "children"): "范围:全区"}, "filled": filled})
-    assert [find(page, ids.kpi(p.key)).children for p in numbers] == [str(i) for i in range(len(numbers))]
-    assert find(page, ids.panel("map")).figure["layout"]["title"]["text"] == "地图"
+    assert [text_of(find(page, ids.kpi(p.key))) for p in numbers] == [str(i) for i in range(len(numbers))]
+    assert find(page, ids.panel("map")).children.figure["layout"]["title"]["text"] == "地图"
     assert find(page, ids.SCOPE_TEXT).children == "范围:全区"
     map_menu = next(n for n in walk(page) if n.to_plotly_json()["props"].get("data-panel") == "map")
     assert 'href="/export/map.png"' in html_of(map_menu)

@@ -51,7 +51,7 @@ def test_the_staff_page_copy_shows_every_kpi_number_and_the_scope():
     filled = {f"{p.id}:value": f"{i + 1},000" for i, p in enumerate(NUMBERS)}
     page = render(overview.layout(content={"filled": filled, "values": {("header-scope", "children"): "全区 · 近12个月"}}))
     for i, p in enumerate(NUMBERS):
-        assert f'id="ssr-kpi-{p.key}" class="kpi-value">{i + 1},000</span>' in page
+        assert f'id="ssr-kpi-{p.key}" class="kpi-value"><span>{i + 1},000</span></span>' in page
     assert "全区 · 近12个月" in page and ' id="kpi-' not in page  # no id the live page uses
     # the phone's filter button works on the copy too: it names the copy's own controls
     assert '<button id="ssr-filter-toggle" class="filters-toggle" type="button"' in page
