@@ -466,3 +466,38 @@ def test_odd_requests_get_a_sentence_not_a_server_error(app):
     assert anon.get("/screen?link=%C3%A9.x").status_code == 403
     r = anon.get("/_dash-component-suites/nothing/here.js")
     assert r.status_code == 404 and "没有这个文件" in r.get_data(as_text=True)
+
+
+def test_the_staff_pages_callback_fills_only_staff_page_panels_whatever_a_post_lists(clients):
+    """The callback computes the panels whose slots the POST lists; a tampered list may name a
+    panel that is not on the staff page (the screen's 需关注事项 chart), one that does not exist,
+    or one slot ten thousand times: it gets the staff page's panels, and nothing else."""
+    from layouts import ids
+
+    staff = clients["staff"]
+    deps = staff.get("/_dash-dependencies").get_json()
+    cb = next(d for d in deps if "filter-state.data" in d["output"])
+    wanted = [ids.slot("reach-by-street", "body", "figure"), ids.slot("attention-counts", "body", "figure"),
+              ids.slot("no-such-panel", "body", "figure")]
+    outputs = []
+    for out in cb["output"].strip(".").split("..."):
+        cid, prop = out.rsplit(".", 1)
+        if not cid.startswith("{"):
+            outputs.append({"id": cid, "property": prop})
+        elif json.loads(cid)["slot"] == "figure":
+            outputs.append([{"id": w, "property": prop} for w in wanted] +
+                           [{"id": wanted[0], "property": prop}] * 10_000)
+        else:
+            outputs.append([])
+    values = {"filter-street.value": [], "filter-state.data": {"query": "", "error": None},
+              "store-version.data": {"version": 1, "ok": True}}
+    payload = {"output": cb["output"], "outputs": outputs,
+               "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in cb["inputs"]],
+               "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in cb["state"]],
+               "changedPropIds": ["filter-street.value"]}
+    r = staff.post("/_dash-update-component", json=payload, headers={"Origin": "http://localhost"})
+    assert r.status_code == 200
+    filled = {json.loads(k)["panel"]: v["figure"] for k, v in r.get_json()["response"].items() if k.startswith("{")}
+    assert set(filled) == {"reach-by-street"}  # nothing for a panel the staff page does not have
+    drawn = json.dumps(filled["reach-by-street"], ensure_ascii=False)
+    assert "明水街道" in drawn and "双山街道" not in drawn  # for the staff member's own street
