@@ -1,6 +1,7 @@
 """Answers that are the same for everyone who asks the same thing at the same store version:
-a page's layout (``GET /_dash-layout``, whose page and filter its referrer names) and the
-staff page's, screen's and embeds' panel callbacks. They are kept per (request, who is asking,
+the HTML of a page that arrives with its content (the staff page's sections:
+``callbacks.pages.FIRST_PAINT``), a page's layout (``GET /_dash-layout``, whose page and filter
+its referrer names) and the staff page's, screen's and embeds' panel callbacks. They are kept per (request, who is asking,
 store version), gzipped once, and served from memory until the store changes.
 
 Who is asking is part of the key (street staff and links see other data), and so is the store
@@ -18,6 +19,7 @@ from collections import OrderedDict
 from flask import Flask, Response, g, request
 
 from callbacks.context import EXTENSION, principal
+from callbacks.pages import FIRST_PAINT
 from layouts import embed as embed_ids
 from layouts import ids as overview_ids
 from layouts import screen_ids
@@ -57,6 +59,8 @@ def _what() -> str | None:
     """What this request asks for, if its answer may be cached (else None)."""
     if request.method == "GET" and request.path == "/_dash-layout":
         return f"layout|{request.referrer or ''}"
+    if request.method == "GET" and request.path in FIRST_PAINT:
+        return f"page|{request.full_path}"
     if request.method == "POST" and request.path == "/_dash-update-component":
         body = request.get_data(cache=True)
         head = body[:4096].decode("utf-8", "replace")
