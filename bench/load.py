@@ -46,8 +46,9 @@ Scenarios (``--scenario NAME``, repeatable; default all, in this order):
                 /screen, GETs /api/version every ``--refresh`` seconds and POSTs the screen's
                 callback when the version changes (and once at load). An embed viewer opens its link
                 to one panel, loads it (poll + render callbacks) and posts the embed's version poll
-                every ``--refresh`` seconds. The server's RSS (VmRSS of the server process and all
-                its descendants, e.g. the export renderer's Chromium) is read at ``--rss-mark``
+                every ``--refresh`` seconds. The server's RSS (the memory of the server process and all
+                its descendants, e.g. the export renderer's Chromium, as proportional set size: see
+                ``resident_kb``) is read at ``--rss-mark``
                 seconds (default 60: minute 1; a third of the run when it is shorter than two
                 minutes) and at the end.
 - ``workbooks`` two hostile workbooks built by bench/workbooks.py, uploaded one at a time through
@@ -620,18 +621,29 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float | None:
-    """VmRSS of the server process and its descendants, in MB (None once it is gone)."""
-    total, seen = 0, False
-    for p in descendants(pid):
+def resident_kb(p: int) -> int | None:
+    """The memory a process holds, in kB: its proportional set size (Pss: a page shared by n
+    processes counts 1/n in each). The server's workers are forked from one process that has
+    imported the app, so most of their pages are shared; their VmRSS would count each shared page
+    once per process and a tree of three processes holding ~220 MB would read ~500 MB. VmRSS
+    where smaps_rollup cannot be read."""
+    try:
+        found = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{p}/smaps_rollup").read_text(), re.M)
+    except OSError:
+        found = None
+    if found is None:
         try:
-            status = Path(f"/proc/{p}/status").read_text()
+            found = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text(), re.M)
         except OSError:
-            continue
-        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-        if found:
-            total, seen = total + int(found.group(1)), True
-    return round(total / 1024, 1) if seen else None
+            return None
+    return int(found.group(1)) if found else None
+
+
+def rss_mb(pid: int) -> float | None:
+    """The memory of the server process and its descendants (see :func:`resident_kb`), in MB
+    (None once it is gone)."""
+    sizes = [kb for p in descendants(pid) if (kb := resident_kb(p)) is not None]
+    return round(sum(sizes) / 1024, 1) if sizes else None
 
 
 # -- running one scenario ----------------------------------------------------------------------------
@@ -768,7 +780,7 @@ def drive(spec: dict) -> dict:
 # -- the workbooks scenario: two hostile uploads, one at a time, while a side client polls -----------
 
 def rss_processes(pid: int) -> dict[int, tuple[str, float, bool]]:
-    """{pid: (name, VmRSS MB, whether it runs this Python)} of the server process and its
+    """{pid: (name, memory MB (see :func:`resident_kb`), whether it runs this Python)} of the server process and its
     descendants: the server's own processes (python app.py, its gunicorn workers) run the
     interpreter that started it; the export renderer's (its driver, Chromium) do not."""
     python = os.path.realpath(sys.executable)
@@ -779,10 +791,10 @@ def rss_processes(pid: int) -> dict[int, tuple[str, float, bool]]:
             exe = os.path.realpath(f"/proc/{p}/exe")
         except OSError:
             continue
-        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        kb = resident_kb(p)
         name = re.search(r"^Name:\s+(.*)$", status, re.M)
-        if found:
-            out[p] = (name.group(1) if name else "?", int(found.group(1)) / 1024, exe == python)
+        if kb is not None:
+            out[p] = (name.group(1) if name else "?", kb / 1024, exe == python)
     return out
 
 
