@@ -143,12 +143,15 @@ def test_the_map_and_the_charts_answer_taps(phone, server):
     assert page.locator("#menu-map-url").text_content().startswith(server.url)
 
 
-@pytest.mark.parametrize("path", ["/records/sites", "/records/branches?street=370114001000", "/briefing"])
-def test_the_records_lists_and_the_briefing_fit_a_phone(chromium, server, path):
+@pytest.mark.parametrize("path", ["/records/sites", "/records/branches?street=370114001000", "/briefing",
+                                  "/reach", "/care", "/service"])
+def test_the_records_lists_the_sections_and_the_briefing_fit_a_phone(chromium, server, path):
     p = Page(chromium, 360, 740, is_mobile=True, has_touch=True, device_scale_factor=2).login(server)
     try:
         p.page.goto(f"{server.url}{path}")
         p.page.wait_for_selector("main")
+        if path in ("/reach", "/care", "/service"):  # the staff page's sections: their charts drawn
+            wait_for_panels(p.page, graphs=2)
         assert p.page.evaluate(NO_SIDEWAYS_SCROLL)
         # the briefing's charts are A4 drawings scaled to the screen (pinch to zoom); its words are not
         assert p.page.evaluate(SMALL_TEXT, path == "/briefing") == []
