@@ -110,8 +110,7 @@ def coverage(conn: Connection, f: Filter, rules: ReachRules | None = None, dista
     the grid of those out of reach on the day."""
     rules = rules or ReachRules()
     ago = f.year_ago()
-    # the cadres of each day: memberships begin and end between the two
-    now_cadres, ago_cadres = data.cadres(conn, f), data.cadres(conn, ago)
+    now_cadres, ago_cadres = data.cadres_now_and_year_ago(conn, f)
     sites = data.sites(conn, f.as_of)
     now = flags(now_cadres, sites, f.as_of, rules, distance)
     before = flags(ago_cadres, sites, ago.as_of, rules, distance)

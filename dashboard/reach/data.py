@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select, union_all
 from sqlalchemy.engine import Connection
 
 from dashboard.indicators.care import cadre_ids
 from dashboard.indicators.filters import Filter
+from dashboard.indicators.kpi import run
 from dashboard.schema import Person, Site, Street
 
 
@@ -32,27 +33,48 @@ class Cadres:
     unplaced: dict[str | None, int]
 
 
-def _people(f: Filter):
-    """The scope's cadres as conditions on Person."""
-    return [Person.id.in_(cadre_ids(f))]
+def _homes(f: Filter) -> Select:
+    """(id, home street, lon, lat) of everyone who may be a cadre in the filter's scope on its
+    as-of day or a year before."""
+    people = select(Person.id, Person.street_code, Person.lon, Person.lat)
+    if not f.streets and f.branch_id is None:
+        # the district's cadres are most of the people: reading them all is cheaper than a join
+        # with the memberships (on PostgreSQL a nested loop, as it cannot guess their number)
+        return people
+    return people.where(Person.id.in_(union_all(cadre_ids(f), cadre_ids(f.year_ago()))))
 
 
 def cadres(conn: Connection, f: Filter) -> Cadres:
     """The cadres in the filter's scope on its as-of day."""
-    # one statement of three plain columns, no join and no order: at scale 10 this is 110,000
-    # rows, and reading them is most of the coverage's time
-    rows = conn.execute(select(Person.street_code, Person.lon, Person.lat).where(*_people(f))).all()
+    return _on_days(conn, f, (f,))[0]
+
+
+def cadres_now_and_year_ago(conn: Connection, f: Filter) -> tuple[Cadres, Cadres]:
+    """The cadres in the filter's scope on its as-of day and a year before (memberships begin
+    and end between the two)."""
+    now, ago = _on_days(conn, f, (f, f.year_ago()))
+    return now, ago
+
+
+def _on_days(conn: Connection, f: Filter, days: tuple[Filter, ...]) -> list[Cadres]:
+    # the homes are read once and each day's cadres picked from them by id: three statements of
+    # plain columns on the DBAPI cursor instead of a join per day, which at scale 10 was most of
+    # the coverage's time
+    homes = np.array(run(conn, _homes, f), dtype=object).reshape(-1, 4)
     kinds = dict(conn.execute(select(Street.code, Street.kind)).all())
-    if not rows:
-        empty = np.empty(0)
-        return Cadres(empty.astype(object), empty.astype(object), empty, empty, {})
-    street, lon, lat = (np.array(column, dtype=object) for column in zip(*rows))
-    placed = (lon != None) & (lat != None) & (street != None)  # noqa: E711 - elementwise on object arrays
-    unplaced = pd.Series(street[~placed]).value_counts(dropna=False)
-    street = street[placed]
-    return Cadres(street, pd.Series(street).map(kinds).to_numpy(dtype=object),
-                  lon[placed].astype(float), lat[placed].astype(float),
-                  {(None if pd.isna(code) else code): int(n) for code, n in unplaced.items()})
+    pid, street, lon, lat = homes.T
+    has_home = (lon != None) & (lat != None) & (street != None)  # noqa: E711 - elementwise on object arrays
+    kind = pd.Series(street, dtype=object).map(kinds).to_numpy(dtype=object)
+    lon, lat = lon.astype(float), lat.astype(float)  # None becomes NaN: only rows with a home are kept
+    pid = pid.astype(np.int64)
+    out = []
+    for day in days:
+        cadre = np.isin(pid, np.fromiter((row[0] for row in run(conn, cadre_ids, day)), dtype=np.int64))
+        placed = cadre & has_home
+        unplaced = pd.Series(street[cadre & ~has_home], dtype=object).value_counts(dropna=False)
+        out.append(Cadres(street[placed], kind[placed], lon[placed], lat[placed],
+                          {(None if pd.isna(code) else code): int(n) for code, n in unplaced.items()}))
+    return out
 
 
 @dataclass(frozen=True)
