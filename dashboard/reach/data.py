@@ -24,13 +24,16 @@ from dashboard.schema import Person, Site, Street
 
 @dataclass(frozen=True)
 class Cadres:
-    """Placed cadres as parallel arrays (home street code, its kind, lon, lat), and how many in
-    scope could not be placed, by 居住街道 (None: none recorded)."""
+    """The cadres in scope on one or more days (the as-of day first). Those placed on any of the
+    days as parallel arrays (home street code, its kind, lon, lat), with a mask per day of who
+    is a cadre that day (``on``); per day, how many in scope could not be placed, by 居住街道
+    (None: none recorded)."""
     street: np.ndarray
     street_kind: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-    unplaced: dict[str | None, int]
+    on: tuple[np.ndarray, ...]
+    unplaced: tuple[dict[str | None, int], ...]
 
 
 def _homes(f: Filter) -> Select:
@@ -44,19 +47,9 @@ def _homes(f: Filter) -> Select:
     return people.where(Person.id.in_(union_all(cadre_ids(f), cadre_ids(f.year_ago()))))
 
 
-def cadres(conn: Connection, f: Filter) -> Cadres:
-    """The cadres in the filter's scope on its as-of day."""
-    return _on_days(conn, f, (f,))[0]
-
-
-def cadres_now_and_year_ago(conn: Connection, f: Filter) -> tuple[Cadres, Cadres]:
-    """The cadres in the filter's scope on its as-of day and a year before (memberships begin
-    and end between the two)."""
-    now, ago = _on_days(conn, f, (f, f.year_ago()))
-    return now, ago
-
-
-def _on_days(conn: Connection, f: Filter, days: tuple[Filter, ...]) -> list[Cadres]:
+def cadres(conn: Connection, f: Filter, year_ago: bool = False) -> Cadres:
+    """The cadres in the filter's scope on its as-of day, and a year before too if ``year_ago``
+    (memberships begin and end between the two)."""
     # the homes are read once and each day's cadres picked from them by id: three statements of
     # plain columns on the DBAPI cursor instead of a join per day, which at scale 10 was most of
     # the coverage's time
@@ -64,17 +57,18 @@ def _on_days(conn: Connection, f: Filter, days: tuple[Filter, ...]) -> list[Cadr
     kinds = dict(conn.execute(select(Street.code, Street.kind)).all())
     pid, street, lon, lat = homes.T
     has_home = (lon != None) & (lat != None) & (street != None)  # noqa: E711 - elementwise on object arrays
-    kind = pd.Series(street, dtype=object).map(kinds).to_numpy(dtype=object)
-    lon, lat = lon.astype(float), lat.astype(float)  # None becomes NaN: only rows with a home are kept
     pid = pid.astype(np.int64)
-    out = []
-    for day in days:
+    on, unplaced = [], []
+    for day in (f, f.year_ago()) if year_ago else (f,):
         cadre = np.isin(pid, np.fromiter((row[0] for row in run(conn, cadre_ids, day)), dtype=np.int64))
-        placed = cadre & has_home
-        unplaced = pd.Series(street[cadre & ~has_home], dtype=object).value_counts(dropna=False)
-        out.append(Cadres(street[placed], kind[placed], lon[placed], lat[placed],
-                          {(None if pd.isna(code) else code): int(n) for code, n in unplaced.items()}))
-    return out
+        on.append(cadre & has_home)
+        counts = pd.Series(street[cadre & ~has_home], dtype=object).value_counts(dropna=False)
+        unplaced.append({(None if pd.isna(code) else code): int(n) for code, n in counts.items()})
+    placed = np.logical_or.reduce(on)
+    street = street[placed]
+    return Cadres(street, pd.Series(street, dtype=object).map(kinds).to_numpy(dtype=object),
+                  lon[placed].astype(float), lat[placed].astype(float), tuple(day[placed] for day in on),
+                  tuple(unplaced))
 
 
 @dataclass(frozen=True)
