@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select, union_all
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
 from dashboard.indicators.care import cadre_ids
@@ -36,36 +36,47 @@ class Cadres:
     unplaced: tuple[dict[str | None, int], ...]
 
 
+def _everyone(_f: Filter) -> Select:
+    """(id, home street, lon, lat) of everyone, whatever the filter."""
+    return select(Person.id, Person.street_code, Person.lon, Person.lat)
+
+
 def _homes(f: Filter) -> Select:
-    """(id, home street, lon, lat) of everyone who may be a cadre in the filter's scope on its
-    as-of day or a year before."""
-    people = select(Person.id, Person.street_code, Person.lon, Person.lat)
-    if not f.streets and f.branch_id is None:
-        # the district's cadres are most of the people: reading them all is cheaper than a join
-        # with the memberships (on PostgreSQL a nested loop, as it cannot guess their number)
-        return people
-    return people.where(Person.id.in_(union_all(cadre_ids(f), cadre_ids(f.year_ago()))))
+    """(id, home street, lon, lat) of the cadres in the filter's scope on its as-of day."""
+    return _everyone(f).where(Person.id.in_(cadre_ids(f)))
+
+
+def _rows(conn: Connection, build, f: Filter) -> np.ndarray:
+    # on the DBAPI cursor: SQLAlchemy's rows would cost more than reading them
+    return np.array(run(conn, build, f), dtype=object).reshape(-1, 4)
 
 
 def cadres(conn: Connection, f: Filter, year_ago: bool = False) -> Cadres:
     """The cadres in the filter's scope on its as-of day, and a year before too if ``year_ago``
     (memberships begin and end between the two)."""
-    # the homes are read once and each day's cadres picked from them by id: three statements of
-    # plain columns on the DBAPI cursor instead of a join per day, which at scale 10 was most of
-    # the coverage's time
-    homes = np.array(run(conn, _homes, f), dtype=object).reshape(-1, 4)
-    kinds = dict(conn.execute(select(Street.code, Street.kind)).all())
-    pid, street, lon, lat = homes.T
+    days = (f, f.year_ago()) if year_ago else (f,)
+    if not f.streets and f.branch_id is None:
+        # the district's cadres are most of the people: everyone's home once and each day's
+        # cadre ids cost less than a join per day (on PostgreSQL a nested loop, as the planner
+        # cannot tell how many people the memberships name), at scale 10 most of the coverage's time
+        homes = _rows(conn, _everyone, f)
+        ids = [np.fromiter((row[0] for row in run(conn, cadre_ids, day)), dtype=np.int64) for day in days]
+    else:  # fewer, and a join of them costs less than everyone's home
+        of_day = [_rows(conn, _homes, day) for day in days]
+        homes = np.concatenate(of_day)
+        ids = [rows[:, 0].astype(np.int64) for rows in of_day]
+    pid, first = np.unique(homes[:, 0].astype(np.int64), return_index=True)  # one row a person
+    street, lon, lat = homes[first, 1:].T
     has_home = (lon != None) & (lat != None) & (street != None)  # noqa: E711 - elementwise on object arrays
-    pid = pid.astype(np.int64)
     on, unplaced = [], []
-    for day in (f, f.year_ago()) if year_ago else (f,):
-        cadre = np.isin(pid, np.fromiter((row[0] for row in run(conn, cadre_ids, day)), dtype=np.int64))
+    for day_ids in ids:
+        cadre = np.isin(pid, day_ids)
         on.append(cadre & has_home)
         counts = pd.Series(street[cadre & ~has_home], dtype=object).value_counts(dropna=False)
         unplaced.append({(None if pd.isna(code) else code): int(n) for code, n in counts.items()})
     placed = np.logical_or.reduce(on)
     street = street[placed]
+    kinds = dict(conn.execute(select(Street.code, Street.kind)).all())
     return Cadres(street, pd.Series(street, dtype=object).map(kinds).to_numpy(dtype=object),
                   lon[placed].astype(float), lat[placed].astype(float), tuple(day[placed] for day in on),
                   tuple(unplaced))
