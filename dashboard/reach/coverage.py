@@ -68,21 +68,43 @@ class Coverage:
     grid_m: int = GRID_M
 
 
-def flags(cadres: data.Cadres, sites: data.Sites, day: dt.date, rules: ReachRules,
-          distance: Distance | None = None) -> pd.DataFrame:
-    """One row per cadre: home street, position in metres, and a column per kind (and 四项):
-    within reach on ``day``."""
+def flags(cadres: data.Cadres, sites: data.Sites, days: tuple[dt.date, ...], rules: ReachRules,
+          distance: Distance | None = None) -> list[pd.DataFrame]:
+    """Per day of ``cadres.on``, one row per cadre that day: home street, position in metres, and
+    a column per kind (and 四项): within reach on the day."""
     distance = distance or StraightLine(rules.detour)
     homes = geometry.to_metres(cadres.lon, cadres.lat)
     reach = np.where(cadres.street_kind == "镇", rules.town_m, rules.street_m)
-    is_open = sites.open_on(day)
-    places = geometry.to_metres(sites.lon[is_open], sites.lat[is_open])
-    types = sites.type[is_open]
-    out = pd.DataFrame({"street": cadres.street, "x": homes[:, 0], "y": homes[:, 1]})
-    farthest = max(rules.street_m, rules.town_m)
+    places = geometry.to_metres(sites.lon, sites.lat)
+    is_open = [sites.open_on(day) for day in days]
+    tables = [pd.DataFrame({"street": cadres.street[on], "x": homes[on, 0], "y": homes[on, 1]}) for on in cadres.on]
     for kind, kind_types in rules.site_types:
-        out[kind] = within(distance.nearest(homes, places[np.isin(types, kind_types)], farthest), reach)
-    out[ALL_FOUR] = out[list(KINDS)].all(axis=1)
+        of_kind = np.isin(sites.type, kind_types)
+        reached = _within_on_days(homes, reach, places, [of_kind & o for o in is_open], cadres.on, rules, distance)
+        for table, on, within_day in zip(tables, cadres.on, reached):
+            table[kind] = within_day[on]
+    for table in tables:
+        table[ALL_FOUR] = table[list(KINDS)].all(axis=1)
+    return tables
+
+
+def _within_on_days(homes: np.ndarray, reach: np.ndarray, places: np.ndarray, open_on: list[np.ndarray],
+                    on: tuple[np.ndarray, ...], rules: ReachRules, distance: Distance) -> list[np.ndarray]:
+    """Per day, whether each home is within reach of a place open that day. Most places are open
+    on every day, so the nearest of those is sought once for all homes, and only the homes it
+    leaves out of reach try the few places open on some days only (the nearest of a union is the
+    nearer of the nearest of each part, so the answer is the same)."""
+    farthest = max(rules.street_m, rules.town_m)
+    always = np.logical_and.reduce(open_on)
+    base = within(distance.nearest(homes, places[always], farthest), reach)
+    out = []
+    for is_open, cadre in zip(open_on, on):
+        reached = base.copy()
+        extra = is_open & ~always
+        rest = cadre & ~base
+        if extra.any() and rest.any():
+            reached[rest] = within(distance.nearest(homes[rest], places[extra], farthest), reach[rest])
+        out.append(reached)
     return out
 
 
@@ -110,11 +132,8 @@ def coverage(conn: Connection, f: Filter, rules: ReachRules | None = None, dista
     the grid of those out of reach on the day."""
     rules = rules or ReachRules()
     ago = f.year_ago()
-    # the cadres of each day: memberships begin and end between the two
-    now_cadres, ago_cadres = data.cadres(conn, f), data.cadres(conn, ago)
-    sites = data.sites(conn, f.as_of)
-    now = flags(now_cadres, sites, f.as_of, rules, distance)
-    before = flags(ago_cadres, sites, ago.as_of, rules, distance)
+    cadres = data.cadres(conn, f, year_ago=True)
+    now, before = flags(cadres, data.sites(conn, f.as_of), (f.as_of, ago.as_of), rules, distance)
     n_now, w_now = _counts(now)
     n_ago, w_ago = _counts(before)
 
@@ -133,7 +152,7 @@ def coverage(conn: Connection, f: Filter, rules: ReachRules | None = None, dista
         shown = [s for s in rows if s.code in n_now.index or s.code in n_ago.index]
     else:
         shown = rows
-    unplaced = now_cadres.unplaced
+    unplaced = cadres.unplaced[0]
     return Coverage(
         f.as_of, ago.as_of, rules, share(None, "全区" if not f.streets and f.branch_id is None else "合计",
                                           sum(unplaced.values())),

@@ -13,46 +13,73 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
 from dashboard.indicators.care import cadre_ids
 from dashboard.indicators.filters import Filter
+from dashboard.indicators.kpi import run
 from dashboard.schema import Person, Site, Street
 
 
 @dataclass(frozen=True)
 class Cadres:
-    """Placed cadres as parallel arrays (home street code, its kind, lon, lat), and how many in
-    scope could not be placed, by 居住街道 (None: none recorded)."""
+    """The cadres in scope on one or more days (the as-of day first). Those placed on any of the
+    days as parallel arrays (home street code, its kind, lon, lat), with a mask per day of who
+    is a cadre that day (``on``); per day, how many in scope could not be placed, by 居住街道
+    (None: none recorded)."""
     street: np.ndarray
     street_kind: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-    unplaced: dict[str | None, int]
+    on: tuple[np.ndarray, ...]
+    unplaced: tuple[dict[str | None, int], ...]
 
 
-def _people(f: Filter):
-    """The scope's cadres as conditions on Person."""
-    return [Person.id.in_(cadre_ids(f))]
+def _everyone(_f: Filter) -> Select:
+    """(id, home street, lon, lat) of everyone, whatever the filter."""
+    return select(Person.id, Person.street_code, Person.lon, Person.lat)
 
 
-def cadres(conn: Connection, f: Filter) -> Cadres:
-    """The cadres in the filter's scope on its as-of day."""
-    # one statement of three plain columns, no join and no order: at scale 10 this is 110,000
-    # rows, and reading them is most of the coverage's time
-    rows = conn.execute(select(Person.street_code, Person.lon, Person.lat).where(*_people(f))).all()
-    kinds = dict(conn.execute(select(Street.code, Street.kind)).all())
-    if not rows:
-        empty = np.empty(0)
-        return Cadres(empty.astype(object), empty.astype(object), empty, empty, {})
-    street, lon, lat = (np.array(column, dtype=object) for column in zip(*rows))
-    placed = (lon != None) & (lat != None) & (street != None)  # noqa: E711 - elementwise on object arrays
-    unplaced = pd.Series(street[~placed]).value_counts(dropna=False)
+def _homes(f: Filter) -> Select:
+    """(id, home street, lon, lat) of the cadres in the filter's scope on its as-of day."""
+    return _everyone(f).where(Person.id.in_(cadre_ids(f)))
+
+
+def _rows(conn: Connection, build, f: Filter) -> np.ndarray:
+    # on the DBAPI cursor: SQLAlchemy's rows would cost more than reading them
+    return np.array(run(conn, build, f), dtype=object).reshape(-1, 4)
+
+
+def cadres(conn: Connection, f: Filter, year_ago: bool = False) -> Cadres:
+    """The cadres in the filter's scope on its as-of day, and a year before too if ``year_ago``
+    (memberships begin and end between the two)."""
+    days = (f, f.year_ago()) if year_ago else (f,)
+    if not f.streets and f.branch_id is None:
+        # the district's cadres are most of the people: everyone's home once and each day's
+        # cadre ids cost less than a join per day (on PostgreSQL a nested loop, as the planner
+        # cannot tell how many people the memberships name), at scale 10 most of the coverage's time
+        homes = _rows(conn, _everyone, f)
+        ids = [np.fromiter((row[0] for row in run(conn, cadre_ids, day)), dtype=np.int64) for day in days]
+    else:  # fewer, and a join of them costs less than everyone's home
+        of_day = [_rows(conn, _homes, day) for day in days]
+        homes = np.concatenate(of_day)
+        ids = [rows[:, 0].astype(np.int64) for rows in of_day]
+    pid, first = np.unique(homes[:, 0].astype(np.int64), return_index=True)  # one row a person
+    street, lon, lat = homes[first, 1:].T
+    has_home = (lon != None) & (lat != None) & (street != None)  # noqa: E711 - elementwise on object arrays
+    on, unplaced = [], []
+    for day_ids in ids:
+        cadre = np.isin(pid, day_ids)
+        on.append(cadre & has_home)
+        counts = pd.Series(street[cadre & ~has_home], dtype=object).value_counts(dropna=False)
+        unplaced.append({(None if pd.isna(code) else code): int(n) for code, n in counts.items()})
+    placed = np.logical_or.reduce(on)
     street = street[placed]
-    return Cadres(street, pd.Series(street).map(kinds).to_numpy(dtype=object),
-                  lon[placed].astype(float), lat[placed].astype(float),
-                  {(None if pd.isna(code) else code): int(n) for code, n in unplaced.items()})
+    kinds = dict(conn.execute(select(Street.code, Street.kind)).all())
+    return Cadres(street, pd.Series(street, dtype=object).map(kinds).to_numpy(dtype=object),
+                  lon[placed].astype(float), lat[placed].astype(float), tuple(day[placed] for day in on),
+                  tuple(unplaced))
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,7 @@ def suggestions(conn: Connection, f: Filter, rules: ReachRules | None = None,
     """The best new site per street with cadres out of reach, streets in code order."""
     rules = rules or ReachRules()
     distance = distance or StraightLine(rules.detour)
-    cadres = data.cadres(conn, f)
-    table = flags(cadres, data.sites(conn, f.as_of), f.as_of, rules, distance)
+    table, = flags(data.cadres(conn, f), data.sites(conn, f.as_of), (f.as_of,), rules, distance)
     out = []
     by_street = dict(tuple(table.groupby("street", sort=False)))
     for street in street_rows(conn):

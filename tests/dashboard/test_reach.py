@@ -138,6 +138,19 @@ def test_the_year_ago_share_uses_the_sites_open_a_year_before(store):
     assert "上年同期 50.0%" in district[2].title and "▲ 50.0 个百分点" in district[2].title
 
 
+def test_each_day_is_served_by_its_own_open_sites_when_some_open_or_close_between(store):
+    # one site open on both days, one closed since, one opened since, each near one cadre; the
+    # cadre of the closed one has a farther open one beyond reach, and one near nothing at all
+    build(store, [person(1, at(0, 0)), person(2, at(10_000, 0)), person(3, at(20_000, 0)), person(4, at(40_000, 0))],
+          [site(1, at(0, 500)), site(2, at(10_000, 500), closed="2024-01-01"), site(3, at(10_000, 1600)),
+           site(4, at(20_000, 500), opened="2024-01-01")])
+    cov = cover(store)
+    assert (cov.district.within["学习"], cov.district.within_year_ago["学习"]) == (2, 2)
+    assert (cov.district.cadres, cov.district.cadres_year_ago) == (4, 4)
+    grid = {(cell.lon, cell.lat): cell.out[0] for cell in cov.cells}
+    assert sum(grid.values()) == 2  # the cadres of the closed site and of no site, on the day
+
+
 def test_a_branch_means_its_members_on_the_day_and_on_the_day_a_year_before(store):
     build(store, [person(1, at(0, 0)), person(2, at(10_000, 0))], [site(1, at(0, 500))])
     with store.engine.begin() as c:
