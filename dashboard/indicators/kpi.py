@@ -207,7 +207,8 @@ _DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect(params
 
 def run(conn: Connection, build: Callable[[Filter], Select], f: Filter) -> list[tuple]:
     """Run one indicator statement straight on the DBAPI cursor: the KPI queries are small and
-    many, and SQLAlchemy's per-call work would otherwise cost more than the query itself."""
+    many, and SQLAlchemy's per-call work would otherwise cost more than the query itself; 四就近's
+    reads are large, and its per-row objects would cost more than the reading."""
     sql, params = _sql(conn.dialect.name, build, f)
     cursor = conn.connection.driver_connection.cursor()
     try:
