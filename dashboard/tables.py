@@ -13,11 +13,20 @@ def meetings_order(rows: list[BranchMeetings]) -> list[BranchMeetings]:
     return sorted(rows, key=lambda r: (wording.STATUS_ORDER[r.status], r.rate if r.rate is not None else 2, r.name))
 
 
+# the branches a page lists at most, worst first: a district ten times Zhangqiu's has some 500,
+# whose table (six links a row) made the staff page's answer 200 KB and its drawing slow; the
+# rest are one link away (the 党支部 list)
+MEETING_ROWS = 100
+
+
 def three_meetings(rows: list[BranchMeetings], ctx: ViewContext) -> TableView:
     """Held against required per branch and kind, worst first, the status in words."""
     kinds = tuple(vocab.THREE_MEETINGS_ONE_LECTURE)
     ordered = meetings_order(rows)
-    ordered, hidden = ctx.fit(ordered)
+    if ctx.max_rows is not None:
+        ordered, hidden = ctx.fit(ordered)
+    else:
+        ordered, hidden = ordered[:MEETING_ROWS], max(0, len(ordered) - MEETING_ROWS)
     names = ctx.street_names
     table_rows = []
     for r in ordered:
@@ -32,6 +41,10 @@ def three_meetings(rows: list[BranchMeetings], ctx: ViewContext) -> TableView:
     note = "单元格为统计期间内已开/应开次数"
     if hidden:
         note += f";按落实情况由差到好排列,另有 {hidden} 个党支部未列出"
+        if ctx.max_rows is None:  # a page (an image has no links): the rest are one click away
+            table_rows.append((Cell(f"另有{hidden:,}个党支部未列出,查看全部党支部 ›",
+                                    href=records_href({"kind": "branches"}, ctx.filter)),
+                               *(Cell("—") for _ in range(len(kinds) + 2))))
     return TableView(("党支部", "街道/镇", *kinds, "状态"), table_rows, note, hidden, (3.2, 1.3, 1.2, 1, 1, 1, 1))
 
 

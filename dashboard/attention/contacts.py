@@ -15,22 +15,19 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from dashboard.attention.model import Item, Thresholds
-from dashboard.indicators.care import cadre_ids, first_links, ledger_start, links_on, overdue_condition
+from dashboard.indicators.care import cadre_ids, first_link_parts, last_contact, ledger_start, links_on, overdue_condition
 from dashboard.indicators.filters import Filter
-from dashboard.schema import Contact, Person
+from dashboard.schema import Person
 from dashboard.wording import day_zh
 
 
 def contact_items(conn: Connection, f: Filter, t: Thresholds) -> list[Item]:
     days = t.contact_days
-    first = first_links(f.as_of).subquery()
-    last = (select(Contact.person_id, func.max(Contact.date).label("last"))
-            .where(Contact.date <= f.as_of).group_by(Contact.person_id).subquery())
+    membership, team = first_link_parts(f.as_of)
     begun = conn.execute(select(ledger_start())).scalar_one()
     rows = conn.execute(
-        select(Person.id, Person.name, Person.birth_year, Person.cadre_type, Person.street_code, last.c.last,
-               first.c.since)
-        .outerjoin(last, last.c.person_id == Person.id).outerjoin(first, first.c.person_id == Person.id)
+        select(Person.id, Person.name, Person.birth_year, Person.cadre_type, Person.street_code,
+               last_contact(f.as_of).label("last"), membership.label("membership"), team.label("team"))
         .where(Person.id.in_(cadre_ids(f)), overdue_condition(f.as_of, days))
     ).all()
     homeless = [r.id for r in rows if not r.street_code]
@@ -42,14 +39,15 @@ def contact_items(conn: Connection, f: Filter, t: Thresholds) -> list[Item]:
             linked[pid] = street
     out = []
     for r in rows:
-        since = r.last or max(r.since, begun)
+        first = min((d for d in (r.membership, r.team) if d is not None), default=None)
+        since = r.last or max(first, begun)  # never contacted: overdue_condition found a link before the window
         n = (f.as_of - since).days
         if r.last:
             why = f"最近一次联系在{day_zh(r.last)},已{n}天未联系(走访慰问记录),超过{days}天"
         elif since == begun:
             why = f"自走访慰问记录开始({day_zh(begun)})以来无联系记录,已{n}天,超过{days}天"
         else:
-            why = f"自{day_zh(r.since)}在册以来无走访慰问记录,已{n}天,超过{days}天"
+            why = f"自{day_zh(first)}在册以来无走访慰问记录,已{n}天,超过{days}天"
         out.append(Item(
             kind="contact_overdue", street_code=r.street_code or linked.get(r.id), subject_id=r.id,
             subject_name=r.name, why=why, since=since, days=n, link={"kind": "cadres", "person": r.id},

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, exists, func, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -93,15 +93,36 @@ def overdue_condition(as_of: dt.date, days: int) -> ColumnElement:
     """A 重点关爱对象 not contacted for more than ``days``: no contact in the window, and either a
     contact before it or, never contacted, a cadre for more than ``days`` counted from the later of
     their first link and the ledger's first contact (a bureau that begins its 走访慰问记录 today does
-    not find all its cadres overdue since they retired; one that keeps none finds nobody overdue)."""
+    not find all its cadres overdue since they retired; one that keeps none finds nobody overdue).
+
+    Each test looks up the person's own rows (EXISTS, by the person's indexes): the few 重点关爱对象
+    are found first, rather than every person's contacts and links being summed up for them."""
     cutoff = as_of - dt.timedelta(days=days)
-    first = first_links(as_of).subquery()
+    mine = Contact.person_id == Person.id
     return and_(
         focus_condition(as_of),
-        Person.id.not_in(contacted_ids(as_of, days)),
-        or_(Person.id.in_(select(Contact.person_id).where(Contact.date < cutoff)),
-            and_(ledger_start() < cutoff, Person.id.in_(select(first.c.person_id).where(first.c.since < cutoff)))),
+        ~exists().where(mine, Contact.date >= cutoff, Contact.date <= as_of),
+        or_(exists().where(mine, Contact.date < cutoff),
+            and_(ledger_start() < cutoff,
+                 or_(exists().where(Membership.person_id == Person.id, Membership.joined_on < cutoff),
+                     exists().where(VolunteerMembership.person_id == Person.id, VolunteerMembership.joined_on < cutoff)))),
     )
+
+
+def last_contact(as_of: dt.date) -> ColumnElement:
+    """A person's last contact on or before the day (None if never), looked up by the person's index."""
+    return (select(func.max(Contact.date)).where(Contact.person_id == Person.id, Contact.date <= as_of)
+            .correlate(Person).scalar_subquery())
+
+
+def first_link_parts(as_of: dt.date) -> tuple[ColumnElement, ColumnElement]:
+    """A person's first membership and first team membership begun on or before the day (each None
+    if none): the earlier of the two is :func:`first_links`' ``since``."""
+    return (select(func.min(Membership.joined_on)).where(Membership.person_id == Person.id, Membership.joined_on <= as_of)
+            .correlate(Person).scalar_subquery(),
+            select(func.min(VolunteerMembership.joined_on))
+            .where(VolunteerMembership.person_id == Person.id, VolunteerMembership.joined_on <= as_of)
+            .correlate(Person).scalar_subquery())
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,22 @@ def test_three_meetings_table_puts_the_worst_first_and_names_the_status():
     assert '<th scope="col">状态</th>' in markup and "<caption>" in markup
 
 
+def test_a_page_lists_the_worst_hundred_branches_and_links_to_the_rest():
+    from dataclasses import replace
+
+    req = {"支部党员大会": 4, "支委会": 12, "党小组会": 12, "党课": 4}
+    rows = [BranchMeetings(i, f"第{i}支部", "建制型", "370114001000", {k: i % 5 for k in req}, req,
+                           {k: min(i % 5, req[k]) for k in req}) for i in range(130)]
+    page = tables.three_meetings(rows, CONTEXT)
+    assert len(page.rows) == tables.MEETING_ROWS + 1 and "另有 30 个党支部未列出" in page.note
+    last = page.rows[-1][0]
+    assert last.text == "另有30个党支部未列出,查看全部党支部 ›" and last.href.startswith("/records/branches?")
+    assert all(r[-1].text == "未达标" for r in page.rows[:-1])  # the worst come first
+    # an image has room for what it has room for, and no link
+    image = tables.three_meetings(rows, replace(CONTEXT, max_rows=12))
+    assert len(image.rows) == 12 and "另有 118 个党支部未列出" in image.note
+
+
 def test_branch_names_are_escaped_in_the_table():
     row = BranchMeetings(1, "<b>支部</b>", "建制型", "x", {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
                          {k: 0 for k in ("支部党员大会", "支委会", "党小组会", "党课")},
