@@ -143,6 +143,7 @@ class Activity(Base):
     __table_args__ = (
         Index("ix_activities_street_date", "street_code", "date"),
         Index("ix_activities_org_date", "org_id", "date"),
+        Index("ix_activities_site_date", "site_id", "date"),
     )
 
 
