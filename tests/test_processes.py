@@ -83,7 +83,9 @@ class Browser:
         """The staff page's 志愿服务队伍 number, as this process serves it."""
         _, layout = self.get("/_dash-layout", Referer=f"{self.base}/")
         node = next(n for n in walk(json.loads(layout)) if n.get("props", {}).get("id") == "kpi-volunteer_teams")
-        return int(node["props"]["children"].replace(",", ""))
+        while isinstance(node, dict):  # the number sits in the panel's slot, a span inside this one
+            node = node["props"]["children"]
+        return int(node.replace(",", ""))
 
 
 def walk(node):
