@@ -87,6 +87,20 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = f"required in CI but skipped: {reason}"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Under xdist (--dist loadgroup) a test that uses a module-scoped fixture runs on the same worker as
+    the rest of its file, in order: the fixture is made once and the state it carries between tests holds.
+    Other tests are spread one by one."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        defs = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for ds in (defs.name2fixturedefs.values() if defs else ()) for d in ds}
+        if scopes & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture
 def redis_url() -> str:
     if not REDIS_URL:
