@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
 import http.cookiejar
 import json
 import os
@@ -16,11 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, REDIS_URL, make_store
+from tests.conftest import BACKENDS, POSTGRES_URL, REDIS_URL, make_store
 
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 from support import TEST_PASSWORD, TEST_USER, Server
 
+SQLITE, POSTGRESQL = BACKENDS  # one of report_store's two, for a test that needs only one
+# a store of its own for a test that writes to it or moves it: a short history seeds in half the time of
+# today's, and these tests compare a number before and after, whatever it is
+SMALL_DEMO = datetime.date(2019, 6, 1)
 TEAM_CSV = "队伍编码,队伍名称,街道编码,服务方向,成立日期\nT-TWO-1,双进程测试服务队,明水街道,政策宣讲,2020年1月1日\n"
 
 
@@ -30,13 +35,12 @@ def pg_store(tmp_path):
         pytest.skip("PostgreSQL tests need DASHBOARD_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
     if not REDIS_URL:
         pytest.skip("Redis tests need DASHBOARD_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15)")
-    import datetime as dt
 
     from dashboard.demo import DemoRules, seed
 
     for store in make_store("postgresql", tmp_path):
         store.migrate()
-        seed(store, DemoRules(as_of=dt.date.today()))
+        seed(store, DemoRules(as_of=SMALL_DEMO))
         yield store
 
 
@@ -135,6 +139,9 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from Linux's /proc")
+# the processes, their log and their stop are the same on either store; gunicorn's workers on PostgreSQL
+# are the first test's
+@pytest.mark.parametrize("report_store", [SQLITE], indirect=True)
 def test_python_app_py_serves_in_one_process_per_worker_logs_each_request_and_stops_gracefully(report_store):
     server = Server(report_store.url, extra_env={"DASHBOARD_WORKERS": "2"}).start()
     try:
@@ -178,7 +185,6 @@ def _status(url: str) -> tuple[int, str]:
 
 
 def test_a_sqlite_file_that_disappears_and_comes_back_is_recovered_from_without_a_restart(tmp_path):
-    import datetime as dt
     import shutil
 
     from dashboard.demo import DemoRules, seed
@@ -187,7 +193,7 @@ def test_a_sqlite_file_that_disappears_and_comes_back_is_recovered_from_without_
     path = tmp_path / "store.sqlite3"
     store = Store(f"sqlite:///{path}")
     store.migrate()
-    seed(store, DemoRules(as_of=dt.date.today()))
+    seed(store, DemoRules(as_of=SMALL_DEMO))
     store.dispose()
     server = Server(store.url, refresh=1).start()
     try:
@@ -210,6 +216,8 @@ def test_a_sqlite_file_that_disappears_and_comes_back_is_recovered_from_without_
         server.stop()
 
 
+# the cache's comings and goings are the same on either store: on the deployment's, PostgreSQL
+@pytest.mark.parametrize("report_store", [POSTGRESQL], indirect=True)
 def test_a_redis_restart_is_recovered_from_and_pages_work_without_it(report_store, tmp_path):
     import shutil
     import socket
@@ -254,10 +262,11 @@ def test_a_redis_restart_is_recovered_from_and_pages_work_without_it(report_stor
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="finds the app's connections by their ports in Linux's /proc")
-def test_a_postgresql_restart_is_recovered_from_without_a_restart_of_the_app(pg_store):
+@pytest.mark.parametrize("report_store", [POSTGRESQL], indirect=True)  # only read: the session's store
+def test_a_postgresql_restart_is_recovered_from_without_a_restart_of_the_app(report_store):
     from sqlalchemy import create_engine, text
 
-    server = Server(pg_store.url, refresh=1).start()
+    server = Server(report_store.url, refresh=1).start()
     try:
         browser = Browser(server.url)
         browser.login()

@@ -16,10 +16,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-        if "demo_store" in getattr(item, "fixturenames", ()):
-            # one xdist worker runs every test on the session's store and server, in order (some
-            # write to the store): one seeding, one server, and never two of them competing for the cores
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
