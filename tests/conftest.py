@@ -87,6 +87,23 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = f"required in CI but skipped: {reason}"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(items):
+    """Under xdist (--dist loadgroup): one worker runs every browser test on the session's store and
+    server, in order (some write to the store): one seeding, one server, never two of them competing for
+    the cores. A test that uses a module-scoped fixture runs on the same worker as the rest of its file, in
+    order: the fixture is made once and the state it carries between tests holds. Others are spread one by one."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for defs in (info.name2fixturedefs.values() if info else ()) for d in defs}
+        if "demo_store" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif scopes & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture
 def redis_url() -> str:
     if not REDIS_URL:

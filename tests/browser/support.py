@@ -155,8 +155,9 @@ def cli_json(store, *args: str) -> dict:
     return json.loads(out.stdout)
 
 
-def seeded_store(folder: Path):
-    """A SQLite store in ``folder`` with demo data as of today (so the CLI's defaults and the pages' agree)."""
+def seeded_store(folder: Path, as_of=None):
+    """A SQLite store in ``folder`` with demo data as of ``as_of``, by default today (so the CLI's defaults
+    and the pages' agree)."""
     import datetime as dt
 
     from dashboard.demo import DemoRules, seed
@@ -164,5 +165,5 @@ def seeded_store(folder: Path):
 
     store = Store(f"sqlite:///{folder / 'store.sqlite3'}")
     store.migrate()
-    seed(store, DemoRules(as_of=dt.date.today()))
+    seed(store, DemoRules(as_of=as_of or dt.date.today()))
     return store

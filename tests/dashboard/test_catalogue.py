@@ -28,12 +28,14 @@ def test_ids_are_unique_and_kinds_known():
     assert all(p.key for p in PANELS_IN_ORDER if p.kind == "number")
 
 
-def test_every_panel_for_the_staff_page_is_on_it():
-    page = ids_of(overview.layout())
-    for p in catalogue.on("overview"):
-        shown = ids.kpi(p.key) if p.kind == "number" else ids.panel(p.id)
-        assert shown in page, f"{p.id} is catalogued for the staff page but not on it"
-        assert f"{p.id}-card" in page or p.kind == "number"
+def test_every_panel_for_the_staff_page_is_on_its_sections_page():
+    assert {p.section for p in catalogue.on("overview")} == set(catalogue.SECTION_IDS)
+    for section in catalogue.SECTION_IDS:
+        page = ids_of(overview.layout(section=section))
+        for p in catalogue.in_section(section):
+            shown = ids.kpi(p.key) if p.kind == "number" else ids.panel(p.id)
+            assert shown in page, f"{p.id} is catalogued for the staff page's {section} but not on it"
+            assert f"{p.id}-card" in page or p.kind == "number"
 
 
 def test_every_panel_for_the_big_screen_is_on_it():
