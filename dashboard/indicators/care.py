@@ -68,16 +68,6 @@ def contacted_ids(as_of: dt.date, days: int) -> Select:
     return select(Contact.person_id).where(Contact.date >= as_of - dt.timedelta(days=days), Contact.date <= as_of)
 
 
-def first_links(as_of: dt.date) -> Select:
-    """(person id, the first day of any membership or team membership begun on or before the day)."""
-    joined = union_all(
-        select(Membership.person_id.label("person_id"), Membership.joined_on.label("day")).where(Membership.joined_on <= as_of),
-        select(VolunteerMembership.person_id.label("person_id"), VolunteerMembership.joined_on.label("day"))
-        .where(VolunteerMembership.joined_on <= as_of),
-    ).subquery()
-    return select(joined.c.person_id, func.min(joined.c.day).label("since")).group_by(joined.c.person_id)
-
-
 def focus_condition(as_of: dt.date) -> ColumnElement:
     """A 重点关爱对象 on the day: a 离休干部, aged 90 or more (by birth year), or 失能半失能."""
     return or_(Person.cadre_type == vocab.CARE_FOCUS_CADRE, Person.birth_year <= as_of.year - vocab.CARE_FOCUS_AGE,
@@ -117,7 +107,7 @@ def last_contact(as_of: dt.date) -> ColumnElement:
 
 def first_link_parts(as_of: dt.date) -> tuple[ColumnElement, ColumnElement]:
     """A person's first membership and first team membership begun on or before the day (each None
-    if none): the earlier of the two is :func:`first_links`' ``since``."""
+    if none): the earlier of the two is the day they became a cadre."""
     return (select(func.min(Membership.joined_on)).where(Membership.person_id == Person.id, Membership.joined_on <= as_of)
             .correlate(Person).scalar_subquery(),
             select(func.min(VolunteerMembership.joined_on))
