@@ -180,7 +180,9 @@ def page_view(state: dict, version: dict | None) -> dict:
     present = {name: [o["id"] for o in ctx.outputs_grouping[name]] for name in SLOT_OUTPUTS}
     panels = {component["panel"] for found in present.values() for component in found}
     section = tuple(p for p in PANELS if p.id in panels)
-    filled = panels_view(service(), state, version, runtime().settings.map_tiles, section)
+    svc = service()
+    asked = filter_from_state(svc, state, "view:overview", "overview") if version else None  # no store: no query
+    filled = panels_view(svc, state, version, runtime().settings.map_tiles, section, asked)
     by_slot = {(_slot_key(component_id), prop): key for p in section
                for key, (component_id, prop) in panel_views.slots(p).items()}
     slots = {}
@@ -188,7 +190,7 @@ def page_view(state: dict, version: dict | None) -> dict:
         prop = SLOT_OUTPUTS[name].component_property
         values = [filled.get(by_slot.get((_slot_key(c), prop)), no_update) for c in found]
         slots[name] = values if filled else no_update
-    return {**header_view(service(), state, version), **slots}
+    return {**header_view(svc, state, version, asked), **slots}
 
 
 def _slot_key(component_id: dict) -> tuple:
@@ -234,11 +236,12 @@ def filter_choices(streets: list[str] | tuple[str, ...]) -> tuple[list[dict], li
     return street_opts, branch_opts
 
 
-def header_view(svc, state: dict, version: dict | None) -> dict:
-    """The header's outputs (HEADER_OUTPUTS keys) and the section links for a filter state."""
+def header_view(svc, state: dict, version: dict | None, asked: tuple | None = None) -> dict:
+    """The header's outputs (HEADER_OUTPUTS keys) and the section links for a filter state
+    (``asked``: the state's filter and error from ``filter_from_state``, when already resolved)."""
     if not version:
         return {}
-    f, error = filter_from_state(svc, state, "view:overview", "overview")
+    f, error = asked or filter_from_state(svc, state, "view:overview", "overview")
     marks = {**status_marks(svc, version), "connection": components.connection_mark(True)}
     tabs = {f"tab:{s.id}": section_href(s.id, tab_query(state)) for s in catalogue.SECTIONS}
     if f is None:
@@ -250,13 +253,14 @@ def header_view(svc, state: dict, version: dict | None) -> dict:
             "summary": scope.short}
 
 
-def panels_view(svc, state: dict, version: dict | None, tiles: str | None, section: str | tuple) -> dict:
+def panels_view(svc, state: dict, version: dict | None, tiles: str | None, section: str | tuple,
+                asked: tuple | None = None) -> dict:
     """Every slot value of a section's panels (or of the panels given) by slot key, for a filter
-    state: blank for a wrong filter (the header says why)."""
+    state: blank for a wrong filter (the header says why). ``asked`` as for :func:`header_view`."""
     panels = catalogue.in_section(section) if isinstance(section, str) else section
     if not version:
         return {}
-    f, _error = filter_from_state(svc, state, "view:overview", "overview")
+    f, _error = asked or filter_from_state(svc, state, "view:overview", "overview")
     if f is None:
         return {k: v for p in panels for k, v in panel_views.blank(p).items()}
     v = version["version"]
@@ -278,9 +282,10 @@ def overview_content(search: str | None, version: dict | None, section: str = "o
         args, state = FilterArgs(), {"query": search or "", "error": str(exc)}
     streets, branches = filter_choices(args.streets)
     svc = service()
-    header = header_view(svc, state, version)
+    asked = filter_from_state(svc, state, "view:overview", "overview") if version else None  # no store: no query
+    header = header_view(svc, state, version, asked)
     values = {(o.component_id, o.component_property): header[k] for k, o in HEADER_OUTPUTS.items() if k in header}
-    filled = panels_view(svc, state, version, runtime().settings.map_tiles, section)
+    filled = panels_view(svc, state, version, runtime().settings.map_tiles, section, asked)
     return {"args": args, "state": state, "version": version, "street_options": streets, "branch_options": branches,
             "values": values, "filled": filled}
 
