@@ -262,6 +262,7 @@ class Callback:
 
     def __init__(self, dep: dict):
         self.dep = dep
+        self._matched: tuple = (None, None)  # (the layout's props, the outputs listed for them), the last ones
         out = dep["output"]
         if out.startswith(".."):
             self.outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in out.strip(".").split("...")]
@@ -288,7 +289,12 @@ class Callback:
             return [{"id": c, "property": d["property"]} for c in found
                     if c.keys() == pattern.keys() and all(v == ["ALL"] or c[k] == v for k, v in pattern.items())]
 
-        outputs = [matched(d) for d in self.outputs] if isinstance(self.outputs, list) else matched(self.outputs)
+        # the same layout every time: matched once, not on each request the clients time
+        last = self._matched  # read once: the clients' threads share this callback
+        if last[0] is not props:
+            last = self._matched = (props, [matched(d) for d in self.outputs] if isinstance(self.outputs, list)
+                                    else matched(self.outputs))
+        outputs = last[1]
         return json.dumps({"output": self.dep["output"], "outputs": outputs,
                            "inputs": [item(d) for d in self.dep["inputs"]], "state": [item(d) for d in self.dep["state"]],
                            "changedPropIds": changed}).encode()
