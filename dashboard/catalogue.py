@@ -192,10 +192,6 @@ def in_section(section_id: str) -> tuple[Panel, ...]:
     return tuple(p for p in on("overview") if p.section == section_id)
 
 
-def section(section_id: str) -> Section:
-    return next(s for s in SECTIONS if s.id == section_id)
-
-
 class UnknownPanel(KeyError):
     """No panel of that id; ``str()`` is a Chinese sentence."""
 
