@@ -46,7 +46,7 @@ class Filter:
     @property
     def site_streets(self) -> tuple[str, ...]:
         """Sites belong to streets, not branches: a branch filter means the sites of its street."""
-        if self.branch_street:
+        if self.branch_street is not None:
             return (self.branch_street,)
         return self.streets
 

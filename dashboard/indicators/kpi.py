@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, Integer, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
@@ -191,31 +191,77 @@ KPI_KEYS = (
 )
 
 
-@lru_cache(maxsize=4096)
-def _sql(dialect_name: str, build: Callable[[Filter], Select], f: Filter) -> tuple[str, dict]:
-    """A statement compiled once per dialect and filter: SQLite gets its values inlined (every
-    value comes from a resolved Filter: days, codes read from the store, integer ids, never raw
-    input); PostgreSQL gets bound parameters, so that the server can keep the prepared plan."""
-    if dialect_name == "postgresql":
-        compiled = build(f).compile(dialect=_DIALECTS[dialect_name], compile_kwargs={"render_postcompile": True})
-        return str(compiled), dict(compiled.params)
-    return str(build(f).compile(dialect=_DIALECTS[dialect_name], compile_kwargs={"literal_binds": True})), {}
+def _shape(f: Filter) -> tuple:
+    """What a statement's text depends on: how many streets and organisations, and which of the
+    branch's fields are set. The days and codes themselves are bound as parameters."""
+    return len(f.streets), f.branch_id is not None, len(f.org_ids), f.branch_street is not None
 
 
-_DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect(paramstyle="pyformat")}
+def _template(shape: tuple) -> Filter:
+    """A filter of ``shape`` whose every value is a bound parameter (named as in :func:`_values`)."""
+    n_streets, branch, n_orgs, branch_street = shape
+    day = lambda name: bindparam(name, type_=Date())  # noqa: E731
+    return Filter(as_of=day("as_of"), start=day("start"), end=day("end"),
+                  streets=tuple(bindparam(f"street_{i}", type_=String()) for i in range(n_streets)),
+                  branch_id=bindparam("branch_id", type_=Integer()) if branch else None,
+                  org_ids=tuple(bindparam(f"org_{i}", type_=Integer()) for i in range(n_orgs)),
+                  branch_street=bindparam("branch_street", type_=String()) if branch_street else None)
+
+
+def _values(f: Filter) -> dict:
+    return {"as_of": f.as_of, "start": f.start, "end": f.end, "branch_id": f.branch_id,
+            "branch_street": f.branch_street, **{f"street_{i}": s for i, s in enumerate(f.streets)},
+            **{f"org_{i}": o for i, o in enumerate(f.org_ids)}}
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A statement's text for one dialect and filter shape, its own constants as the driver
+    takes them, and how to turn a filter's values into the rest of its parameters."""
+    sql: str
+    constants: dict
+    processors: dict  # parameter name → the dialect's bind processor (or None) for a filter value
+
+
+@lru_cache(maxsize=1024)
+def _prepared(dialect_name: str, build: Callable[[Filter], Select], shape: tuple) -> _Prepared:
+    """``build`` compiled once per dialect and filter shape: a filter change with a new day or
+    street reuses the text (building and compiling a statement costs more than SQLite running
+    it), and PostgreSQL keeps the prepared plan. The builders use a filter's values only as SQL
+    values (compared, listed in IN), never in Python: tests/dashboard/test_indicators.py checks
+    each against the same statement with its values written in."""
+    dialect = _DIALECTS[dialect_name]
+    compiled = build(_template(shape)).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    names = set(_values(_template(shape)))
+    constants, processors = {}, {}
+    for bind, name in compiled.bind_names.items():
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if name in names:
+            processors[name] = process
+        else:
+            value = compiled.params[name]
+            constants[name] = process(value) if process else value
+    return _Prepared(str(compiled), constants, processors)
+
+
+_DIALECTS = {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.dialect(paramstyle="pyformat")}
 
 
 def run(conn: Connection, build: Callable[[Filter], Select], f: Filter) -> list[tuple]:
     """Run one indicator statement straight on the DBAPI cursor: the KPI queries are small and
     many, and SQLAlchemy's per-call work would otherwise cost more than the query itself; 四就近's
     reads are large, and its per-row objects would cost more than the reading."""
-    sql, params = _sql(conn.dialect.name, build, f)
+    prepared = _prepared(conn.dialect.name, build, _shape(f))
+    values = _values(f)
+    params = dict(prepared.constants)
+    for name, process in prepared.processors.items():
+        params[name] = process(values[name]) if process else values[name]
     cursor = conn.connection.driver_connection.cursor()
     try:
-        if params:
-            cursor.execute(sql, params, prepare=True)
+        if conn.dialect.name == "postgresql":
+            cursor.execute(prepared.sql, params, prepare=True)
         else:
-            cursor.execute(sql)
+            cursor.execute(prepared.sql, params)
         return cursor.fetchall()
     finally:
         cursor.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from dashboard import vocab
 from dashboard.indicators import Filter, FilterError, kpis, resolve_filter
@@ -172,3 +173,32 @@ def test_three_meetings_held_against_required(small):
     assert r.required[vocab.GENERAL_MEETING] == 2 and r.held[vocab.GENERAL_MEETING] == 1
     assert r.required[vocab.GROUP_MEETING] == 6 and r.held[vocab.GROUP_MEETING] == 0
     assert r.status == "red"
+
+
+def _report_filters(conn) -> list[Filter]:
+    """District, one street, two streets, a branch tree, a custom period, and a year before each."""
+    as_of = dt.date(2020, 7, 1)
+    branch = conn.execute(select(Organisation.id).where(Organisation.parent_id.is_not(None)).order_by(Organisation.id)).first()[0]
+    made = [resolve_filter(conn, as_of=as_of), resolve_filter(conn, streets=["明水街道"], as_of=as_of),
+            resolve_filter(conn, streets=["双山街道", "绣惠街道"], as_of=as_of),
+            resolve_filter(conn, branch=branch, as_of=as_of),
+            resolve_filter(conn, as_of=as_of, period="custom", start=dt.date(2019, 3, 1), end=dt.date(2019, 9, 30))]
+    return made + [f.year_ago() for f in made]
+
+
+def test_prepared_statements_give_what_the_statement_with_its_values_gives(report_store):
+    """Each statement run through kpi.run (compiled once per filter shape, the filter's values bound)
+    answers what SQLAlchemy's own execution of the statement built for that filter answers."""
+    from dashboard.indicators import care, kpi
+    from dashboard.reach import data
+
+    builds = [kpi.branches_stmt, kpi.members_stmt, kpi.teams_stmt, kpi.volunteers_stmt, kpi.sites_by_type_stmt,
+              kpi.activities_stmt, kpi.participants_stmt, kpi.report_records_stmt, care.cadre_ids, data._homes]
+    with report_store.engine.connect() as conn:
+        filters = _report_filters(conn)
+        assert len({kpi._shape(f) for f in filters}) >= 3  # the shapes differ: several texts per statement
+        for build in builds:
+            for f in filters:
+                expected = sorted(tuple(r) for r in conn.execute(build(f)).all())
+                assert sorted(kpi.run(conn, build, f)) == expected, (build.__name__, f)
+                assert expected or build is kpi.activities_stmt, (build.__name__, f)  # not vacuous
