@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import logging
+import random
 import threading
 import time
 from urllib.parse import quote, urlsplit
@@ -81,9 +82,35 @@ class ExportGate:
             self._admitted -= 1
 
 
+BUSY = "导出繁忙,请稍后再试。\n"
+GATED_PATHS = ("/export/", "/briefing")
+
+
+def retry_after() -> str:
+    """3 to 7 seconds: those refused together do not all come back in the same instant."""
+    return str(random.randint(3, 7))
+
+
 def busy() -> Response:
-    return Response("导出繁忙,请稍后再试。\n", status=503, content_type="text/plain; charset=utf-8",
-                    headers={"Retry-After": "5", "Cache-Control": "no-store"})
+    return Response(BUSY, status=503, content_type="text/plain; charset=utf-8",
+                    headers={"Retry-After": retry_after(), "Cache-Control": "no-store"})
+
+
+def refuse_when_full(wsgi_app, gate: ExportGate):
+    """The WSGI app in front of Flask: while the export line is full, an image or briefing request
+    is refused before anything else runs (no session, no login check, no request object). Refusals
+    come in bursts (everyone who was told to come back in 5 s comes back together) and share a few
+    free threads with the renders; each must take microseconds, not the milliseconds of a request."""
+    body = BUSY.encode("utf-8")
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+               ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(GATED_PATHS) and gate.full():
+            start_response("503 SERVICE UNAVAILABLE", [*headers, ("Retry-After", retry_after())])
+            return [body]
+        return wsgi_app(environ, start_response)
+    return app
 
 
 def content_security_policy(script_hashes: list[str], tiles: str | None, frame_ancestors: str) -> str:
@@ -129,6 +156,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
     bundles.register(server)
     briefing_archive.register(server, runtime)
     gate = ExportGate(running=settings.export_tabs + 1, waiting=4 * settings.export_tabs)
+    server.wsgi_app = refuse_when_full(server.wsgi_app, gate)
 
     images = SizedLRU()  # exported images by (panel, format, theme, size, filter, store version)
 

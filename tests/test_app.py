@@ -122,6 +122,34 @@ def test_exports_beyond_the_queue_are_refused_at_once_with_retry_after():
     gate.release()
 
 
+def test_while_the_export_line_is_full_images_and_briefings_are_refused_before_the_app_runs():
+    """In front of Flask: no session, no login check; the other routes reach the app as before."""
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response as WResponse
+
+    from callbacks.routes import ExportGate, refuse_when_full
+
+    reached = []
+
+    def inner(environ, start_response):
+        reached.append(environ["PATH_INFO"])
+        return WResponse("app")(environ, start_response)
+
+    gate = ExportGate(running=1, waiting=0)
+    client = Client(refuse_when_full(inner, gate))
+    assert client.get("/export/map.png").get_data(as_text=True) == "app"  # room: the app answers
+    assert gate.admit()                                                   # one rendering: the line is full
+    for path in ("/export/map.png?as_of=2020-07-01", "/briefing?street=明水街道"):
+        r = client.get(path)
+        assert r.status_code == 503 and r.get_data(as_text=True).startswith("导出繁忙")
+        assert 3 <= int(r.headers["Retry-After"]) <= 7 and r.headers["Cache-Control"] == "no-store"
+        assert "Set-Cookie" not in r.headers
+    assert client.get("/api/version").get_data(as_text=True) == "app"
+    gate.release()
+    assert client.get("/briefing").get_data(as_text=True) == "app"
+    assert reached == ["/export/map.png", "/api/version", "/briefing"]
+
+
 def test_health_checks_the_store_and_says_when_the_shared_cache_is_down(report_store):
     from app import create_app
 

@@ -260,3 +260,31 @@ def test_the_same_image_is_rendered_once_per_store_version(client, monkeypatch):
     assert first.status_code == again.status_code == 200 and first.data == again.data
     assert len(calls) == 1
     assert client.get(url.replace("640", "660")).status_code == 200 and len(calls) == 2  # another size: drawn
+
+
+def test_the_renderers_processes_are_found_and_yield_the_cores(tmp_path):
+    """Chromium's processes (children of the web process, and theirs) get a lower priority, so that
+    pages and refusals do not wait behind a render."""
+    import os
+    import subprocess
+    import sys
+
+    from dashboard.export.rendering import RENDER_NICENESS, descendants, lower_priority
+
+    # a child that starts a grandchild, as Chromium starts its renderers
+    child = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time; "
+                              "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); "
+                              "print(p.pid, flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    grandchild = None
+    try:
+        grandchild = int(child.stdout.readline())
+        found = descendants(os.getpid())
+        assert child.pid in found and grandchild in found
+        lower_priority([child.pid, grandchild])
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == RENDER_NICENESS
+        assert os.getpriority(os.PRIO_PROCESS, grandchild) == RENDER_NICENESS
+    finally:
+        for pid in (grandchild, child.pid):  # only these: the test process may have other children
+            if pid is not None:
+                os.kill(pid, 9)
+        child.wait(5)
