@@ -87,6 +87,9 @@ class Settings:
                            "server processes of `python app.py`: `0` means one per CPU core; more than one runs "
                            "gunicorn (Linux), one runs waitress", _whole(0), shown="`0` (one per core)")
     threads: int = setting(8, "DASHBOARD_THREADS", "threads of each server process of `python app.py`", _whole(1))
+    memory_cache_mb: int = setting(32, "DASHBOARD_MEMORY_CACHE_MB",
+                                   "MB of made answers and exported images each server process keeps (half each)",
+                                   _whole(2))
     request_max_mb: int = setting(40, "DASHBOARD_REQUEST_MAX_MB",
                                   "the largest request body accepted, refused before it is read (an upload travels "
                                   "base64-encoded, a third larger than the file)", _whole(1))
