@@ -4,6 +4,7 @@ gunicorn (several processes, each with threads) where there are several cores, w
 process runs Python on one core at a time, and an uncached filter change is mostly Python."""
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
@@ -58,6 +59,22 @@ def worker_count(settings: Settings) -> int:
         return os.cpu_count() or 1
 
 
+def few_malloc_arenas(arenas: int = 2) -> bool:
+    """Cap glibc's malloc arenas (as ``MALLOC_ARENA_MAX``, which an operator's environment may set
+    instead): glibc gives threads heaps of their own, up to eight a core, and a threaded server's
+    freed memory scatters over them and is not given back (measured: ~50 MB more in the two workers
+    after an hour's worth of filter changes and exports). False where there is no glibc."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):
+        return False
+
+
+M_ARENA_MAX = -8  # glibc's malloc.h
+
+
 def serve(make_app: Callable[[], object], settings: Settings) -> None:
     """Serve the Dash app ``make_app()`` makes until SIGTERM or Ctrl+C: in several processes
     under gunicorn where there are several cores (each process makes its own app, so no
@@ -77,6 +94,7 @@ def serve(make_app: Callable[[], object], settings: Settings) -> None:
         gc.freeze()
         return app
 
+    few_malloc_arenas()  # before any thread starts; forked workers inherit it
     workers = worker_count(settings)
     if workers > 1 and os.name == "posix":
         _serve_gunicorn(make_serving_app, settings, workers)
