@@ -76,13 +76,22 @@ def descendants(pid: int) -> list[int]:
 
 
 def lower_priority(pids: list[int]) -> None:
-    """Renice the renderer's processes (Chromium forks its later processes from these, and they
-    inherit it); where that is not allowed, they stay as they are."""
+    """Renice the renderer's processes, every thread of each (on Linux a niceness belongs to a
+    thread: Chromium's raster and compositor threads, which do the drawing, would stay as they were;
+    processes and threads started later inherit it from these); where not allowed, they stay."""
     for pid in pids:
+        tasks = Path(f"/proc/{pid}/task")
         try:
-            os.setpriority(os.PRIO_PROCESS, pid, max(os.getpriority(os.PRIO_PROCESS, pid), RENDER_NICENESS))
-        except (OSError, AttributeError):
-            pass
+            tids = [int(t.name) for t in tasks.iterdir()] if tasks.is_dir() else [pid]
+        except OSError:
+            tids = [pid]
+        for tid in tids:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), RENDER_NICENESS))
+            except (OSError, AttributeError):
+                pass
+
+
 _options = {"chromium": None, "tabs": 1}
 
 
