@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 
 from dashboard import vocab
 from dashboard.indicators.filters import Filter
-from dashboard.indicators.kpi import activity_scope, in_force, member_scope, site_scope, volunteer_scope
+from dashboard.indicators.kpi import activity_scope, in_force, member_scope, run, site_scope, volunteer_scope
 from dashboard.schema import (
     Activity,
     Honour,
@@ -32,9 +33,13 @@ class StreetRow:
     lat: float
 
 
+def _streets(_f: None) -> Select:
+    return select(Street.code, Street.name, Street.kind, Street.lon, Street.lat).order_by(Street.code)
+
+
 def streets(conn: Connection) -> list[StreetRow]:
-    rows = conn.execute(select(Street.code, Street.name, Street.kind, Street.lon, Street.lat).order_by(Street.code))
-    return [StreetRow(*r) for r in rows]
+    """Every street, by code: read several times a filter change (scopes, names), so on the cursor."""
+    return [StreetRow(*r) for r in run(conn, _streets, None)]
 
 
 @dataclass(frozen=True)

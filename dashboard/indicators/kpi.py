@@ -191,14 +191,18 @@ KPI_KEYS = (
 )
 
 
-def _shape(f: Filter) -> tuple:
+def _shape(f: Filter | None) -> tuple | None:
     """What a statement's text depends on: how many streets and organisations, and which of the
     branch's fields are set. The days and codes themselves are bound as parameters."""
+    if f is None:
+        return None
     return len(f.streets), f.branch_id is not None, len(f.org_ids), f.branch_street is not None
 
 
-def _template(shape: tuple) -> Filter:
+def _template(shape: tuple | None) -> Filter | None:
     """A filter of ``shape`` whose every value is a bound parameter (named as in :func:`_values`)."""
+    if shape is None:
+        return None
     n_streets, branch, n_orgs, branch_street = shape
     day = lambda name: bindparam(name, type_=Date())  # noqa: E731
     return Filter(as_of=day("as_of"), start=day("start"), end=day("end"),
@@ -208,7 +212,9 @@ def _template(shape: tuple) -> Filter:
                   branch_street=bindparam("branch_street", type_=String()) if branch_street else None)
 
 
-def _values(f: Filter) -> dict:
+def _values(f: Filter | None) -> dict:
+    if f is None:
+        return {}
     return {"as_of": f.as_of, "start": f.start, "end": f.end, "branch_id": f.branch_id,
             "branch_street": f.branch_street, **{f"street_{i}": s for i, s in enumerate(f.streets)},
             **{f"org_{i}": o for i, o in enumerate(f.org_ids)}}
@@ -247,10 +253,11 @@ def _prepared(dialect_name: str, build: Callable[[Filter], Select], shape: tuple
 _DIALECTS = {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.dialect(paramstyle="pyformat")}
 
 
-def run(conn: Connection, build: Callable[[Filter], Select], f: Filter) -> list[tuple]:
+def run(conn: Connection, build: Callable[[Filter], Select], f: Filter | None) -> list[tuple]:
     """Run one indicator statement straight on the DBAPI cursor: the KPI queries are small and
     many, and SQLAlchemy's per-call work would otherwise cost more than the query itself; 四就近's
-    reads are large, and its per-row objects would cost more than the reading."""
+    reads are large, and its per-row objects would cost more than the reading. ``build`` of None:
+    a statement that no filter changes (read as often as the street list)."""
     prepared = _prepared(conn.dialect.name, build, _shape(f))
     values = _values(f)
     params = dict(prepared.constants)
