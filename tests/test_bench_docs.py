@@ -26,6 +26,7 @@ ALLOWED = [
     ("docs/ledger.md", "longer than 2 s show progress", "the CLI's progress threshold (Progress(after=2.0))"),
     ("docs/security.md", "locked\nfor 30 s, then twice as long", "the lockout's first step (users.FIRST_LOCK)"),
     ("docs/deploy.md", "nobody waits longer than 15 s", "the export queue's patience (ExportGate)"),
+    ("docs/deploy.md", "`Retry-After` of 3 to 7 seconds", "a refusal's Retry-After (callbacks.routes.retry_after)"),
     ("docs/deploy.md", "proxy_read_timeout 120s", "an nginx setting in an example"),
 ]
 
