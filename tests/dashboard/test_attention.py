@@ -243,3 +243,33 @@ def test_the_demo_keeps_a_handful_overdue(report_store):
     for kind in ("meetings", "problem_open", "four_in_one", "site_idle", "site_no_liaison", "ledger_stale"):
         assert a.counts_by_kind[kind] >= 1, kind
     assert a.counts_by_kind["four_in_one"] <= 4 and a.counts_by_kind["ledger_stale"] == 1
+
+
+def test_both_plans_of_the_contact_rule_find_the_same_cadres(report_store):
+    """SQLite takes the overdue 重点关爱对象 first, PostgreSQL the filter's cadres first: on either
+    database the two give the same people, in the same order, with the same street for those
+    without a home street."""
+    import datetime as dt
+    import random
+
+    from sqlalchemy import select
+
+    from dashboard.attention.contacts import overdue
+    from dashboard.indicators import resolve_filter
+    from dashboard.schema import Organisation
+
+    rng = random.Random(7)
+    with report_store.engine.connect() as c:
+        branches = [r[0] for r in c.execute(select(Organisation.id).where(Organisation.parent_id.is_not(None)))]
+        filters = [resolve_filter(c, as_of=dt.date(2020, 7, 1)), resolve_filter(c, as_of=dt.date(2018, 3, 1)),
+                   resolve_filter(c, streets=["明水街道"], as_of=dt.date(2020, 7, 1)),
+                   resolve_filter(c, streets=["双山街道", "官庄街道"], as_of=dt.date(2019, 11, 30)),
+                   *(resolve_filter(c, branch=rng.choice(branches), as_of=dt.date(2020, 7, 1)) for _ in range(3))]
+        found = 0
+        for f in filters:
+            for days in (30, 90, 365):
+                by_cadres, by_focus = overdue(c, f, days, focus_first=False), overdue(c, f, days, focus_first=True)
+                assert [tuple(r) for r in by_cadres[0]] == [tuple(r) for r in by_focus[0]], (f, days)
+                assert by_cadres[1] == by_focus[1], (f, days)
+                found += len(by_cadres[0])
+        assert found > 0  # not vacuous: the demo has overdue 重点关爱对象
