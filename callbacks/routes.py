@@ -83,7 +83,12 @@ class ExportGate:
 
 
 BUSY = "导出繁忙,请稍后再试。\n"
-GATED_PATHS = ("/export/", "/briefing")
+
+
+def gated(path: str) -> bool:
+    """What goes through the export queue: images and the briefing page (not the briefing
+    archive under /briefing/archive, whose files are already made)."""
+    return path.startswith("/export/") or path == "/briefing"
 
 
 def retry_after() -> str:
@@ -99,14 +104,14 @@ def busy() -> Response:
 def refuse_when_full(wsgi_app, gate: ExportGate):
     """The WSGI app in front of Flask: while the export line is full, an image or briefing request
     is refused before anything else runs (no session, no login check, no request object). Refusals
-    come in bursts (everyone who was told to come back in 5 s comes back together) and share a few
-    free threads with the renders; each must take microseconds, not the milliseconds of a request."""
+    come in bursts and share a few free threads with the renders; each must take microseconds,
+    not the milliseconds of a request."""
     body = BUSY.encode("utf-8")
     headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
                ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
 
     def app(environ, start_response):
-        if environ.get("PATH_INFO", "").startswith(GATED_PATHS) and gate.full():
+        if gated(environ.get("PATH_INFO", "")) and gate.full():
             start_response("503 SERVICE UNAVAILABLE", [*headers, ("Retry-After", retry_after())])
             return [body]
         return wsgi_app(environ, start_response)

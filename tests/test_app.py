@@ -145,9 +145,10 @@ def test_while_the_export_line_is_full_images_and_briefings_are_refused_before_t
         assert 3 <= int(r.headers["Retry-After"]) <= 7 and r.headers["Cache-Control"] == "no-store"
         assert "Set-Cookie" not in r.headers
     assert client.get("/api/version").get_data(as_text=True) == "app"
+    assert client.get("/briefing/archive/3").get_data(as_text=True) == "app"  # made files: not in the line
     gate.release()
     assert client.get("/briefing").get_data(as_text=True) == "app"
-    assert reached == ["/export/map.png", "/api/version", "/briefing"]
+    assert reached == ["/export/map.png", "/api/version", "/briefing/archive/3", "/briefing"]
 
 
 def test_health_checks_the_store_and_says_when_the_shared_cache_is_down(report_store):
