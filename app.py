@@ -146,7 +146,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                                                secret=secret)
     export.configure(settings)
     auth.register(app.server, store, settings, secret)
-    response_cache.register(app.server, response_cache.SizedLRU(settings.memory_cache_mb * 1024 * 1024 // 2))
+    response_cache.register(app.server, response_cache.SizedLRU(settings.cache_bytes_each))
 
     def serve_layout() -> html.Div:
         """The page comes with the layout itself (its URL is the layout request's referrer),

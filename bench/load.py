@@ -608,7 +608,9 @@ def embed_client(ctx: Context, link: str, rec: Recorder, ready: Ready, rng: rand
 # -- the server's memory -----------------------------------------------------------------------------
 
 def descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it (from /proc/*/stat)."""
+    """``pid`` and every process below it (from /proc/*/stat). The app has the same walk
+    (dashboard.export.rendering.descendants), but the driver process that calls this stays free of
+    the app's imports (plotly, the settings): it runs on the same cores as the server it measures."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

@@ -163,7 +163,7 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
     gate = ExportGate(running=settings.export_tabs + 1, waiting=4 * settings.export_tabs)
     server.wsgi_app = refuse_when_full(server.wsgi_app, gate)
 
-    images = SizedLRU(settings.memory_cache_mb * 1024 * 1024 // 2)  # exported images by (panel, format, theme, size, filter, store version)
+    images = SizedLRU(settings.cache_bytes_each)  # exported images by (panel, format, theme, size, filter, store version)
 
     @server.route("/export/<path:name>")
     def export_image(name: str) -> Response:

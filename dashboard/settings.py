@@ -164,6 +164,11 @@ class Settings:
         "exactly this many days ago counts); a 重点关爱对象 not contacted for longer is listed under 需关注; one quarter",
         _whole(1))
 
+    @property
+    def cache_bytes_each(self) -> int:
+        """What each of a process's two memory caches (answers, images) may hold: half of ``memory_cache_mb``."""
+        return self.memory_cache_mb * 1024 * 1024 // 2
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """The settings from environment variables; an empty variable counts as unset."""

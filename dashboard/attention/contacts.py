@@ -31,7 +31,6 @@ def overdue(conn: Connection, f: Filter, days: int, focus_first: bool | None = N
     membership, team = first_link_parts(f.as_of)
     columns = (Person.id, Person.name, Person.birth_year, Person.cadre_type, Person.street_code,
                last_contact(f.as_of).label("last"), membership.label("membership"), team.label("team"))
-    links = links_on(f).subquery()
     if focus_first is None:
         focus_first = conn.dialect.name == "sqlite"
     if not focus_first or f.branch_id is not None:
@@ -41,6 +40,7 @@ def overdue(conn: Connection, f: Filter, days: int, focus_first: bool | None = N
         homeless = [r.id for r in rows if not r.street_code]
         linked: dict[int, str] = {}
         if homeless:
+            links = links_on(f).subquery()
             for pid, street in conn.execute(select(links.c.person_id, func.min(links.c.street_code))
                                             .where(links.c.person_id.in_(homeless)).group_by(links.c.person_id)):
                 linked[pid] = street
@@ -51,6 +51,7 @@ def overdue(conn: Connection, f: Filter, days: int, focus_first: bool | None = N
     # PostgreSQL the form above is 2–20× faster, its planner starting from the 重点关爱对象 itself)
     rows = sorted(conn.execute(select(*columns).where(overdue_condition(f.as_of, days))), key=lambda r: r.id)
     ids = [r.id for r in rows]
+    links = links_on(f).subquery()
     streets_of: dict[int, set[str]] = {}
     for i in range(0, len(ids), CHUNK):
         for pid, street in conn.execute(select(links.c.person_id, links.c.street_code)

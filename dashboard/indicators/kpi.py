@@ -237,8 +237,9 @@ def _prepared(dialect_name: str, build: Callable[[Filter], Select], shape: tuple
     values (compared, listed in IN), never in Python: tests/dashboard/test_indicators.py checks
     each against the same statement with its values written in."""
     dialect = _DIALECTS[dialect_name]
-    compiled = build(_template(shape)).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    names = set(_values(_template(shape)))
+    template = _template(shape)
+    compiled = build(template).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    names = set(_values(template))
     constants, processors = {}, {}
     for bind, name in compiled.bind_names.items():
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -256,7 +257,7 @@ _DIALECTS = {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgre
 def run(conn: Connection, build: Callable[[Filter], Select], f: Filter | None) -> list[tuple]:
     """Run one indicator statement straight on the DBAPI cursor: the KPI queries are small and
     many, and SQLAlchemy's per-call work would otherwise cost more than the query itself; 四就近's
-    reads are large, and its per-row objects would cost more than the reading. ``build`` of None:
+    reads are large, and its per-row objects would cost more than the reading. ``f`` None:
     a statement that no filter changes (read as often as the street list)."""
     prepared = _prepared(conn.dialect.name, build, _shape(f))
     values = _values(f)

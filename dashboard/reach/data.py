@@ -16,10 +16,11 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
+from dashboard.indicators.breakdowns import streets
 from dashboard.indicators.care import cadre_ids
 from dashboard.indicators.filters import Filter
 from dashboard.indicators.kpi import run
-from dashboard.schema import Person, Site, Street
+from dashboard.schema import Person, Site
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def cadres(conn: Connection, f: Filter, year_ago: bool = False) -> Cadres:
         unplaced.append({(None if pd.isna(code) else code): int(n) for code, n in counts.items()})
     placed = np.logical_or.reduce(on)
     street = street[placed]
-    kinds = dict(conn.execute(select(Street.code, Street.kind)).all())
+    kinds = {s.code: s.kind for s in streets(conn)}
     return Cadres(street, pd.Series(street, dtype=object).map(kinds).to_numpy(dtype=object),
                   lon[placed].astype(float), lat[placed].astype(float), tuple(day[placed] for day in on),
                   tuple(unplaced))
