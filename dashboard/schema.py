@@ -256,6 +256,7 @@ class User(Base):
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped: sessions end
+    email: Mapped[str | None] = mapped_column(String(254))  # where subscribed briefings are mailed
 
 
 class UserStreet(Base):
@@ -349,7 +350,21 @@ class BriefingRun(Base):
     file_name: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str | None] = mapped_column(Text)
+    # mail to the schedule's subscribers: None (nobody to send to, or no SMTP server), sent,
+    # partly (some addresses refused for good) or failed (retried); mailed_to the user names sent to
+    mail_state: Mapped[str | None] = mapped_column(String(10))
+    mail_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    mailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    mailed_to: Mapped[str | None] = mapped_column(Text)   # JSON list of user names
+    mail_message: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (UniqueConstraint("schedule_id", "due_on", name="uq_briefing_runs_schedule_due"),)
+
+
+class BriefingSubscription(Base):
+    """A user who receives a schedule's briefings by mail (while they may see its scope)."""
+    __tablename__ = "briefing_subscriptions"
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("briefing_schedules.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Lease(Base):

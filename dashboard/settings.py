@@ -43,6 +43,13 @@ def _flag(name: str, raw: str) -> bool:
     raise ValueError(f"{name} must be 1 or 0, got {raw!r}")
 
 
+def _smtp_url(_name: str, raw: str) -> str:
+    from dashboard.smtp import parse_server
+
+    parse_server(raw)  # a wrong URL stops the start, not the first briefing's mail months later
+    return raw
+
+
 def setting(default: Any, env: str | tuple[str, ...], help: str, parse: Callable[[str, str], Any] = _text,
             shown: str | None = None) -> Any:
     """A dataclass field that carries its environment variable(s) (the first one set wins),
@@ -121,6 +128,13 @@ class Settings:
         True, "DASHBOARD_BRIEFING_RUNNER",
         "`1`: the server runs due briefing schedules itself (one process of all, by a lease in the store); `0`: "
         "only `python -m dashboard briefing-run-due` (cron, a systemd timer) runs them", _flag, shown="`1`")
+    smtp_url: str | None = setting(
+        None, "DASHBOARD_SMTP_URL",
+        "an intranet mail server that sends scheduled briefings to the users who subscribed: `smtp://host:25`, "
+        "`smtp+starttls://user:password@host:587` or `smtps://user:password@host:465` (the password URL-encoded); "
+        "unset: no mail", _smtp_url, shown="(no mail)")
+    mail_from: str = setting("dashboard@localhost", "DASHBOARD_MAIL_FROM",
+                             "the sender of those mails, e.g. `laoganbuju@zhangqiu.gov.cn`")
     # 需关注 thresholds (docs/indicators.md, "需关注 · Attention", says which rule each follows)
     attention_meeting_grace_days: int = setting(
         10, "DASHBOARD_ATTENTION_MEETING_GRACE_DAYS",

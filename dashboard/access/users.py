@@ -3,6 +3,7 @@ grows after repeated failures."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ FREE_FAILURES = 5              # wrong passwords before the account is locked
 FIRST_LOCK = dt.timedelta(seconds=30)
 LONGEST_LOCK = dt.timedelta(hours=1)
 _hasher = PasswordHasher()
+# a mail address in its plain form (no display name, no comments), as an intranet server takes it
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 # verified against when a user does not exist, so that a wrong name takes as long as a wrong password
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
@@ -40,6 +43,7 @@ class UserInfo:
     locked_until: dt.datetime | None
     last_login: dt.datetime | None
     session_epoch: int = 0
+    email: str | None = None
 
     def principal(self) -> Principal:
         return Principal(self.name, self.display_name, self.role, self.streets,
@@ -57,7 +61,7 @@ def _info(session, user: User) -> UserInfo:
     streets = tuple(session.scalars(select(UserStreet.street_code).where(UserStreet.user_id == user.id)
                                     .order_by(UserStreet.street_code)))
     return UserInfo(user.name, user.display_name, user.role, streets, user.enabled, user.must_change_password,
-                    user.failed_attempts, user.locked_until, user.last_login, user.session_epoch or 0)
+                    user.failed_attempts, user.locked_until, user.last_login, user.session_epoch or 0, user.email)
 
 
 def _check_streets(session, codes: list[str]) -> list[str]:
@@ -133,6 +137,20 @@ def set_enabled(store: Store, name: str, enabled: bool) -> None:
         user.enabled = enabled
         _end_sessions(user)
     _forget(name)
+
+
+def set_email(store: Store, name: str, address: str) -> UserInfo:
+    """The address subscribed briefings are mailed to (empty: none); a wrong one is a :class:`UserError`."""
+    address = str(address).strip()
+    if address and (len(address) > 254 or not _ADDRESS.match(address)):
+        raise UserError("邮箱地址格式不正确(例如 zhangsan@zhangqiu.gov.cn)")
+    with store.session() as s, s.begin():
+        user = _user(s, name)
+        user.email = address or None
+        s.flush()
+        info = _info(s, user)
+    _forget(name)
+    return info
 
 
 def end_sessions(store: Store, name: str) -> None:
@@ -289,4 +307,4 @@ def one_time_password() -> str:
 def describe(u: UserInfo) -> str:
     state = "启用" if u.enabled else "停用"
     streets = ",".join(u.streets) or "-"
-    return f"{u.name}\t{u.display_name}\t{ROLE_NAMES[u.role]}({u.role})\t{state}\t{streets}"
+    return f"{u.name}\t{u.display_name}\t{ROLE_NAMES[u.role]}({u.role})\t{state}\t{streets}\t{u.email or '-'}"

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dashboard.indicators.filters import resolve_streets
 from dashboard.schedules.rhythm import Rhythm, ScheduleError
-from dashboard.schema import BriefingRun, BriefingSchedule, Lease, Street
+from dashboard.schema import BriefingRun, BriefingSchedule, BriefingSubscription, Lease, Street, User, UserStreet
 from dashboard.store import Store
 
 FORMATS = {"pdf": "PDF(A4)", "pptx": "幻灯片(16:9)"}
@@ -47,6 +47,22 @@ class Run:
     file_name: str | None
     size: int | None
     message: str | None
+    mail_state: str | None = None
+    mail_attempts: int = 0
+    mailed_at: dt.datetime | None = None
+    mailed_to: tuple[str, ...] = ()
+    mail_message: str | None = None
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A user subscribed to a schedule, as the store has them now."""
+    name: str
+    display_name: str
+    role: str
+    streets: tuple[str, ...]
+    enabled: bool
+    email: str | None
 
 
 def _schedule(row) -> Schedule:
@@ -56,7 +72,9 @@ def _schedule(row) -> Schedule:
 
 def _run(row) -> Run:
     return Run(row.id, row.schedule_id, row.name, tuple(json.loads(row.streets)), row.format, row.due_on, row.state,
-               row.attempts, row.started_at, row.finished_at, row.file_name, row.size, row.message)
+               row.attempts, row.started_at, row.finished_at, row.file_name, row.size, row.message,
+               row.mail_state, row.mail_attempts or 0, row.mailed_at, tuple(json.loads(row.mailed_to or "[]")),
+               row.mail_message)
 
 
 def add_schedule(store: Store, *, name: str, streets: tuple[str, ...] | list[str], fmt: str, rhythm: Rhythm,
@@ -161,6 +179,53 @@ def finish(store: Store, run_id: int, now: dt.datetime, *, file_name: str | None
 def mark_removed(store: Store, run_id: int) -> None:
     with store.engine.begin() as conn:
         conn.execute(update(BriefingRun).where(BriefingRun.id == run_id).values(state="removed"))
+
+
+def subscribe(store: Store, schedule_id: int, user_name: str, on: bool = True) -> None:
+    """Add (or, ``on=False``, remove) the user to the schedule's mail; unknown ones are a :class:`ScheduleError`."""
+    schedule(store, schedule_id)
+    with store.engine.begin() as conn:
+        user_id = conn.execute(select(User.id).where(User.name == user_name)).scalar()
+        if user_id is None:
+            raise ScheduleError(f"没有用户“{user_name}”")
+        conn.execute(delete(BriefingSubscription).where(BriefingSubscription.schedule_id == schedule_id,
+                                                        BriefingSubscription.user_id == user_id))
+        if on:
+            conn.execute(insert(BriefingSubscription).values(schedule_id=schedule_id, user_id=user_id))
+
+
+def subscribers(store: Store, schedule_id: int) -> list[Subscriber]:
+    with store.engine.connect() as conn:
+        users = conn.execute(select(User.id, User.name, User.display_name, User.role, User.enabled, User.email)
+                             .join(BriefingSubscription, BriefingSubscription.user_id == User.id)
+                             .where(BriefingSubscription.schedule_id == schedule_id).order_by(User.name)).all()
+        streets: dict[int, list[str]] = {}
+        for user_id, code in conn.execute(select(UserStreet.user_id, UserStreet.street_code)
+                                          .where(UserStreet.user_id.in_([u.id for u in users]))
+                                          .order_by(UserStreet.street_code)):
+            streets.setdefault(user_id, []).append(code)
+    return [Subscriber(u.name, u.display_name, u.role, tuple(streets.get(u.id, ())), bool(u.enabled), u.email)
+            for u in users]
+
+
+def subscriptions(store: Store, user_name: str) -> set[int]:
+    """The schedules the user receives by mail."""
+    with store.engine.connect() as conn:
+        return set(conn.execute(select(BriefingSubscription.schedule_id)
+                                .join(User, User.id == BriefingSubscription.user_id).where(User.name == user_name)
+                                ).scalars())
+
+
+def record_mail(store: Store, run_id: int, now: dt.datetime, *, state: str | None, sent: tuple[str, ...],
+                message: str | None) -> Run:
+    """After a delivery: its state, everyone sent to (or refused for good) so far, what went wrong."""
+    with store.engine.begin() as conn:
+        conn.execute(update(BriefingRun).where(BriefingRun.id == run_id).values(
+            mail_state=state, mail_attempts=BriefingRun.mail_attempts + 1, mailed_at=now,
+            mailed_to=json.dumps(list(sent), ensure_ascii=False), mail_message=message))
+    found = run(store, run_id)
+    assert found is not None
+    return found
 
 
 def street_names(store: Store) -> dict[str, str]:

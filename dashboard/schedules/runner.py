@@ -6,7 +6,9 @@ back-filling). Its run makes the briefing of its scope **as of that day**, write
 briefing folder as ``<date>_<scope>_<name>_<run id>.<format>`` and records it; the oldest files
 beyond ``keep`` are removed. A failed run is recorded with its reason, logged and retried on
 later passes, :data:`RETRY_MINUTES` apart, up to :data:`MAX_ATTEMPTS` attempts; then it stays
-failed on the archive page until the next due day.
+failed on the archive page until the next due day. When an SMTP server is configured, a
+made file is mailed to the schedule's subscribers (:mod:`dashboard.schedules.mail`); a failed
+mail is retried on the same terms, to those not yet sent to.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.schedules import repository as repo
+from dashboard.schedules.mail import mail_run
 from dashboard.schedules.repository import Run, Schedule
 from dashboard.settings import Settings
 from dashboard.store import Store, utcnow
@@ -134,12 +137,35 @@ def run_due(store: Store, settings: Settings, now: dt.datetime | None = None, ma
         out = []
         for s, day in due(store, now):
             done = run_one(store, folder, s, day, make, now)
+            if done is not None and done.path is not None:
+                done = Outcome(send(store, settings, done.run, done.path, now), done.path)
             if done is not None:
                 out.append(done)
             repo.take_lease(store, LEASE, owner, now, LEASE_SECONDS)  # still working: keep it
+        for r in mail_due(store, now):
+            send(store, settings, r, folder / (r.file_name or ""), now)
+            repo.take_lease(store, LEASE, owner, now, LEASE_SECONDS)
         return out
     finally:
         repo.release_lease(store, LEASE, owner)
+
+
+def mail_due(store: Store, now: dt.datetime) -> list[Run]:
+    """Runs whose mail failed and may be tried again (the same limits as the runs themselves)."""
+    wait = dt.timedelta(minutes=RETRY_MINUTES)
+    return [r for r in repo.runs(store, limit=1_000)
+            if r.state == "ok" and r.mail_state == "failed" and r.mail_attempts < MAX_ATTEMPTS
+            and (r.mailed_at is None or now - r.mailed_at >= wait)]
+
+
+def send(store: Store, settings: Settings, r: Run, path: Path, now: dt.datetime) -> Run:
+    """Mail the run's file to its subscribers; whatever goes wrong is recorded on the run."""
+    try:
+        return mail_run(store, settings, r, path, now)
+    except Exception as exc:  # e.g. the file gone from the folder: shown on the archive page
+        log.exception("mailing scheduled briefing run %s failed", r.id)
+        return repo.record_mail(store, r.id, now, state="failed", sent=r.mailed_to,
+                                message=f"{type(exc).__name__}: {exc}"[:500])
 
 
 def default_owner() -> str:
