@@ -1,6 +1,8 @@
-"""``/briefing/archive``: archived briefings for download, the schedules, adding and removing one.
+"""``/briefing/archive``: archived briefings for download, the schedules, adding and removing one,
+and (with a mail server) subscribing oneself to a schedule's mail and one's own address.
 Who may see what is :func:`dashboard.schedules.visible`; adding or removing needs the
-``schedule:briefing`` action and a scope the user may see (staff: their own streets)."""
+``schedule:briefing`` action and a scope the user may see (staff: their own streets); anyone
+who may see a schedule may subscribe themselves to it, never someone else."""
 from __future__ import annotations
 
 import logging
@@ -12,7 +14,7 @@ from flask import Flask, Response, request, send_file
 from callbacks.auth import client_address, csrf_token
 from callbacks.context import Runtime, principal
 from dashboard import schedules
-from dashboard.access import STAFF, audit
+from dashboard.access import STAFF, audit, users
 from dashboard.schedules import Rhythm, ScheduleError
 from dashboard.schedules.repository import street_names
 from dashboard.schedules.text import scope_text
@@ -53,20 +55,26 @@ def register(server: Flask, runtime) -> None:
         head = [] if p.role == STAFF else [("", "全区")]
         return head + [(c, names.get(c, c)) for c in codes]
 
+    def mail_on() -> bool:
+        return bool(runtime().settings.smtp_url)
+
     def render(message: str = "", error: str = "", values: dict | None = None, status: int = 200) -> Response:
         p, s = principal(), store()
         names = street_names(s)
+        mine = schedules.subscriptions(s, p.name) if mail_on() else None
         runs = [r for r in schedules.runs(s) if schedules.visible(p, r.streets)]
         latest: dict = {}
         for r in runs:
             latest.setdefault(r.schedule_id, r)
         today = schedules.local_today(utcnow())
         rows = [view.ScheduleRow(x, scope_text(x.streets, names), f"{x.rhythm.following(today):%Y-%m-%d}",
-                                 latest.get(x.id), p.may("schedule:briefing"))
+                                 latest.get(x.id), p.may("schedule:briefing"), None if mine is None else x.id in mine)
                 for x in schedules.schedules(s) if schedules.visible(p, x.streets)]
+        me = users.get_user(s, p.name)
         form = view.add_form(csrf_token(), scopes(p), values or {}) if p.may("schedule:briefing") else ""
         return _html(view.page(archive=view.archive_table([(r, scope_text(r.streets, names)) for r in runs]),
                                schedules=view.schedules_table(rows, csrf_token()), form=form,
+                               mail=view.mail_form(csrf_token(), me.email if me else None, mail_on()),
                                message=message, error=error), status)
 
     @server.route(view.ARCHIVE_PATH, methods=["GET", "POST"])
@@ -74,9 +82,11 @@ def register(server: Flask, runtime) -> None:
         if request.method == "GET":
             return render()
         p = principal()
+        form = request.form
+        if form.get("action") in ("subscribe", "unsubscribe", "email"):
+            return own_mail(p, form)
         if not p.may("schedule:briefing"):
             return _text(f"{p.role_name}无权安排定期简报。", 403)
-        form = request.form
         try:
             if form.get("action") == "delete":
                 target = schedules.schedule(store(), _whole(form.get("id", ""), "编号"))
@@ -96,6 +106,26 @@ def register(server: Flask, runtime) -> None:
             return render(error=str(exc), values=dict(form), status=400)
         audit.record(store(), "schedule-add", p.name, client_address(), schedule=made.id, streets=list(made.streets))
         return render(f"已添加定期简报“{made.name}”:{made.rhythm.text}。")
+
+    def own_mail(p, form) -> Response:
+        """The user's own address, or their own subscription to a schedule they may see."""
+        if not mail_on():
+            return render(error="未配置邮件服务器,无法订阅。", status=400)
+        try:
+            if form.get("action") == "email":
+                info = users.set_email(store(), p.name, form.get("email", ""))
+                audit.record(store(), "email-set", p.name, client_address())
+                return render("已保存邮箱。" if info.email else "已清除邮箱:订阅的简报将不再发给您。")
+            target = schedules.schedule(store(), _whole(form.get("id", ""), "编号"))
+            if not schedules.visible(p, target.streets):
+                return _text("没有这个定期简报,或无权查看。", 404)
+            on = form.get("action") == "subscribe"
+            schedules.subscribe(store(), target.id, p.name, on)
+        except (ScheduleError, users.UserError) as exc:
+            return render(error=str(exc), status=400)
+        audit.record(store(), "schedule-subscribe" if on else "schedule-unsubscribe", p.name, client_address(),
+                     schedule=target.id)
+        return render(f"已订阅“{target.name}”:每份新生成的简报会发到您的邮箱。" if on else f"已取消订阅“{target.name}”。")
 
     @server.route(f"{view.ARCHIVE_PATH}/<int:run_id>")
     def briefing_file(run_id: int) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from dashboard.schedules import EVERY, FORMATS, STATE_WORDS, Run, Schedule
+from dashboard.schedules import EVERY, FORMATS, MAIL_WORDS, STATE_WORDS, Run, Schedule
 from dashboard.schedules.rhythm import LAST_DAY
 from dashboard.wording import day_zh
 from layouts import auth_pages
@@ -22,6 +22,7 @@ class ScheduleRow:
     following: str
     latest: Run | None
     removable: bool
+    subscribed: bool | None = None   # None: no mail server, nothing to subscribe to
 
 
 def _size(n: int | None) -> str:
@@ -34,7 +35,20 @@ def run_state(r: Run) -> str:
     word = STATE_WORDS[r.state]
     if r.state == "failed":
         return f"{word}(已尝试 {r.attempts} 次):{r.message or ''}"
+    if r.mail_state == "failed":
+        return f"{word} · 邮件{MAIL_WORDS['failed']}(已尝试 {r.mail_attempts} 次):{r.mail_message or ''}"
+    if r.mail_state or r.mail_message:
+        mailed = f"邮件{MAIL_WORDS[r.mail_state]}" if r.mail_state else "邮件未发送"
+        return f"{word} · {mailed}" + (f" · {r.mail_message}" if r.mail_message else "")
     return word
+
+
+def _post_button(csrf: str, action: str, schedule_id: int, label: str, name: str, style: str) -> str:
+    return (f'<form method="post" action="{ARCHIVE_PATH}"><input type="hidden" name="csrf_token" '
+            f'value="{escape(csrf)}"><input type="hidden" name="action" value="{action}">'
+            f'<input type="hidden" name="id" value="{schedule_id}">'
+            f'<button class="btn btn-sm text-nowrap {style}" type="submit" aria-label="{label}定期简报 {escape(name)}">{label}</button>'
+            '</form>')
 
 
 def archive_table(items: list[tuple[Run, str]]) -> str:
@@ -49,18 +63,33 @@ def archive_table(items: list[tuple[Run, str]]) -> str:
 
 def schedules_table(items: list[ScheduleRow], csrf: str) -> str:
     rows = []
+    mail = any(item.subscribed is not None for item in items)
     for item in items:
         s = item.schedule
-        remove = (("html", f'<form method="post" action="{ARCHIVE_PATH}"><input type="hidden" name="csrf_token" '
-                           f'value="{escape(csrf)}"><input type="hidden" name="action" value="delete">'
-                           f'<input type="hidden" name="id" value="{s.id}">'
-                           f'<button class="btn btn-sm btn-outline-danger" type="submit" '
-                           f'aria-label="删除定期简报 {escape(s.name)}">删除</button></form>') if item.removable else "—")
+        remove = ("html", _post_button(csrf, "delete", s.id, "删除", s.name, "btn-outline-danger")) if item.removable else "—"
         latest = "尚未运行" if item.latest is None else f"{day_zh(item.latest.due_on)} {run_state(item.latest)}"
-        rows.append([s.id, s.name, item.scope, s.rhythm.text, FORMATS[s.format], f"{s.keep} 份", item.following,
-                     latest, remove])
-    return auth_pages.table(["编号", "名称", "范围", "周期", "格式", "保留", "下次", "最近一次", "操作"], rows,
-                            "由服务器按周期自动生成;也可用 python -m dashboard briefing-run-due 由定时任务运行")
+        row = [s.id, s.name, item.scope, s.rhythm.text, FORMATS[s.format], f"{s.keep} 份", item.following, latest]
+        if mail:
+            row.append(("html", _post_button(csrf, "unsubscribe", s.id, "取消订阅", s.name, "btn-outline-secondary")
+                        if item.subscribed else _post_button(csrf, "subscribe", s.id, "订阅", s.name, "btn-outline-secondary")))
+        rows.append([*row, remove])
+    headers = ["编号", "名称", "范围", "周期", "格式", "保留", "下次", "最近一次", *(["邮件"] if mail else []), "操作"]
+    return auth_pages.table(headers, rows,
+                            "由服务器按周期自动生成;也可用 python -m dashboard briefing-run-due 由定时任务运行"
+                            + (";订阅后,每份新生成的简报会发到您的邮箱" if mail else ""))
+
+
+def mail_form(csrf: str, address: str | None, configured: bool) -> str:
+    """Where the user's subscribed briefings are mailed (when a mail server is configured)."""
+    if not configured:
+        return '<p class="text-secondary">未配置邮件服务器(DASHBOARD_SMTP_URL),定期简报只在本页归档,不发送邮件。</p>'
+    return (f'<form method="post" action="{ARCHIVE_PATH}" class="row g-2 align-items-end mb-3">'
+            f'<input type="hidden" name="csrf_token" value="{escape(csrf)}"><input type="hidden" name="action" value="email">'
+            '<div class="col-12 col-md-6"><label class="form-label" for="email">我的邮箱(订阅的定期简报发到这里)</label>'
+            f'<input class="form-control" id="email" name="email" type="email" maxlength="254" autocomplete="email" '
+            f'value="{escape(address or "")}" placeholder="例如 zhangsan@zhangqiu.gov.cn"></div>'
+            '<div class="col-auto"><button class="btn btn-outline-secondary" type="submit">保存邮箱</button></div></form>'
+            + ("" if address else '<p class="text-secondary">尚未填写邮箱:订阅的简报无法发给您。</p>'))
 
 
 def _options(pairs: list[tuple[str, str]], chosen: str) -> str:
@@ -93,11 +122,11 @@ def add_form(csrf: str, scopes: list[tuple[str, str]], values: dict[str, str]) -
             + '</div><div><button class="btn btn-danger" type="submit">添加定期简报</button></div></form>')
 
 
-def page(*, archive: str, schedules: str, form: str, message: str = "", error: str = "") -> str:
+def page(*, archive: str, schedules: str, form: str, mail: str = "", message: str = "", error: str = "") -> str:
     alert = (f'<div class="alert alert-danger" role="alert">{escape(error)}</div>' if error else "") + (
         f'<div class="alert alert-success" role="status">{escape(message)}</div>' if message else "")
     body = (NAV + alert + '<h2 class="h4">简报归档</h2>' + archive
-            + '<h2 class="h4 mt-4">定期简报</h2>' + schedules
+            + '<h2 class="h4 mt-4">定期简报</h2>' + mail + schedules
             + ('<h3 class="h5 mt-4">添加定期简报</h3>' + form if form else ""))
     return auth_pages.page("简报归档", body, wide=True)
 

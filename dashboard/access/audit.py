@@ -17,7 +17,8 @@ ACTION_NAMES = {
     "export-data": "导出台账数据", "link-create": "生成链接", "link-revoke": "撤销链接",
     "user-add": "新建用户", "user-passwd": "重设密码", "user-disable": "停用用户", "user-enable": "启用用户",
     "user-streets": "分配街道", "denied": "拒绝访问", "store-backup": "备份数据库", "store-restore": "恢复数据库",
-    "schedule-add": "添加定期简报", "schedule-remove": "删除定期简报",
+    "schedule-add": "添加定期简报", "schedule-remove": "删除定期简报", "schedule-subscribe": "订阅定期简报",
+    "schedule-unsubscribe": "取消订阅定期简报", "email-set": "修改邮箱",
 }
 
 

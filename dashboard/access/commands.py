@@ -9,7 +9,7 @@ from dashboard.settings import Settings
 
 
 def register(sub) -> None:
-    u = sub.add_parser("user", help="users: add, passwd, disable, enable, list, grant-streets")
+    u = sub.add_parser("user", help="users: add, passwd, disable, enable, list, grant-streets, email")
     us = u.add_subparsers(dest="user_command", required=True)
     add = us.add_parser("add", help="add a user (the password from standard input with --password-stdin)")
     add.add_argument("name")
@@ -31,6 +31,9 @@ def register(sub) -> None:
     gs.add_argument("name")
     gs.add_argument("--street", action="append", required=True, metavar="CODE-OR-NAME")
     gs.add_argument("--replace", action="store_true")
+    em = us.add_parser("email", help="the address a user's subscribed briefings are mailed to (\"\" clears it)")
+    em.add_argument("name")
+    em.add_argument("address")
     u.set_defaults(handler=user_command)
 
     ln = sub.add_parser("link", help="signed links for screens and embeds: create, list, revoke")
@@ -100,11 +103,15 @@ def user_command(args, store, settings: Settings) -> int:  # noqa: ARG001 - ever
             info = users.grant_streets(store, args.name, args.street, replace_all=args.replace)
             audit.record(store, "user-streets", "cli", None, name=info.name, streets=list(info.streets))
             print(users.describe(info))
+        elif cmd == "email":
+            info = users.set_email(store, args.name, args.address)
+            audit.record(store, "email-set", "cli", None, name=info.name)
+            print(users.describe(info))
         else:
             rows = users.list_users(store)
             if args.json:
                 print(json.dumps([{"name": u.name, "display_name": u.display_name, "role": u.role,
-                                   "streets": list(u.streets), "enabled": u.enabled,
+                                   "streets": list(u.streets), "enabled": u.enabled, "email": u.email,
                                    "last_login": u.last_login.isoformat() if u.last_login else None} for u in rows],
                                  ensure_ascii=False))
             else:

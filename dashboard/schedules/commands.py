@@ -25,6 +25,11 @@ def register(sub) -> None:
     rm = ssub.add_parser("remove", help="remove a schedule (its files stay in the archive)")
     rm.add_argument("id", type=int)
     rm.set_defaults(handler=remove_command)
+    sb = ssub.add_parser("subscribe", help="mail a schedule's briefings to a user (who must be allowed to see its scope)")
+    sb.add_argument("id", type=int)
+    sb.add_argument("--user", required=True)
+    sb.add_argument("--off", action="store_true", help="stop mailing them to the user")
+    sb.set_defaults(handler=subscribe_command)
     due = sub.add_parser("briefing-run-due", help="run the briefing schedules that are due, once (cron, systemd timer)")
     due.set_defaults(handler=run_due_command)
 
@@ -66,6 +71,35 @@ def remove_command(args, store, settings: Settings) -> int:  # noqa: ARG001
     except ScheduleError as exc:
         return fail("schedule remove", str(exc))
     print(f"已删除定期简报 #{args.id}(已生成的文件仍在归档中)")
+    return 0
+
+
+def subscribe_command(args, store, settings: Settings) -> int:
+    from dataclasses import replace
+
+    from dashboard.access import audit, users
+    from dashboard.export.commands import fail
+    from dashboard.schedules import ScheduleError, schedule, subscribe, visible
+
+    try:
+        target = schedule(store, args.id)
+        info = users.get_user(store, args.user)
+        if info is None:
+            raise ScheduleError(f"没有用户“{args.user}”")
+        # the same reader as the mail's check: an account awaiting its first password change still counts
+        reader = replace(info.principal(), must_change_password=False)
+        if not args.off and not visible(reader, target.streets):
+            raise ScheduleError(f"用户“{info.name}”无权查看这份定期简报的范围")
+        subscribe(store, target.id, info.name, not args.off)
+    except ScheduleError as exc:
+        return fail("schedule subscribe", str(exc))
+    audit.record(store, "schedule-unsubscribe" if args.off else "schedule-subscribe", "cli", None,
+                 schedule=target.id, name=info.name)
+    if args.off:
+        print(f"已取消 {info.name} 对定期简报 #{target.id} 的订阅")
+    else:
+        print(f"已为 {info.name} 订阅定期简报 #{target.id}“{target.name}”" + ("" if info.email else "(该用户尚未填写邮箱)")
+              + ("" if settings.smtp_url else ";未配置 DASHBOARD_SMTP_URL,暂不发送"))
     return 0
 
 

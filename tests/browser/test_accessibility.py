@@ -56,6 +56,26 @@ def test_the_admin_and_account_pages_have_no_wcag_violations(page, server, path)
     assert axe_violations(page) == []
 
 
+def test_the_archive_with_its_mail_controls_has_no_wcag_violations_and_one_subscribes_by_clicking(page, server,
+                                                                                                 demo_store):
+    from dashboard.schedules import Rhythm, add_schedule, schedules, subscribers
+    from dashboard.store import utcnow
+
+    s = next((x for x in schedules(demo_store) if x.name == "无障碍检查月报"), None) or add_schedule(
+        demo_store, name="无障碍检查月报", streets=(), fmt="pdf", rhythm=Rhythm(12, 1), keep=1, charts=None,
+        created_by="test", now=utcnow())
+    page.goto(f"{server.url}/briefing/archive")
+    page.get_by_label("我的邮箱(订阅的定期简报发到这里)").fill("tester@zq.gov.cn")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存邮箱").click()
+    assert "已保存邮箱" in page.text_content("[role=status]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="订阅定期简报 无障碍检查月报").click()
+    assert "已订阅“无障碍检查月报”" in page.text_content("[role=status]")
+    assert [x.email for x in subscribers(demo_store, s.id)] == ["tester@zq.gov.cn"]
+    assert axe_violations(page) == []
+
+
 def test_the_login_page_has_no_wcag_violations(chromium, server):
     from support import Page
 

@@ -1,5 +1,6 @@
-"""/briefing/archive: each user sees and downloads the briefings of their scope only, and adds or
-removes schedules within it; /briefing shows the newest files on screen, never in print."""
+"""/briefing/archive: each user sees and downloads the briefings of their scope only, adds or
+removes schedules within it, and subscribes themselves to their mail; /briefing shows the
+newest files on screen, never in print."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +8,12 @@ import re
 
 import pytest
 
-from dashboard.schedules import Rhythm, add_schedule, run_due, runs, schedules
+from dashboard.access import users
+from dashboard.schedules import Rhythm, add_schedule, run_due, runs, schedules, subscribers
 from dashboard.settings import Settings
 from tests.acting import client_as
 from tests.building import MINGSHUI, SHUANGSHAN, two_streets
+from tests.mailbox import Mailbox, Running
 
 MADE = dt.datetime(2026, 11, 20, 4, 0)
 
@@ -122,3 +125,64 @@ def test_the_briefing_page_lists_the_archive_on_screen_and_not_in_print(app, sto
     block = page[page.index('<nav class="archive screen-only"'):page.index("</nav>")]
     assert "明水月报" in block and "双山月报" not in block and "全部归档(1 份)" in block
     assert "@media print { .screen-only { display: none !important; } }" in page
+
+
+@pytest.fixture
+def mail_app(store, tmp_path):
+    """The app with a real mail server on 127.0.0.1, and the three schedules (no runs yet)."""
+    from app import create_app
+
+    with store.engine.begin() as c:
+        two_streets(c)
+    with Running(Mailbox()) as box:
+        settings = Settings(database_url=store.url, briefing_dir=str(tmp_path / "archive"), smtp_url=box.url(),
+                            briefing_runner=False)
+        made = create_app(settings, store=store)
+        for name, streets in (("明水月报", (MINGSHUI,)), ("双山月报", (SHUANGSHAN,))):
+            add_schedule(store, name=name, streets=streets, fmt="pdf", rhythm=Rhythm(1, 1), keep=3, charts=None,
+                         created_by="admin", now=MADE)
+        yield made, settings, box
+
+
+def test_staff_subscribe_themselves_to_their_streets_briefing_and_it_arrives_by_mail(mail_app, store):
+    app, settings, box = mail_app
+    staff = client_as(app, store, "staff", (MINGSHUI,), name="ms-staff")
+    page = staff.get("/briefing/archive").get_data(as_text=True)
+    assert "尚未填写邮箱" in page and '<label class="form-label" for="email">' in page
+    csrf, ids = _csrf(page), {s.name: s.id for s in schedules(store)}
+    saved = staff.post("/briefing/archive", data={"csrf_token": csrf, "action": "email", "email": "ms@zq.gov.cn"})
+    assert saved.status_code == 200 and "已保存邮箱" in saved.get_data(as_text=True)
+    # a field naming someone else is ignored: one subscribes oneself only
+    ok = staff.post("/briefing/archive", data={"csrf_token": csrf, "action": "subscribe", "id": ids["明水月报"],
+                                               "user": "t-leader-all"})
+    assert ok.status_code == 200 and "已订阅“明水月报”" in ok.get_data(as_text=True)
+    assert 'aria-label="取消订阅定期简报 明水月报"' in ok.get_data(as_text=True)
+    other = staff.post("/briefing/archive", data={"csrf_token": csrf, "action": "subscribe", "id": ids["双山月报"]})
+    assert other.status_code == 404
+    assert [s.name for s in subscribers(store, ids["明水月报"])] == ["ms-staff"]
+    assert subscribers(store, ids["双山月报"]) == []
+    run_due(store, settings, dt.datetime(2027, 1, 1, 2), lambda s, _day: f"%PDF {s.name}".encode())
+    assert [rcpt for rcpt, _ in box.received] == [("ms@zq.gov.cn",)]
+    listed = staff.get("/briefing/archive").get_data(as_text=True)
+    assert "已生成 · 邮件已发送" in listed
+    gone = staff.post("/briefing/archive", data={"csrf_token": csrf, "action": "unsubscribe", "id": ids["明水月报"]})
+    assert gone.status_code == 200 and subscribers(store, ids["明水月报"]) == []
+
+
+@pytest.mark.parametrize("address", ["not an address", "<script>@x", "a@b@c"])
+def test_a_wrong_address_is_refused_with_the_reason_and_nothing_changes(mail_app, store, address):
+    app, _, _ = mail_app
+    leader = client_as(app, store, "leader")
+    csrf = _csrf(leader.get("/briefing/archive").get_data(as_text=True))
+    r = leader.post("/briefing/archive", data={"csrf_token": csrf, "action": "email", "email": address})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "邮箱地址格式不正确" in page and "<script>@" not in page
+    assert users.get_user(store, "t-leader-all").email is None
+
+
+def test_without_a_mail_server_the_page_says_so_and_nobody_subscribes(app, store):
+    leader = client_as(app, store, "leader")
+    page = leader.get("/briefing/archive").get_data(as_text=True)
+    assert "未配置邮件服务器" in page and "订阅" not in page.replace("不发送邮件", "")
+    r = leader.post("/briefing/archive", data={"csrf_token": _csrf(page), "action": "subscribe", "id": "1"})
+    assert r.status_code == 400 and subscribers(store, 1) == []

@@ -14,6 +14,7 @@ from dashboard.schedules.runner import MAX_ATTEMPTS
 from dashboard.settings import Settings
 from dashboard.smtp import parse_server
 from tests.building import MINGSHUI, SHUANGSHAN, two_streets
+from tests.dashboard.test_cli import cli
 from tests.mailbox import Mailbox, Running, free_port
 
 MADE = dt.datetime(2026, 11, 20, 4, 0)
@@ -108,7 +109,7 @@ def test_an_address_refused_for_good_is_reported_and_not_tried_again(people, tmp
     store, _ = people
     with Running(Mailbox(refuse_for_good={"leader@zq.gov.cn"})) as box:
         (o,) = run_due(store, _settings(tmp_path, box.url()), DUE, _make)
-    assert o.run.mail_state == "partly" and "leader(退信:550" in o.run.mail_message
+    assert o.run.mail_state == "partly" and "leader(退信 550" in o.run.mail_message
     assert [rcpt for rcpt, _ in box.received] == [("ms@zq.gov.cn",)]
 
 
@@ -176,3 +177,20 @@ def test_a_wrong_address_is_refused_in_chinese_and_the_old_one_kept(people, addr
     with pytest.raises(users.UserError, match="邮箱地址格式不正确"):
         users.set_email(store, "leader", address)
     assert users.get_user(store, "leader").email == "leader@zq.gov.cn"
+
+
+def test_the_command_line_sets_addresses_and_subscribes_only_those_who_may_see_the_scope(people):
+    store, s = people
+    bad = cli(store, "user", "email", "leader", "not-an-address")
+    assert bad.returncode != 0 and "邮箱地址格式不正确" in bad.stderr
+    ok = cli(store, "user", "email", "leader", "boss@zq.gov.cn")
+    assert ok.returncode == 0 and users.get_user(store, "leader").email == "boss@zq.gov.cn"
+    repo.subscribe(store, s.id, "shuangshan", on=False)
+    refused = cli(store, "schedule", "subscribe", str(s.id), "--user", "shuangshan")
+    assert refused.returncode != 0 and "无权查看" in refused.stderr
+    assert "shuangshan" not in {x.name for x in repo.subscribers(store, s.id)}
+    off = cli(store, "schedule", "subscribe", str(s.id), "--user", "mingshui", "--off")
+    assert off.returncode == 0 and "mingshui" not in {x.name for x in repo.subscribers(store, s.id)}
+    on = cli(store, "schedule", "subscribe", str(s.id), "--user", "mingshui")
+    assert on.returncode == 0 and "未配置 DASHBOARD_SMTP_URL" in on.stdout
+    assert "mingshui" in {x.name for x in repo.subscribers(store, s.id)}

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.access import users
 from dashboard.access.principal import ADMIN, EMBED_LINK, LEADER, STAFF, Principal
 from dashboard.schedules import Rhythm, Runner, ScheduleError, add_schedule, run_due, runs, schedules, visible
 from dashboard.schedules import repository as repo
 from dashboard.schedules.runner import LEASE, MAX_ATTEMPTS
 from dashboard.settings import Settings
 from tests.building import MINGSHUI, SHUANGSHAN, two_streets
+from tests.mailbox import Mailbox, Running
 
 # 2026-11-20 12:00 in China; the schedules below are made then
 MADE = dt.datetime(2026, 11, 20, 4, 0)
@@ -184,31 +186,41 @@ def test_several_runners_make_each_briefing_once(streets_store, settings):
     assert sorted(r.state for r in runs(streets_store)) == ["ok", "ok"]
 
 
-def test_the_server_runner_makes_a_real_briefing_by_itself_when_the_clock_moves(report_store, tmp_path):
-    """The runner thread, as the server starts it, with a clock a test moves past a due day."""
+def test_the_server_runner_makes_a_real_briefing_by_itself_when_the_clock_moves_and_mails_it(report_store, tmp_path):
+    """The runner thread, as the server starts it, with a clock a test moves past a due day; the
+    PDF goes to the subscriber through a real SMTP server."""
     if shutil.which("chromium") is None:
         pytest.skip("Chromium not found (apt-get install chromium)")
-    settings = Settings(briefing_dir=str(tmp_path / "archive"))
     s = add_schedule(report_store, name="明水月报", streets=(MINGSHUI,), fmt="pdf", rhythm=Rhythm(1, 1), keep=3,
                      charts=("sites-by-street",), created_by="admin", now=at("2020-06-20"))
+    users.add_user(report_store, "ms-staff", "abcd1234", STAFF, [MINGSHUI])
+    users.set_email(report_store, "ms-staff", "ms@zq.gov.cn")
+    repo.subscribe(report_store, s.id, "ms-staff")
     now = [at("2020-06-30")]
-    runner = Runner(report_store, settings, interval=0.2, clock=lambda: now[0]).start()
-    try:
-        time.sleep(0.6)
-        assert not any(r.schedule_id == s.id for r in runs(report_store))  # not due yet
-        now[0] = at("2020-07-01", 2)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            done = [r for r in runs(report_store) if r.schedule_id == s.id and r.state in ("ok", "failed")]
-            if done:
-                break
-            time.sleep(0.2)
-    finally:
-        runner.stop()
+    with Running(Mailbox()) as box:
+        settings = Settings(briefing_dir=str(tmp_path / "archive"), smtp_url=box.url())
+        runner = Runner(report_store, settings, interval=0.2, clock=lambda: now[0]).start()
+        try:
+            time.sleep(0.6)
+            assert not any(r.schedule_id == s.id for r in runs(report_store))  # not due yet
+            now[0] = at("2020-07-01", 2)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                done = [r for r in runs(report_store) if r.schedule_id == s.id and r.state in ("ok", "failed")
+                        and (r.state == "failed" or r.mail_state)]
+                if done:
+                    break
+                time.sleep(0.2)
+        finally:
+            runner.stop()
     (r,) = done
     assert r.state == "ok", r.message
     pdf = Path(settings.briefing_dir) / r.file_name
     assert r.file_name.startswith("2020-07-01_明水街道_明水月报_") and pdf.read_bytes().startswith(b"%PDF")
+    assert r.mail_state == "sent", r.mail_message
+    (mail,) = box.to("ms@zq.gov.cn")
+    (part,) = list(mail.iter_attachments())
+    assert part.get_content() == pdf.read_bytes() and "2020年7月1日" in mail["Subject"]
     if shutil.which("pdftotext"):
         import subprocess
 
