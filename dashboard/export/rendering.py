@@ -92,6 +92,55 @@ def lower_priority(pids: list[int]) -> None:
                 pass
 
 
+def niced_command(new_session: bool = False) -> list[str]:
+    """What goes before Chromium's command line so that it runs at :data:`RENDER_NICENESS` from
+    its first instruction, wrapper, browser and every process and thread they make (its start
+    takes a second of both cores).
+
+    Three things stand in the way. Chromium sets its threads' priorities itself (0, and -8 for
+    compositing): under the service's own user it cannot go below the niceness it started with,
+    but as root (a container) it can, so there it starts without the right to (CAP_SYS_NICE).
+    And when it runs in a session of its own (``new_session``: choreographer starts it so, to
+    stop it as a group), Linux's autogroup makes that session a scheduling group that shares
+    the cores equally with the server's, whatever its threads' niceness: the group's own
+    niceness is lowered first (``/proc/self/autogroup``; nothing happens where there is none)."""
+    nice = shutil.which("nice")
+    if nice is None:
+        return []
+    prefix = [nice, "-n", str(RENDER_NICENESS)]
+    setpriv = shutil.which("setpriv")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and setpriv:
+        drop = [setpriv, "--bounding-set=-sys_nice", "--inh-caps=-sys_nice"]
+        try:  # a container without CAP_SETPCAP refuses; then Chromium starts as before
+            ok = subprocess.run([*drop, "true"], capture_output=True, timeout=10, check=False).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            ok = False
+        if ok:
+            prefix = [*drop, *prefix]
+    if new_session and os.path.exists("/proc/self/autogroup") and os.path.exists("/bin/sh"):
+        group = f'{{ echo {RENDER_NICENESS} > /proc/self/autogroup; }} 2>/dev/null; exec "$@"'
+        prefix = ["/bin/sh", "-c", group, "sh", *prefix]
+    return prefix
+
+
+def niced_browser_class():
+    """choreographer's Chromium started through :func:`niced_command`; None where that cannot be
+    (no ``nice``, or choreographer changed): then the renderer renices it once it is up."""
+    try:
+        from choreographer.browsers.chromium import Chromium
+    except ImportError:
+        return None
+    if not callable(getattr(Chromium, "get_cli", None)) or not callable(getattr(Chromium, "get_popen_args", None)):
+        return None
+
+    class NicedChromium(Chromium):
+        def get_cli(self):
+            new_session = bool(self.get_popen_args().get("start_new_session"))
+            return [*niced_command(new_session), *super().get_cli()]
+
+    return NicedChromium
+
+
 _options = {"chromium": None, "tabs": 1}
 
 
@@ -137,9 +186,11 @@ class Renderer:
             loop = asyncio.new_event_loop()
             threading.Thread(target=loop.run_forever, name="kaleido-loop", daemon=True).start()
 
+            niced = niced_browser_class()
+
             async def open_browser():
                 k = kaleido.Kaleido(n=self.tabs, timeout=self.timeout, mathjax=False,
-                                    **({"path": path} if path else {}))
+                                    **({"path": path} if path else {}), **({"browser_cls": niced} if niced else {}))
                 await k.open()
                 return k
 
@@ -151,7 +202,7 @@ class Renderer:
                                         "请安装 chromium,或用 BROWSER_PATH 指明其路径") from exc
             self._loop = loop
             self.started_in = time.perf_counter() - t0
-            lower_priority(descendants(os.getpid()))
+            lower_priority(descendants(os.getpid()))  # where it could not start niced
             return self
 
     @property

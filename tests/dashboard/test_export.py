@@ -288,3 +288,32 @@ def test_the_renderers_processes_are_found_and_yield_the_cores(tmp_path):
             if pid is not None:
                 os.kill(pid, 9)
         child.wait(5)
+
+
+def test_the_renderer_starts_chromium_at_the_lower_priority_from_its_first_instruction(monkeypatch):
+    """Chromium's start takes a second of both cores: it must not run at the web server's priority
+    before being reniced, so the renice after the start is switched off here to see."""
+    import os
+
+    from dashboard.export import rendering
+
+    if rendering.browser_path() is None:
+        pytest.skip("Chromium not found (apt-get install chromium)")
+    monkeypatch.setattr(rendering, "lower_priority", lambda pids: None)
+    before = set(rendering.descendants(os.getpid()))
+    r = rendering.Renderer(tabs=1).start()
+    try:
+        started = [pid for pid in rendering.descendants(os.getpid()) if pid not in before]
+        assert started, "the renderer started no processes"
+        for pid in started:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                assert os.getpriority(os.PRIO_PROCESS, int(tid)) >= rendering.RENDER_NICENESS, (pid, tid)
+        # Chromium runs in a session of its own: where Linux makes that a scheduling group
+        # (autogroup), the group yields too, else it would share the cores equally with ours
+        if os.path.exists("/proc/self/autogroup"):
+            ours = open("/proc/self/autogroup").read().split()
+            for pid in started:
+                group = open(f"/proc/{pid}/autogroup").read().split()  # "/autogroup-12 nice 10"
+                assert group[0] != ours[0] and int(group[2]) == rendering.RENDER_NICENESS, (pid, group)
+    finally:
+        r.close()
