@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import exists, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, exists, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 
 from dashboard.attention.model import Item, Thresholds
 from dashboard.attention.streets import street_scope
 from dashboard.indicators.filters import Filter
+from dashboard.indicators.kpi import run
 from dashboard.ledger import contract
 from dashboard.schema import (
     Activity,
@@ -54,11 +55,14 @@ WATCHED = (contract.ACTIVITIES.name, contract.PARTICIPATIONS.name)
 STATE_WORDS = {"fresh": "正常", "stale": "超期未更新", "never": "从未录入", "recorded": "有记录"}
 
 
-def _newest(conn: Connection, f: Filter, codes: list[str]) -> dict[tuple[str, str], dt.date]:
-    """(street code, sheet name) → the newest record's day on or before D: one statement, a part
-    per sheet and date column (each part a round trip of its own cost more than its query). A
-    sheet of one table is read street by street, newest first, so that the index on (street, day)
-    finds the answer without reading a street's every activity and its sign-ins."""
+def newest_statement(f: Filter) -> CompoundSelect:
+    """(sheet, street code, day): per sheet, date column and street in the filter's scope, the
+    newest record's day on or before D: one statement, a part per sheet and date column (each part
+    a round trip of its own cost more than its query). A sheet of one table is read street by
+    street, newest first, so that the index on (street, day) finds the answer without reading a
+    street's every activity and its sign-ins. Built from the filter's values as SQL values only
+    (kpi.run compiles it once per filter shape)."""
+    wanted = f.site_streets
     parts = []
     for sheet, street, join, dates, *condition in _SHEETS:
         for day_col in dates:
@@ -66,13 +70,19 @@ def _newest(conn: Connection, f: Filter, codes: list[str]) -> dict[tuple[str, st
                 newest = (select(day_col).where(street == Street.code, day_col <= f.as_of, *condition)
                           .order_by(day_col.desc()).limit(1).scalar_subquery())
                 parts.append(select(literal(sheet.name).label("sheet"), Street.code.label("street"), newest.label("day"))
-                             .where(Street.code.in_(codes)))
+                             .where(*([Street.code.in_(wanted)] if wanted else [])))
             else:
                 parts.append(select(literal(sheet.name).label("sheet"), street.label("street"), func.max(day_col).label("day"))
                              .select_from(join[0]).join(join[1], join[2])
-                             .where(street.in_(codes), day_col <= f.as_of, *condition).group_by(street))
+                             .where(*([street.in_(wanted)] if wanted else []), day_col <= f.as_of, *condition)
+                             .group_by(street))
+    return union_all(*parts)
+
+
+def _newest(conn: Connection, f: Filter) -> dict[tuple[str, str], dt.date]:
+    """(street code, sheet name) → the newest record's day on or before D."""
     out: dict[tuple[str, str], dt.date] = {}
-    for name, code, day in conn.execute(union_all(*parts)):
+    for name, code, day in run(conn, newest_statement, f):
         if day is not None and day > out.get((code, name), dt.date.min):
             out[(code, name)] = day
     return out
@@ -83,7 +93,7 @@ def freshness(conn: Connection, f: Filter, t: Thresholds) -> list[dict]:
     days since, whether the sheet is watched, and its state: fresh, stale or never for the
     watched sheets, recorded or never for the others."""
     streets = street_scope(conn, f)
-    newest = _newest(conn, f, [s.code for s in streets])
+    newest = _newest(conn, f)
     rows = []
     for s in streets:
         for sheet, *_ in _SHEETS:

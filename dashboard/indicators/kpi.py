@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, String, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, DateTime, Integer, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
@@ -227,6 +227,7 @@ class _Prepared:
     sql: str
     constants: dict
     processors: dict  # parameter name → the dialect's bind processor (or None) for a filter value
+    results: tuple | None = None  # per column, a result processor (SQLite's dates are text) or None; None: none at all
 
 
 @lru_cache(maxsize=1024)
@@ -248,7 +249,12 @@ def _prepared(dialect_name: str, build: Callable[[Filter], Select], shape: tuple
         else:
             value = compiled.params[name]
             constants[name] = process(value) if process else value
-    return _Prepared(str(compiled), constants, processors)
+    # SQLite gives dates as text: its dialect's processors make them dates, as SQLAlchemy's own
+    # execution does (PostgreSQL's driver gives dates; other types come as the driver gives them)
+    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
+                    if dialect_name == "sqlite" and isinstance(c.type, Date | DateTime) else None
+                    for c in compiled.statement.selected_columns)
+    return _Prepared(str(compiled), constants, processors, results if any(results) else None)
 
 
 _DIALECTS = {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.dialect(paramstyle="pyformat")}
@@ -270,9 +276,12 @@ def run(conn: Connection, build: Callable[[Filter], Select], f: Filter | None) -
             cursor.execute(prepared.sql, params, prepare=True)
         else:
             cursor.execute(prepared.sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
     finally:
         cursor.close()
+    if prepared.results is None:
+        return rows
+    return [tuple(p(v) if p else v for p, v in zip(prepared.results, row, strict=True)) for row in rows]
 
 
 def kpi_values(conn: Connection, f: Filter) -> KpiValues:
