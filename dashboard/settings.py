@@ -94,7 +94,9 @@ class Settings:
                            "server processes of `python app.py`: `0` means one per CPU core; more than one runs "
                            "gunicorn (Linux), one runs waitress", _whole(0), shown="`0` (one per core)")
     threads: int = setting(8, "DASHBOARD_THREADS", "threads of each server process of `python app.py`", _whole(1))
-    memory_cache_mb: int = setting(32, "DASHBOARD_MEMORY_CACHE_MB",
+    # 8 MB of answers holds a few hundred pages and filter changes (compressed), 8 MB of images
+    # some forty; with two processes, 32 MB had taken the server over 500 MB in bench/load.py
+    memory_cache_mb: int = setting(16, "DASHBOARD_MEMORY_CACHE_MB",
                                    "MB of made answers and exported images each server process keeps (half each)",
                                    _whole(2))
     request_max_mb: int = setting(40, "DASHBOARD_REQUEST_MAX_MB",
