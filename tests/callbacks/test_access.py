@@ -59,6 +59,7 @@ ROUTES = {
     "/data/export.xlsx": ("get", 200, 200, 200, 403, 403, 401),
     "/export/map.png?width=1": ("get", 400, 400, 400, 403, 403, 401),  # past the door: the width is wrong
     "/briefing?charts=no-such-panel": ("get", 400, 400, 400, 403, 403, 302),  # a page: to the login page
+    "/briefing/archive": ("get", 200, 200, 200, 403, 403, 302),
     "/admin": ("get", 200, 403, 403, 403, 403, 302),
     "/admin/links": ("get", 200, 403, 403, 403, 403, 302),
     "/admin/audit": ("get", 200, 403, 403, 403, 403, 302),

@@ -186,3 +186,20 @@ def test_without_a_mail_server_the_page_says_so_and_nobody_subscribes(app, store
     assert "未配置邮件服务器" in page and "订阅" not in page.replace("不发送邮件", "")
     r = leader.post("/briefing/archive", data={"csrf_token": _csrf(page), "action": "subscribe", "id": "1"})
     assert r.status_code == 400 and subscribers(store, 1) == []
+
+
+def test_a_signed_link_neither_reads_the_archive_nor_subscribes_nor_sets_an_address(mail_app, store):
+    from callbacks.context import EXTENSION
+    from dashboard.access import links
+
+    app, _, _ = mail_app
+    info, token = links.create(store, app.server.extensions[EXTENSION].secret, "screen", "screen", "", 30,
+                               created_by="test")
+    screen = app.server.test_client()
+    assert screen.get(f"{info.path}?link={token}").status_code == 302
+    csrf = _csrf(screen.get("/login").get_data(as_text=True))  # the session's own token: a valid form
+    assert screen.get("/briefing/archive").status_code == 403
+    for form in ({"action": "subscribe", "id": "1"}, {"action": "email", "email": "x@zq.gov.cn"}):
+        r = screen.post("/briefing/archive", data={"csrf_token": csrf, **form})
+        assert r.status_code == 403, form
+    assert subscribers(store, 1) == [] and all(u.email is None for u in users.list_users(store))

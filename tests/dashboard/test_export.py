@@ -299,7 +299,7 @@ def test_the_renderer_starts_chromium_at_the_lower_priority_from_its_first_instr
 
     if rendering.browser_path() is None:
         pytest.skip("Chromium not found (apt-get install chromium)")
-    monkeypatch.setattr(rendering, "lower_priority", lambda pids: None)
+    monkeypatch.setattr(rendering, "lower_priority", lambda _pids: None)
     before = set(rendering.descendants(os.getpid()))
     r = rendering.Renderer(tabs=1).start()
     try:
