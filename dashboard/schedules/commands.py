@@ -75,21 +75,18 @@ def remove_command(args, store, settings: Settings) -> int:  # noqa: ARG001
 
 
 def subscribe_command(args, store, settings: Settings) -> int:
-    from dataclasses import replace
-
     from dashboard.access import audit, users
     from dashboard.export.commands import fail
-    from dashboard.schedules import ScheduleError, schedule, subscribe, visible
+    from dashboard.schedules import ScheduleError, schedule, subscribe
+    from dashboard.schedules.text import may_receive
 
     try:
         target = schedule(store, args.id)
         info = users.get_user(store, args.user)
         if info is None:
             raise ScheduleError(f"没有用户“{args.user}”")
-        # the same reader as the mail's check: an account awaiting its first password change still counts
-        reader = replace(info.principal(), must_change_password=False)
-        if not args.off and not visible(reader, target.streets):
-            raise ScheduleError(f"用户“{info.name}”无权查看这份定期简报的范围")
+        if not args.off and not may_receive(info, target.streets):
+            raise ScheduleError(f"用户“{info.name}”不能接收这份定期简报(已停用,或无权查看其范围)")
         subscribe(store, target.id, info.name, not args.off)
     except ScheduleError as exc:
         return fail("schedule subscribe", str(exc))

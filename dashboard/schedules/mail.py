@@ -13,10 +13,9 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from dashboard.access.principal import Principal
 from dashboard.schedules import repository as repo
 from dashboard.schedules.repository import FORMATS, Run
-from dashboard.schedules.text import scope_text, visible
+from dashboard.schedules.text import may_receive, scope_text
 from dashboard.settings import Settings
 from dashboard.smtp import Letter, deliver, parse_server
 from dashboard.store import Store
@@ -48,8 +47,7 @@ def mail_run(store: Store, settings: Settings, r: Run, file: Path, now: dt.datet
     for sub in repo.subscribers(store, r.schedule_id):
         if sub.name in already:
             continue
-        allowed = sub.enabled and visible(Principal(sub.name, sub.display_name, sub.role, sub.streets), r.streets)
-        if not allowed:
+        if not may_receive(sub, r.streets):
             skipped.append(f"{sub.name}(无权查看此范围)")
         elif not sub.email:
             skipped.append(f"{sub.name}(未填写邮箱)")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from dashboard.access.users import UserInfo, get_user
 from dashboard.indicators.filters import resolve_streets
 from dashboard.schedules.rhythm import Rhythm, ScheduleError
-from dashboard.schema import BriefingRun, BriefingSchedule, BriefingSubscription, Lease, Street, User, UserStreet
+from dashboard.schema import BriefingRun, BriefingSchedule, BriefingSubscription, Lease, Street, User
 from dashboard.store import Store
 
 FORMATS = {"pdf": "PDF(A4)", "pptx": "幻灯片(16:9)"}
@@ -52,17 +53,6 @@ class Run:
     mailed_at: dt.datetime | None = None
     mailed_to: tuple[str, ...] = ()
     mail_message: str | None = None
-
-
-@dataclass(frozen=True)
-class Subscriber:
-    """A user subscribed to a schedule, as the store has them now."""
-    name: str
-    display_name: str
-    role: str
-    streets: tuple[str, ...]
-    enabled: bool
-    email: str | None
 
 
 def _schedule(row) -> Schedule:
@@ -194,18 +184,12 @@ def subscribe(store: Store, schedule_id: int, user_name: str, on: bool = True) -
             conn.execute(insert(BriefingSubscription).values(schedule_id=schedule_id, user_id=user_id))
 
 
-def subscribers(store: Store, schedule_id: int) -> list[Subscriber]:
+def subscribers(store: Store, schedule_id: int) -> list[UserInfo]:
+    """The users subscribed to the schedule, as the store has them now (by name)."""
     with store.engine.connect() as conn:
-        users = conn.execute(select(User.id, User.name, User.display_name, User.role, User.enabled, User.email)
-                             .join(BriefingSubscription, BriefingSubscription.user_id == User.id)
-                             .where(BriefingSubscription.schedule_id == schedule_id).order_by(User.name)).all()
-        streets: dict[int, list[str]] = {}
-        for user_id, code in conn.execute(select(UserStreet.user_id, UserStreet.street_code)
-                                          .where(UserStreet.user_id.in_([u.id for u in users]))
-                                          .order_by(UserStreet.street_code)):
-            streets.setdefault(user_id, []).append(code)
-    return [Subscriber(u.name, u.display_name, u.role, tuple(streets.get(u.id, ())), bool(u.enabled), u.email)
-            for u in users]
+        names = list(conn.execute(select(User.name).join(BriefingSubscription, BriefingSubscription.user_id == User.id)
+                                  .where(BriefingSubscription.schedule_id == schedule_id).order_by(User.name)).scalars())
+    return [u for u in (get_user(store, name) for name in names) if u is not None]
 
 
 def subscriptions(store: Store, user_name: str) -> set[int]:

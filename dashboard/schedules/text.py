@@ -1,7 +1,10 @@
 """Who may see a schedule or an archived briefing, and how they are described (plain Chinese)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dashboard.access.principal import ADMIN, LEADER, STAFF, Principal
+from dashboard.access.users import UserInfo
 from dashboard.schedules.repository import FORMATS, Run, Schedule, street_names
 from dashboard.store import Store
 from dashboard.wording import day_zh
@@ -17,6 +20,12 @@ def visible(p: Principal | None, streets: tuple[str, ...]) -> bool:
     if p.role in (ADMIN, LEADER):
         return True
     return p.role == STAFF and bool(streets) and set(streets) <= set(p.streets)
+
+
+def may_receive(u: UserInfo, streets: tuple[str, ...]) -> bool:
+    """Whether a briefing of ``streets`` may be sent to the user: an enabled account that may see
+    them (one still to change its first password counts: the rule is who they are, not the session)."""
+    return u.enabled and visible(replace(u.principal(), must_change_password=False), streets)
 
 
 def scope_text(streets: tuple[str, ...], names: dict[str, str]) -> str:

@@ -187,7 +187,7 @@ def test_the_command_line_sets_addresses_and_subscribes_only_those_who_may_see_t
     assert ok.returncode == 0 and users.get_user(store, "leader").email == "boss@zq.gov.cn"
     repo.subscribe(store, s.id, "shuangshan", on=False)
     refused = cli(store, "schedule", "subscribe", str(s.id), "--user", "shuangshan")
-    assert refused.returncode != 0 and "无权查看" in refused.stderr
+    assert refused.returncode != 0 and "无权查看其范围" in refused.stderr
     assert "shuangshan" not in {x.name for x in repo.subscribers(store, s.id)}
     off = cli(store, "schedule", "subscribe", str(s.id), "--user", "mingshui", "--off")
     assert off.returncode == 0 and "mingshui" not in {x.name for x in repo.subscribers(store, s.id)}
