@@ -49,3 +49,35 @@ def test_a_filter_change_on_a_section_stays_there_and_computes_only_its_panels(p
     page.go_back()
     page.wait_for_function("() => !document.querySelector('#header-scope').textContent.includes('双山街道')")
     assert not page.is_checked(f'#filter-street input[value="{SHUANGSHAN}"]')
+
+
+CLIPPED_LABELS = """() => {
+    const out = [];
+    for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+        const svg = plot.querySelector('.main-svg');
+        if (!svg) continue;
+        const box = svg.getBoundingClientRect();
+        for (const t of plot.querySelectorAll('.xtick text, .ytick text, .x2tick text, .y2tick text')) {
+            const r = t.getBoundingClientRect();
+            if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1))
+                out.push((plot.closest('[id$="-card"]') || plot).id + ': ' + t.textContent);
+        }
+    }
+    return out;
+}"""
+
+
+def test_no_axis_label_of_any_section_is_cut_off_at_the_edge_of_its_chart(chromium, server):
+    """Every tick label (months, streets, teams) lies inside its chart, at a laptop's and a full HD width."""
+    from support import Page
+
+    for width, height in ((1366, 768), (1920, 1080)):
+        p = Page(chromium, width, height).login(server)
+        try:
+            for path, graphs in (("/", 6), ("/reach", 2), ("/care", 2), ("/service", 4)):
+                p.page.goto(f"{server.url}{path}")
+                wait_for_panels(p.page, graphs=graphs)
+                p.page.wait_for_timeout(500)
+                assert p.page.evaluate(CLIPPED_LABELS) == [], (width, path)
+        finally:
+            p.close()
