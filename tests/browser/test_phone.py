@@ -166,3 +166,25 @@ def test_a_desktop_keeps_its_filters_open(page, server):
     assert not page.is_visible("#filter-toggle")
     assert page.is_visible("#filter-body")
     assert page.is_visible("#header-scope")
+
+
+# what reaches past the right edge of the screen (cut off), tables that scroll in their own box aside
+BEYOND_THE_EDGE = """() => [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.table-responsive') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map(e => e.tagName + '.' + e.className)"""
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (1366, 768)])
+def test_the_pages_outside_dash_reach_no_further_than_the_screen(chromium, server, width, height):
+    """The login, password, archive and admin pages: their header and forms end at the screen's edge."""
+    p = Page(chromium, width, height, **({"is_mobile": True, "has_touch": True} if width < 500 else {}))
+    try:
+        p.page.goto(f"{server.url}/login")
+        assert p.page.evaluate(BEYOND_THE_EDGE) == [], "/login"
+        p.login(server)
+        for path in ("/password", "/briefing/archive", "/admin"):
+            p.page.goto(f"{server.url}{path}")
+            p.page.wait_for_selector("main")
+            assert p.page.evaluate(BEYOND_THE_EDGE) == [], path
+    finally:
+        p.close()
