@@ -51,14 +51,15 @@ def _smtp_url(_name: str, raw: str) -> str:
 
 
 def setting(default: Any, env: str | tuple[str, ...], help: str, parse: Callable[[str, str], Any] = _text,
-            shown: str | None = None) -> Any:
+            shown: str | None = None, secret: bool = False) -> Any:
     """A dataclass field that carries its environment variable(s) (the first one set wins),
-    its parser and its help. ``shown`` is the default as the README shows it."""
+    its parser and its help. ``shown`` is the default as the README shows it; a ``secret`` one
+    (a key, a password in a URL) is left out of the settings' repr, which a log or a trace may print."""
     names = (env,) if isinstance(env, str) else env
     meta = {"env": names, "help": help, "parse": parse, "shown": shown}
     if isinstance(default, tuple):
-        return field(default_factory=lambda: default, metadata=meta)
-    return field(default=default, metadata=meta)
+        return field(default_factory=lambda: default, metadata=meta, repr=not secret)
+    return field(default=default, metadata=meta, repr=not secret)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class Settings:
     secret_key: str | None = setting(
         None, "DASHBOARD_SECRET_KEY",
         "the key that signs sessions and links; every process and host of one deployment needs the same one",
-        shown="(random, kept in `data/secret-key`)")
+        shown="(random, kept in `data/secret-key`)", secret=True)
     allowed_hosts: tuple[str, ...] = setting(
         ("localhost", "127.0.0.1", "::1"), "DASHBOARD_ALLOWED_HOSTS",
         "space-separated host names the server answers to (the `Host` header, without port); others get 400",
@@ -134,7 +135,7 @@ class Settings:
         None, "DASHBOARD_SMTP_URL",
         "an intranet mail server that sends scheduled briefings to the users who subscribed: `smtp://host:25`, "
         "`smtp+starttls://user:password@host:587` or `smtps://user:password@host:465` (the password URL-encoded); "
-        "unset: no mail", _smtp_url, shown="(no mail)")
+        "unset: no mail", _smtp_url, shown="(no mail)", secret=True)
     mail_from: str = setting("dashboard@localhost", "DASHBOARD_MAIL_FROM",
                              "the sender of those mails, e.g. `laoganbuju@zhangqiu.gov.cn`")
     # 需关注 thresholds (docs/indicators.md, "需关注 · Attention", says which rule each follows)

@@ -69,6 +69,14 @@ def test_a_bad_setting_names_the_variable():
         settings.Settings.from_env({"PORT": "eighty"})
 
 
+def test_the_settings_as_printed_keep_the_key_and_the_mail_password_out():
+    s = settings.Settings.from_env({"DASHBOARD_SECRET_KEY": "k3y-0f-the-deployment",
+                           "DASHBOARD_SMTP_URL": "smtps://laoganbu:pa55word@mail.intra"})
+    assert s.smtp_url.endswith("@mail.intra") and s.secret_key == "k3y-0f-the-deployment"
+    printed = repr(s)
+    assert "pa55word" not in printed and "k3y-0f" not in printed and "mail_from" in printed
+
+
 def test_the_readme_settings_table_is_the_declarations():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert settings.markdown_table() in readme
