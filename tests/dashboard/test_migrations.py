@@ -29,3 +29,18 @@ def test_the_care_migration_goes_down_and_up_and_contacts_bump_the_version(store
                                            cadre_type="退休", health="良好"))
         conn.execute(insert(Contact).values(person_id=1, date=dt.date(2024, 1, 2), kind="电话"))
     assert store.version().version > before + 1  # the contact's insert bumped it too, not only the person's
+
+
+def test_the_mail_migration_goes_down_and_up_and_keeps_the_users(store):
+    from dashboard.access import users
+
+    users.add_user(store, "ms-staff", "abcd1234", "leader")
+    with store.engine.begin() as conn:
+        command.downgrade(store._alembic_config(conn), "0010")
+    with store.engine.connect() as conn:
+        assert "briefing_subscriptions" not in inspect(conn).get_table_names()
+        assert "email" not in {c["name"] for c in inspect(conn).get_columns("users")}
+        assert "mail_state" not in {c["name"] for c in inspect(conn).get_columns("briefing_runs")}
+    store.migrate()
+    users.set_email(store, "ms-staff", "ms@zq.gov.cn")
+    assert users.get_user(store, "ms-staff").email == "ms@zq.gov.cn"
