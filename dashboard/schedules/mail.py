@@ -37,6 +37,10 @@ def letter(r: Run, scope: str, file: Path) -> Letter:
         file=file, format=r.format)
 
 
+def _not_sent(notes: list[str]) -> str:
+    return "未发送给 " + "、".join(notes)
+
+
 def mail_run(store: Store, settings: Settings, r: Run, file: Path, now: dt.datetime) -> Run:
     """Send the run's file to its schedule's subscribers not yet sent to, and record how it went.
     Nothing is recorded when no server is configured or nobody is to receive it."""
@@ -58,7 +62,7 @@ def mail_run(store: Store, settings: Settings, r: Run, file: Path, now: dt.datet
             return r
         state = ("partly" if skipped else "sent") if r.mailed_to else None
         return repo.record_mail(store, r.id, now, state=state, sent=r.mailed_to,
-                                message="未发送给 " + "、".join(skipped) if skipped else None)
+                                message=_not_sent(skipped) if skipped else None)
     done = deliver(parse_server(settings.smtp_url), settings.mail_from,
                    letter(r, scope_text(r.streets, repo.street_names(store)), file), to)
     handled = tuple(r.mailed_to) + done.sent + tuple(name for name, _ in done.refused)  # never again
@@ -66,7 +70,7 @@ def mail_run(store: Store, settings: Settings, r: Run, file: Path, now: dt.datet
     if done.error:
         log.error("mailing scheduled briefing run %s failed (attempt %d): %s", r.id, r.mail_attempts + 1, done.error)
         return repo.record_mail(store, r.id, now, state="failed", sent=handled,
-                                message=done.error + (";未发送给 " + "、".join(notes) if notes else ""))
+                                message=done.error + (";" + _not_sent(notes) if notes else ""))
     log.info("scheduled briefing run %s mailed to %d users", r.id, len(done.sent))
     return repo.record_mail(store, r.id, now, state="partly" if notes else "sent", sent=handled,
-                            message=("未发送给 " + "、".join(notes)) if notes else None)
+                            message=_not_sent(notes) if notes else None)
