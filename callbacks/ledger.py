@@ -24,6 +24,7 @@ from dashboard.ledger import (
     Preview,
     apply,
     check,
+    export_years,
     import_log,
     pending,
 )
@@ -224,6 +225,11 @@ def ledger_page_layout(**query):
     """The layout for ``/data`` with this server's settings (called by the router)."""
     limits = import_limits()
     p = principal()
+    try:
+        years = export_years(runtime().service.store)
+    except Exception:  # the page still opens; the export itself then says the store is unreadable
+        log.exception("export years unreadable")
+        years = []
     return ledger_page.layout(max_mb=max(1, limits.max_bytes // (1024 * 1024)),
                               refresh_seconds=runtime().settings.refresh_seconds, user=p.display_name if p else None,
-                              admin=bool(p and p.may("admin")), **query)
+                              admin=bool(p and p.may("admin")), years=years, max_rows=limits.max_rows, **query)

@@ -29,7 +29,7 @@ from callbacks.response_cache import SizedLRU
 from dashboard import briefing, export
 from dashboard.access import STAFF, Forbidden, audit
 from dashboard.indicators import FilterError
-from dashboard.ledger import build_template, export_workbook
+from dashboard.ledger import build_template, export_workbook, parse_year
 from layouts import ledger_ids
 
 log = logging.getLogger("dashboard.routes")
@@ -255,13 +255,20 @@ def register(server: Flask, script_hashes: list[str] | None = None) -> None:
         p = principal()
         scope = {"streets": p.streets} if p.role == STAFF else {}
         try:
-            content = export_workbook(runtime().service.store, **scope)
+            year = parse_year(request.args.get("year"))
+        except ValueError as exc:
+            return _text(str(exc), 400)
+        try:
+            content = export_workbook(runtime().service.store, year=year, **scope)
         except Exception:
             log.exception("export failed")
             return Response("无法读取看板数据库,导出失败,请稍后重试。", status=503, mimetype="text/plain; charset=utf-8")
-        audit.record(runtime().service.store, "export-data", p.name, client_address(), **scope)
+        audit.record(runtime().service.store, "export-data", p.name, client_address(), **scope,
+                     **({"year": year} if year else {}))
         stamp = f"{dt.datetime.now():%Y%m%d-%H%M}"
-        return _xlsx(content, f"章丘区委老干部局台账导出-{stamp}.xlsx", f"zhangqiu-ledger-export-{stamp}.xlsx")
+        part = f"{year}年-" if year else ""
+        return _xlsx(content, f"章丘区委老干部局台账导出-{part}{stamp}.xlsx",
+                     f"zhangqiu-ledger-export-{year or 'all'}-{stamp}.xlsx")
 
     @server.route("/_glyphs/<path:fontstack>/<glyph_range>.pbf")
     def glyphs(fontstack: str, glyph_range: str) -> Response:  # noqa: ARG001 - the route's parts name the glyphs asked for

@@ -5,11 +5,12 @@ Pure builders: plain data in (counts, problems, log entries), component trees ou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.ledger import DEFAULT_MAX_ROWS
 from layouts import ledger_ids as ids
 from layouts.components import empty_note, page_header
 
@@ -62,9 +63,23 @@ def upload_box(max_mb: int) -> html.Div:
     ], role="group", **{"aria-labelledby": ids.UPLOAD_LABEL})
 
 
+def export_form(years: Sequence[int]) -> html.Form:
+    """导出当前数据: a plain GET form (it works before the page's scripts have loaded), the whole
+    ledger or one year of it."""
+    return html.Form([
+        html.Label("导出范围", htmlFor=ids.EXPORT_YEAR, className="data-export-label"),
+        html.Select([html.Option("全部年份", value="")] + [html.Option(f"{y}年", value=str(y)) for y in years],
+                    id=ids.EXPORT_YEAR, name="year", className="form-select form-select-sm data-export-year",
+                    **{"aria-describedby": f"{ids.EXPORT_YEAR}-hint"}),
+        html.Button("导出当前数据(.xlsx)", id=ids.EXPORT_LINK, type="submit",
+                    className="btn btn-outline-secondary data-download"),
+    ], action=ids.EXPORT_URL, method="get", className="data-export-form")
+
+
 def layout(max_mb: int = 20, refresh_seconds: int = 10,  # noqa: ARG001 - the page refreshes through its callbacks
-           user: str | None = None, admin: bool = False, **_query) -> html.Div:
-    """The page for ``/data``. The query string is ignored."""
+           user: str | None = None, admin: bool = False, years: Sequence[int] = (), max_rows: int = DEFAULT_MAX_ROWS,
+           **_query) -> html.Div:
+    """The page for ``/data``; ``years``: those the export may be narrowed to. The query string is ignored."""
     return html.Div([
         dcc.Store(id=ids.TOKEN),
         dcc.Store(id=ids.LOG_VERSION, data=0),
@@ -77,9 +92,11 @@ def layout(max_mb: int = 20, refresh_seconds: int = 10,  # noqa: ARG001 - the pa
                     html.Div([
                         _download("下载空白模板(.xlsx)", ids.TEMPLATE_URL, ids.TEMPLATE_LINK,
                                   "空白台账工作簿:含填写说明和下拉选项"),
-                        _download("导出当前数据(.xlsx)", ids.EXPORT_URL, ids.EXPORT_LINK,
-                                  "看板现有数据,格式与模板相同;修改后可再导入"),
+                        export_form(years),
                     ], className="data-downloads"),
+                    html.P(f"导出的数据格式与模板相同,修改后可再导入。一次导入最多 {max_rows:,} 行:"
+                           "台账超过时请按年度导出,每个文件含该年的活动、活动参与和走访慰问记录以及全部名册,可逐年导入。",
+                           id=f"{ids.EXPORT_YEAR}-hint", className="data-hint"),
                 ]), lg=5, className="mb-3"),
                 dbc.Col(panel("data-confirm-panel", "2. 核对预览,确认导入", [
                     html.P(WHAT_CONFIRM_DOES, className="data-explain", id=f"{ids.CONFIRM}-explain"),

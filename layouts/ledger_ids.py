@@ -10,7 +10,8 @@ MESSAGE = "data-message"              # the check's / the import's result, in wo
 LOG = "data-log"                      # the audit log table
 LOG_VERSION = "data-log-version"      # dcc.Store: bumped after an import, so the log reloads
 TEMPLATE_LINK = "data-template-link"
-EXPORT_LINK = "data-export-link"
+EXPORT_LINK = "data-export-link"    # the export form's submit button
+EXPORT_YEAR = "data-export-year"    # its 导出范围 select: every year, or one
 
 TEMPLATE_URL = "/data/template.xlsx"
 EXPORT_URL = "/data/export.xlsx"

@@ -7,7 +7,8 @@ For a web page::
     preview = check(store, [(filename, content_bytes), ...])    # writes nothing
     preview.ok, preview.sheets, preview.problems, preview.to_json()
     result = apply(store, preview, user=None)                    # one transaction + audit log
-    export_workbook(store) -> bytes;  build_template() -> bytes;  import_log(store) -> list[dict]
+    export_workbook(store, year=None) -> bytes;  build_template() -> bytes;  import_log(store) -> list[dict]
+    export_years(store) -> [2026, 2025, …];  parse_year('2026') -> 2026 (a Chinese ValueError if not a year)
 
 For street staff (街道工作人员) pass ``streets=principal.streets`` to ``check``, ``apply`` (the same
 streets again; a preview checked for other streets is refused) and ``export_workbook``: only
@@ -32,7 +33,7 @@ from dashboard.ledger.service import (
     import_files,
     import_log,
 )
-from dashboard.ledger.workbook import build_template, export_workbook
+from dashboard.ledger.workbook import build_template, export_workbook, export_years, parse_year
 
 __all__ = [
     "SHEETS", "SheetCounts", "Problem", "Limits", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_ROWS", "DEFAULT_MAX_CELLS",
@@ -40,4 +41,5 @@ __all__ = [
     "LedgerError", "LedgerValidationError", "LedgerApplyError", "LedgerScopeError",
     "APPLIED", "UNCHANGED", "REJECTED", "FAILED",
     "check", "apply", "import_files", "import_log", "export_workbook", "build_template",
+    "export_years", "parse_year",
 ]

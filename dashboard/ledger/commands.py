@@ -1,4 +1,4 @@
-"""CLI: ``import FILE… [--dry-run]``, ``export-data --out FILE.xlsx``, ``ledger-template --out FILE.xlsx``."""
+"""CLI: ``import FILE… [--dry-run]``, ``export-data --out FILE.xlsx [--year YYYY]``, ``ledger-template --out FILE.xlsx``."""
 from __future__ import annotations
 
 import argparse
@@ -51,6 +51,18 @@ def _max_mb(text: str) -> int:
     return value
 
 
+def _year(text: str) -> int:
+    from dashboard.ledger import parse_year
+
+    try:
+        year = parse_year(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if year is None:
+        raise argparse.ArgumentTypeError("导出年份不能为空")
+    return year
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("import", help="import ledger workbooks (.xlsx) or CSV files: check, preview, apply")
     p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx workbook(s), or CSV files named after their sheet")
@@ -66,6 +78,9 @@ def register(subparsers) -> None:
     e.add_argument("--out", required=True, metavar="FILE.xlsx")
     e.add_argument("--street", action="append", metavar="STREET",
                    help="export only rows of this street (code or name; repeat for several)")
+    e.add_argument("--year", type=_year, metavar="YYYY",
+                   help="only that year's 活动, 活动参与 and 走访慰问记录 (with all the registers): "
+                        "a ledger grown past one import's row limit imports year by year")
     e.set_defaults(handler=export_command)
     t = subparsers.add_parser("ledger-template", help="write the empty ledger template workbook")
     t.add_argument("--out", default=DEFAULT_TEMPLATE, metavar="FILE.xlsx", help=f"(default {DEFAULT_TEMPLATE})")
@@ -127,7 +142,7 @@ def export_command(args, store, settings: Settings) -> int:  # noqa: ARG001 - ev
 
     progress = Progress()
     try:
-        data = export_workbook(store, args.out, progress=progress, streets=_streets(args))
+        data = export_workbook(store, args.out, progress=progress, streets=_streets(args), year=args.year)
     except OSError as exc:
         print(f"python -m dashboard export-data: error: {exc}", file=sys.stderr)
         return 2

@@ -6,12 +6,15 @@ import io
 
 from dashboard import geo
 from dashboard.ledger.contract import (
+    ACTIVITIES,
     BOOL,
     CHOICE,
     CHOICES,
+    CONTACTS,
     COORDSYS,
     DATE,
     INSTRUCTIONS_SHEET,
+    PARTICIPATIONS,
     REF,
     SHEETS,
     STREET,
@@ -33,13 +36,16 @@ def _cell_value(col: Col, value: object) -> object:
     return value
 
 
-def export_workbook(store: Store, out=None, *, progress=None, streets: tuple[str, ...] | None = None) -> bytes:
+def export_workbook(store: Store, out=None, *, progress=None, streets: tuple[str, ...] | None = None,
+                    year: int | None = None) -> bytes:
     """The store's ledger data as a workbook in the import format (export → import is a no-op).
 
     ``out``: a path or binary file to write to as well; the bytes are returned either way.
     ``streets``: for street staff, the codes (or names) of their streets: only rows of those
     streets, by the rules of :mod:`dashboard.ledger.scope` (so the file imports again as a no-op
-    with the same ``streets``); ``None``: everything."""
+    with the same ``streets``); ``None``: everything.
+    ``year``: only that year's dated records (see :func:`keep_year`), for a ledger grown past what
+    one import may hold; ``None``: every year."""
     from dashboard.ledger.xlsxwrite import write_xlsx
 
     with store.engine.connect() as conn:
@@ -50,6 +56,8 @@ def export_workbook(store: Store, out=None, *, progress=None, streets: tuple[str
             wanted = frozenset(scope)
             for name, rows in snap.rows.items():
                 snap.rows[name] = {k: r for k, r in rows.items() if owner.row_streets(name, k, r) & wanted}
+    if year is not None:
+        keep_year(snap.rows, year)
 
     def rows_of(spec: Sheet):
         yield [c.header for c in spec.cols]
@@ -66,6 +74,40 @@ def export_workbook(store: Store, out=None, *, progress=None, streets: tuple[str
     data = buffer.getvalue()
     _write(out, data)
     return data
+
+
+def keep_year(rows: dict[str, dict], year: int) -> None:
+    """Narrow a snapshot's rows to one year: the 活动 held in it, their 活动参与 and the year's
+    走访慰问记录. The registers (街道, 党组织, 人员, 组织关系, 站点, 队伍, 志愿者) stay whole: the
+    year's rows refer to them, and they are a small share of a grown ledger."""
+    held = {k: r for k, r in rows[ACTIVITIES.name].items() if r["date"].year == year}
+    rows[ACTIVITIES.name] = held
+    codes = {k[0] for k in held}
+    rows[PARTICIPATIONS.name] = {k: r for k, r in rows[PARTICIPATIONS.name].items() if k[0] in codes}
+    rows[CONTACTS.name] = {k: r for k, r in rows[CONTACTS.name].items() if k[1].year == year}
+
+
+def export_years(store: Store) -> list[int]:
+    """The years of the store's dated records (活动, 走访慰问记录), newest first; ``[]`` when there are none."""
+    from sqlalchemy import func, select
+
+    from dashboard.schema import Activity, Contact
+
+    with store.engine.connect() as conn:
+        days = [d for model in (Activity, Contact)
+                for d in conn.execute(select(func.min(model.date), func.max(model.date))).one() if d is not None]
+    days = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in days]
+    return list(range(max(days).year, min(days).year - 1, -1)) if days else []
+
+
+def parse_year(text: str | None) -> int | None:
+    """``?year=`` of an export: empty for every year, else a year as four digits; a Chinese ValueError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not (len(text) == 4 and text.isascii() and text.isdigit()) or not 1900 <= int(text) <= 2100:
+        raise ValueError(f"导出年份有误:“{text[:20]}”不是年份(应为四位数字,如 {dt.date.today().year})")
+    return int(text)
 
 
 def _sort_key(key: tuple) -> tuple:

@@ -147,18 +147,28 @@ def test_a_good_workbook_is_previewed_confirmed_and_shown(chromium, server, data
 
 
 def test_template_and_export_download(page, server):
+    from openpyxl import load_workbook
+
     open_data(page, server)
+    year = 2018  # the store's history ends in June 2019
     for link, url, words in (("#data-template-link", "/data/template.xlsx", "模板"),
-                             ("#data-export-link", "/data/export.xlsx", "导出")):
-        assert page.get_attribute(link, "href") == url
+                             ("#data-export-link", f"/data/export.xlsx?year={year}", f"导出-{year}年")):
+        if link == "#data-export-link":  # the whole ledger, or a year of it, chosen by its label
+            page.get_by_label("导出范围").select_option(label=f"{year}年")
+        else:
+            assert page.get_attribute(link, "href") == url
         with page.expect_download(timeout=60_000) as info:
             page.click(link)
         download = info.value
         # (for a slow response Chromium names the download before the headers arrive: check them apart)
         assert download.suggested_filename.endswith(".xlsx")
         with open(download.path(), "rb") as fh:
-            names = zipfile.ZipFile(io.BytesIO(fh.read())).namelist()
-        assert "xl/workbook.xml" in names
+            content = fh.read()
+        assert "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+        if link == "#data-export-link":
+            days = [row[1] for row in load_workbook(io.BytesIO(content), read_only=True)["活动"]
+                    .iter_rows(min_row=2, values_only=True)]
+            assert days and {d.year for d in days} == {year}
         response = page.request.get(server.url + url)
         assert response.ok and quote(words) in response.headers["content-disposition"]
 

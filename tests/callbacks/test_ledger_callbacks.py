@@ -261,7 +261,42 @@ def test_the_page_is_labelled_and_says_what_confirm_does(app):
     buttons = [b for b in find_all(page, html.Button) if b.type != "submit"]  # not the header's 退出
     assert [b.children for b in buttons] == ["确认导入", "取消"] and all(b.disabled for b in buttons)
     links = {a.href for a in find_all(page, html.A)}
-    assert {ids.TEMPLATE_URL, ids.EXPORT_URL} <= links
+    assert ids.TEMPLATE_URL in links
+    form = next(f for f in find_all(page, html.Form) if f.action == ids.EXPORT_URL)
+    assert form.method == "get"  # a plain form: it works before the page's scripts have loaded
+    label = next(lb for lb in find_all(form, html.Label) if lb.htmlFor == ids.EXPORT_YEAR)
+    select = next(s for s in find_all(form, html.Select) if s.id == ids.EXPORT_YEAR)
+    assert label.children == "导出范围" and select.name == "year"
+    options = [(o.children, o.value) for o in select.children]
+    assert options[:3] == [("全部年份", ""), ("2020年", "2020"), ("2019年", "2019")] and options[-1] == ("2013年", "2013")
+    assert "一次导入最多 300,000 行" in text and "按年度导出" in text
+
+
+def test_the_export_of_one_year_holds_that_years_activities_and_every_register(app, data_store):
+    from openpyxl import load_workbook
+
+    from dashboard.access import audit
+
+    client = client_as(app, data_store)
+    r = client.get(f"{ids.EXPORT_URL}?year=2019")
+    assert r.status_code == 200
+    assert "zhangqiu-ledger-export-2019-" in r.headers["Content-Disposition"]
+    assert "2019%E5%B9%B4" in r.headers["Content-Disposition"]  # 2019年 in the Chinese file name
+    book = load_workbook(io.BytesIO(r.data), read_only=True)
+    days = [row[1] for row in book["活动"].iter_rows(min_row=2, values_only=True)]
+    assert days and {d.year for d in days} == {2019}
+    codes = {row[0] for row in book["活动"].iter_rows(min_row=2, values_only=True)}
+    assert {row[0] for row in book["活动参与"].iter_rows(min_row=2, values_only=True)} <= codes
+    with data_store.engine.connect() as c:
+        assert book["人员"].max_row - 1 == c.execute(select(func.count()).select_from(Person)).scalar()
+    assert audit.entries(data_store, action="export-data")[0].detail == {"year": 2019}
+
+    whole = client.get(ids.EXPORT_URL + "?year=")
+    assert whole.status_code == 200 and "zhangqiu-ledger-export-all-" in whole.headers["Content-Disposition"]
+    for bad in ("abc", "19", "20190", "<b>2019</b>", "1800", "２０１９"):
+        r = client.get(ids.EXPORT_URL, query_string={"year": bad})
+        body = r.get_data(as_text=True)
+        assert r.status_code == 400 and "导出年份有误" in body and r.mimetype == "text/plain", bad
 
 
 def test_log_times_are_shown_in_the_servers_local_time():

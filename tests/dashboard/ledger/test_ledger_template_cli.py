@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 from ledger_support import base_sheets, dump, to_xlsx
 
 from dashboard.cli import main
@@ -48,6 +49,14 @@ def test_cli_import_dry_run_then_apply_then_export(store, tmp_path, capsys):
     assert main(["export-data", "--out", str(out_path)], settings) == 0
     assert main(["import", str(out_path)], settings) == 0
     assert "无变化" in capsys.readouterr().out
+    year_path = tmp_path / "2020.xlsx"
+    assert main(["export-data", "--out", str(year_path), "--year", "2020"], settings) == 0
+    assert main(["import", str(year_path)], settings) == 0
+    assert "无变化" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        main(["export-data", "--out", str(tmp_path / "x.xlsx"), "--year", "二〇二〇"], settings)
+    assert exit_.value.code == 2 and "导出年份有误" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_cli_bad_file_exits_2_with_chinese_problems(store, tmp_path, capsys):
