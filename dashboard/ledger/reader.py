@@ -96,7 +96,7 @@ class _Budget:
         self.rows += 1
         if self.rows > self.limits.max_rows:
             raise TooMuch(f"文件中的数据超过上限:最多 {self.limits.max_rows:,} 行(DASHBOARD_IMPORT_MAX_ROWS),未导入任何数据;"
-                          "上限按一次导入的所有文件和工作表合计,请拆分为几次导入")
+                          "上限按一次导入的所有文件和工作表合计,请拆分为几次导入(看板导出的数据可在“导出范围”中按年度导出)")
 
     def cell(self, n: int = 1) -> None:
         self.cells += n

@@ -180,7 +180,8 @@ def test_rows_past_the_limit_stop_the_reading(store):
     assert check(store, [("人员.csv", _people_csv(1000))], limits=Limits(max_rows=1000)).ok
     # … the 1,001st stops the reading: the 500 bad rows after it are never looked at
     data = _people_csv(1000, bad=500)
-    error = _assert_refused(store, "人员.csv", data, ("文件中的数据超过上限:最多 1,000 行(DASHBOARD_IMPORT_MAX_ROWS)", "未导入任何数据"),
+    error = _assert_refused(store, "人员.csv", data, ("文件中的数据超过上限:最多 1,000 行(DASHBOARD_IMPORT_MAX_ROWS)", "未导入任何数据",
+                                                      "按年度导出"),
                             Limits(max_rows=1000))
     assert error.sheet == "人员"
     # read in full, the same file has 500 errors of its own
