@@ -28,11 +28,18 @@ def targets() -> list[tuple[str, str]]:
     return [("screen", "大屏(/screen)")] + [(p.id, f"面板:{p.title}") for p in catalogue.on("embed")]
 
 
+def _utc(moment, seconds: bool = False) -> str:
+    """A UTC time as the tables show it (the column says UTC): to the minute, to the second in the audit log."""
+    if not moment:
+        return "—"
+    return f"{moment:%Y-%m-%d %H:%M:%S}" if seconds else f"{moment:%Y-%m-%d %H:%M}"
+
+
 def register(server: Flask, store: Store, settings: Settings, secret: bytes, html) -> None:  # noqa: ARG001 - as auth.register
     @server.route("/admin")
     def admin_users() -> Response:
         rows = [[u.name, u.display_name, access.ROLE_NAMES[u.role], "、".join(u.streets) or "—",
-                 "启用" if u.enabled else "停用", u.last_login or "—"] for u in users.list_users(store)]
+                 "启用" if u.enabled else "停用", _utc(u.last_login)] for u in users.list_users(store)]
         body = (NAV + '<h2 class="h4">用户</h2>'
                 + auth_pages.table(["用户名", "姓名", "角色", "街道", "状态", "最近登录(UTC)"], rows,
                                    "用户由命令行管理:python -m dashboard user add|passwd|disable|list|grant-streets"))
@@ -57,7 +64,7 @@ def register(server: Flask, store: Store, settings: Settings, secret: bytes, htm
                               f'<button class="btn btn-sm btn-outline-danger" type="submit">撤销 #{info.id}</button></form>'
                       ) if info.state() == "有效" else "—"
             rows.append([info.id, info.path, info.query or "(全区)", info.note or "", info.created_by or "—",
-                         info.expires_at, info.state(), revoke])
+                         _utc(info.expires_at), info.state(), revoke])
         body = (NAV + message + '<h2 class="h4">签名链接</h2><p><a class="btn btn-danger" href="/admin/links/new">生成链接</a></p>'
                 + auth_pages.table(["编号", "页面", "范围", "说明", "生成人", "到期(UTC)", "状态", ""], rows,
                                    "大屏和嵌入面板凭链接访问,无需登录;撤销后立即失效"))
@@ -107,7 +114,7 @@ def register(server: Flask, store: Store, settings: Settings, secret: bytes, htm
     @server.route("/admin/audit")
     def admin_audit() -> Response:
         action = request.args.get("action") or None
-        rows = [[e.at, e.user_name or "—", e.action_name, e.address or "—",
+        rows = [[_utc(e.at, seconds=True), e.user_name or "—", e.action_name, e.address or "—",
                  "; ".join(f"{k}={v}" for k, v in e.detail.items())] for e in audit.entries(store, 300, action)]
         choices = "".join(f'<option value="{escape(k)}"{" selected" if k == action else ""}>{escape(v)}</option>'
                           for k, v in audit.ACTION_NAMES.items())

@@ -67,7 +67,7 @@ def register(server: Flask, runtime) -> None:
         for r in runs:
             latest.setdefault(r.schedule_id, r)
         today = schedules.local_today(utcnow())
-        rows = [view.ScheduleRow(x, scope_text(x.streets, names), f"{x.rhythm.following(today):%Y-%m-%d}",
+        rows = [view.ScheduleRow(x, scope_text(x.streets, names), x.rhythm.following(today),
                                  latest.get(x.id), p.may("schedule:briefing"), None if mine is None else x.id in mine)
                 for x in schedules.schedules(s) if schedules.visible(p, x.streets)]
         me = users.get_user(s, p.name)

@@ -2,6 +2,7 @@
 with every value escaped, the site's own CSS, no scripts."""
 from __future__ import annotations
 
+import unicodedata
 from html import escape
 
 from dashboard.wording import APP_TITLE, BUREAU
@@ -63,15 +64,27 @@ def message_page(title: str, message: str) -> str:
     return page(title, body)
 
 
+SHORT_CELL = 20  # columns: a Chinese character takes two, about 8 px each at the pages' size
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def table(headers: list[str], rows: list[list[str]], caption: str) -> str:
-    """A table of escaped cells; a cell given as ``("html", markup)`` is already markup."""
-    def cell(value) -> str:
+    """A table of escaped cells; a cell given as ``("html", markup)`` is already markup. On a phone
+    each row becomes a card whose cells name their column (``data-label``, shown by the style sheet)."""
+    def cell(header: str, value) -> str:
+        label = f' data-label="{escape(header)}"' if header else ""
         if isinstance(value, tuple) and value[0] == "html":
-            return f"<td>{value[1]}</td>"
-        return f"<td>{escape(str(value))}</td>"
+            return f"<td{label}>{value[1]}</td>"
+        text = str(value)
+        # a short value (a date, 12 份, a name) is one word: kept on one line, the long ones wrap
+        short = ' class="text-nowrap"' if _columns(text) <= SHORT_CELL else ""
+        return f"<td{label}{short}>{escape(text)}</td>"
 
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
-    body = "".join(f"<tr>{''.join(cell(c) for c in row)}</tr>" for row in rows) or (
+    body = "".join(f"<tr>{''.join(cell(h, c) for h, c in zip(headers, row))}</tr>" for row in rows) or (
         f'<tr><td colspan="{len(headers)}">暂无记录</td></tr>')
-    return (f'<div class="table-responsive"><table class="table table-sm"><caption>{escape(caption)}</caption>'
+    return (f'<div class="table-responsive"><table class="table table-sm table-stack"><caption>{escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

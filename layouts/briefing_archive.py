@@ -2,6 +2,7 @@
 the form to add one. Plain HTML with every value escaped, no scripts (as the admin pages)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
@@ -19,7 +20,7 @@ NAV = ('<nav class="mb-3" aria-label="页面"><a href="/">总览</a> · <a href=
 class ScheduleRow:
     schedule: Schedule
     scope: str
-    following: str
+    following: dt.date
     latest: Run | None
     removable: bool
     subscribed: bool | None = None   # None: no mail server, nothing to subscribe to
@@ -68,7 +69,7 @@ def schedules_table(items: list[ScheduleRow], csrf: str) -> str:
         s = item.schedule
         remove = ("html", _post_button(csrf, "delete", s.id, "删除", s.name, "btn-outline-danger")) if item.removable else "—"
         latest = "尚未运行" if item.latest is None else f"{day_zh(item.latest.due_on)} {run_state(item.latest)}"
-        row = [s.id, s.name, item.scope, s.rhythm.text, FORMATS[s.format], f"{s.keep} 份", item.following, latest]
+        row = [s.id, s.name, item.scope, s.rhythm.text, FORMATS[s.format], f"{s.keep} 份", day_zh(item.following), latest]
         if mail:
             row.append(("html", _post_button(csrf, "unsubscribe", s.id, "取消订阅", s.name, "btn-outline-secondary")
                         if item.subscribed else _post_button(csrf, "subscribe", s.id, "订阅", s.name, "btn-outline-secondary")))

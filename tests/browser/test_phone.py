@@ -188,3 +188,37 @@ def test_the_pages_outside_dash_reach_no_further_than_the_screen(chromium, serve
             assert p.page.evaluate(BEYOND_THE_EDGE) == [], path
     finally:
         p.close()
+
+
+def test_the_archives_tables_become_cards_on_a_phone_each_value_under_its_columns_name(chromium, server, demo_store):
+    import datetime as dt
+
+    from dashboard.schedules import Rhythm, add_schedule, schedules
+    from dashboard.schedules import repository as repo
+    from dashboard.store import utcnow
+
+    s = next((x for x in schedules(demo_store) if x.name == "手机检查年报"), None) or add_schedule(
+        demo_store, name="手机检查年报", streets=("明水街道",), fmt="pptx", rhythm=Rhythm(12, 1), keep=1, charts=None,
+        created_by="test", now=utcnow())
+    if repo.run_of(demo_store, s.id, dt.date(2026, 1, 1)) is None:  # an ok run: the server's runner leaves it be
+        run = repo.begin(demo_store, s, dt.date(2026, 1, 1), utcnow())
+        repo.finish(demo_store, run.id, utcnow(), file_name="手机检查年报.pptx", size=2_345_678)
+    tables = """() => [...document.querySelectorAll('main table')].map(t => ({
+        sideways: t.parentElement.scrollWidth - t.parentElement.clientWidth,
+        header: getComputedStyle(t.querySelector('thead')).position,
+        first: getComputedStyle(t.querySelector('tbody td'), '::before').content }))"""
+    for width, height in ((360, 740), (1366, 768)):
+        p = Page(chromium, width, height, **({"is_mobile": True, "has_touch": True} if width < 500 else {})).login(server)
+        try:
+            p.page.goto(f"{server.url}/briefing/archive")
+            p.page.wait_for_selector("main")
+            assert p.page.get_by_text("2.2 MB").is_visible()
+            found = p.page.evaluate(tables)
+            assert len(found) == 2 and all(t["sideways"] <= 1 for t in found), found
+            if width < 500:  # a card per row: the header row out of sight, each cell named
+                assert [t["first"] for t in found] == ['"日期"', '"编号"'] and {t["header"] for t in found} == {"absolute"}
+                assert axe_violations(p.page) == []  # the tables keep their headers for screen readers
+            else:
+                assert {t["first"] for t in found} == {"none"} and {t["header"] for t in found} == {"static"}
+        finally:
+            p.close()

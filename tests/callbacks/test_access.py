@@ -242,6 +242,16 @@ def test_links_are_made_and_revoked_from_the_admin_page(clients, report_store):
     assert url
 
 
+def test_the_admin_tables_show_times_to_the_minute_and_label_each_cell_for_a_phone(clients, report_store):
+    admin = clients["admin"]
+    page = admin.get("/admin").get_data(as_text=True)
+    me = users.get_user(report_store, "t-admin-all").last_login
+    assert f'<td data-label="最近登录(UTC)" class="text-nowrap">{me:%Y-%m-%d %H:%M}</td>' in page
+    assert not re.search(r"\d\d:\d\d:\d\d\.\d{6}", page)  # no microseconds
+    audit_page = admin.get("/admin/audit").get_data(as_text=True)
+    assert re.search(r'<td data-label="时间[^"]*" class="text-nowrap">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>', audit_page)
+
+
 # --- logins -----------------------------------------------------------------------------------------
 
 def test_repeated_failures_lock_the_account_for_longer_each_time(report_store):
