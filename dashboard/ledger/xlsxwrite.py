@@ -7,6 +7,7 @@ openpyxl) see a normal workbook with a frozen, bold header row and dates formatt
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -35,6 +36,8 @@ def _cell(ref: str, value: object, header: bool) -> str:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""  # NaN or infinity (PostgreSQL keeps them): Excel calls "nan" in a number cell a damaged file
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"><v>{value!r}</v></c>'
     if isinstance(value, dt.datetime):

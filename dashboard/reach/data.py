@@ -68,7 +68,9 @@ def cadres(conn: Connection, f: Filter, year_ago: bool = False) -> Cadres:
         ids = [rows[:, 0].astype(np.int64) for rows in of_day]
     pid, first = np.unique(homes[:, 0].astype(np.int64), return_index=True)  # one row a person
     street, lon, lat = homes[first, 1:].T
-    has_home = (lon != None) & (lat != None) & (street != None)  # noqa: E711 - elementwise on object arrays
+    # None, and NaN or infinity, which PostgreSQL keeps in a float column: no position
+    lon, lat = (pd.to_numeric(pd.Series(v, dtype=object), errors="coerce").to_numpy(dtype=float) for v in (lon, lat))
+    has_home = np.isfinite(lon) & np.isfinite(lat) & (street != None)  # noqa: E711 - elementwise on an object array
     on, unplaced = [], []
     for day_ids in ids:
         cadre = np.isin(pid, day_ids)
@@ -79,7 +81,7 @@ def cadres(conn: Connection, f: Filter, year_ago: bool = False) -> Cadres:
     street = street[placed]
     kinds = {s.code: s.kind for s in streets(conn)}
     return Cadres(street, pd.Series(street, dtype=object).map(kinds).to_numpy(dtype=object),
-                  lon[placed].astype(float), lat[placed].astype(float), tuple(day[placed] for day in on),
+                  lon[placed], lat[placed], tuple(day[placed] for day in on),
                   tuple(unplaced))
 
 
@@ -108,6 +110,8 @@ def sites(conn: Connection, last_day: dt.date) -> Sites:
         return Sites(np.empty(0, dtype=object), np.empty(0), np.empty(0), np.empty(0, "datetime64[D]"),
                      np.empty(0, "datetime64[D]"))
     types, lon, lat, opened, closed = zip(*rows)
-    return Sites(np.array(types, dtype=object), np.array(lon, dtype=float), np.array(lat, dtype=float),
-                 np.array(opened, dtype="datetime64[D]"),
-                 np.array([c if c is not None else np.datetime64("NaT") for c in closed], dtype="datetime64[D]"))
+    lon, lat = np.array(lon, dtype=float), np.array(lat, dtype=float)
+    where = np.isfinite(lon) & np.isfinite(lat)  # NaN or infinity (PostgreSQL keeps them) is nowhere: it serves no one
+    return Sites(np.array(types, dtype=object)[where], lon[where], lat[where],
+                 np.array(opened, dtype="datetime64[D]")[where],
+                 np.array([c if c is not None else np.datetime64("NaT") for c in closed], dtype="datetime64[D]")[where])

@@ -165,12 +165,23 @@ def test_a_branch_means_its_members_on_the_day_and_on_the_day_a_year_before(stor
     assert (cov.district.cadres_year_ago, cov.district.within_year_ago["学习"]) == (2, 1)
 
 
-def test_cadres_without_a_home_position_are_counted_apart(store):
-    build(store, [person(1, at(0, 0)), person(2, None), person(3, at(0, 0), street=None)], [site(1, at(0, 500))])
+def test_a_site_without_a_finite_position_serves_no_one_and_breaks_nothing(store):
+    build(store, [person(1, at(0, 0)), person(2, at(10_000, 0))],
+          [site(1, at(0, 500)), site(2, (float("inf"), at(10_000, 500)[1])), site(3, (at(10_000, 500)[0], float("-inf")))])
     cov = cover(store)
-    assert (cov.district.cadres, cov.district.unplaced, street(cov, MINGSHUI).unplaced) == (1, 2, 1)
+    assert (cov.district.cadres, cov.district.within["学习"]) == (2, 1)
+
+
+def test_cadres_without_a_home_position_are_counted_apart(store):
+    # PostgreSQL keeps NaN and infinity in a float column (SQLite makes NaN a NULL): a position
+    # written so by hand or by another tool is no position either
+    nowhere = [person(4, (float("nan"), float("nan"))), person(5, (float("inf"), at(0, 0)[1]))]
+    build(store, [person(1, at(0, 0)), person(2, None), person(3, at(0, 0), street=None), *nowhere],
+          [site(1, at(0, 500))])
+    cov = cover(store)
+    assert (cov.district.cadres, cov.district.unplaced, street(cov, MINGSHUI).unplaced) == (1, 4, 3)
     assert cov.district.share("学习") == 1.0
-    assert "未登记居住位置的 2 人未计入" in coverage_table(cov, ViewContext(Filter.district(D), [])).note
+    assert "未登记居住位置的 4 人未计入" in coverage_table(cov, ViewContext(Filter.district(D), [])).note
 
 
 def test_the_grid_shows_cell_centres_and_counts_never_a_home(store):

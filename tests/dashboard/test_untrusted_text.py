@@ -213,6 +213,17 @@ def _quoted_styles(data: bytes) -> set[str]:
     return {str(i) for i, xf in enumerate(xfs) if xf.get("quotePrefix") == "1"}
 
 
+def test_xlsx_numbers_that_are_not_finite_are_left_empty_so_excel_opens_the_file():
+    from openpyxl import load_workbook
+
+    data = _workbook([["经度", "纬度"], [float("nan"), 36.7], [117.5, float("inf")], [float("-inf"), 1]])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "nan" not in sheet and "inf" not in sheet
+    rows = list(load_workbook(io.BytesIO(data), read_only=True)["志愿队伍"].iter_rows(min_row=2, values_only=True))
+    assert rows == [(None, 36.7), (117.5, None), (None, 1)]
+
+
 def test_xlsx_text_that_looks_like_a_formula_stays_text_with_its_value_unchanged():
     rows = [["队伍名称", "=header"], *([text, "银发帮忙团"] for text in FORMULA_LIKE)]
     data = _workbook(rows)
