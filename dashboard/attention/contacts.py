@@ -11,7 +11,7 @@ names show the subject without it (dashboard.attention.text).
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
 from dashboard.attention.model import Item, Thresholds
@@ -46,10 +46,13 @@ def overdue(conn: Connection, f: Filter, days: int, focus_first: bool | None = N
                 linked[pid] = street
         return rows, linked
     # SQLite lists every cadre of the district (the IN of cadre_ids) before it looks at one
-    # 重点关爱对象: the district's overdue ones first (few, each test an indexed lookup), then their
+    # 重点关爱对象: the overdue ones of the district (of the filter's streets, by home) first (few, each test an indexed lookup), then their
     # links in force, the rule of cadre_ids applied to them here (twice as fast on SQLite; on
     # PostgreSQL the form above is 2–20× faster, its planner starting from the 重点关爱对象 itself)
-    rows = sorted(conn.execute(select(*columns).where(overdue_condition(f.as_of, days))), key=lambda r: r.id)
+    # those living in another street are dropped below whatever their links: not read at all
+    elsewhere = [or_(Person.street_code.in_(f.streets), Person.street_code.is_(None))] if f.streets else []
+    rows = sorted(conn.execute(select(*columns).where(overdue_condition(f.as_of, days), *elsewhere)),
+                  key=lambda r: r.id)
     ids = [r.id for r in rows]
     links = links_on(f).subquery()
     streets_of: dict[int, set[str]] = {}
