@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy.engine import Connection
@@ -137,12 +138,18 @@ def args_of(f: Filter) -> FilterArgs:
 RECORDS_PATH = "/records/"
 
 
+@lru_cache(maxsize=512)
+def _filter_query(f: Filter, street: str | None) -> str:
+    # a page's tables link every cell (a street × four columns…) under the same filter: made once
+    args = args_of(f)
+    if street is not None:  # one street's records: the filter narrows to it, and says it once
+        args = replace(args, streets=(street,))
+    return args.to_query()
+
+
 def records_href(link: dict, f: Filter) -> str:
     """The URL of the records list ``link`` names (``{"kind": …, **selectors}``) under filter ``f``."""
-    args = args_of(f)
-    if "street" in link:  # one street's records: the filter narrows to it, and says it once
-        args = replace(args, streets=(str(link["street"]),))
+    query = _filter_query(f, str(link["street"]) if "street" in link else None)
     selectors = [(key, str(value)) for key, value in link.items() if key not in ("kind", "street") and value is not None]
-    query = args.to_query()
-    extra = urlencode(selectors)
+    extra = urlencode(selectors) if selectors else ""
     return f"{RECORDS_PATH}{link['kind']}{query}{('&' if query else '?') + extra if extra else ''}"
