@@ -46,10 +46,10 @@ def overdue(conn: Connection, f: Filter, days: int, focus_first: bool | None = N
                 linked[pid] = street
         return rows, linked
     # SQLite lists every cadre of the district (the IN of cadre_ids) before it looks at one
-    # 重点关爱对象: the overdue ones of the district (of the filter's streets, by home) first (few, each test an indexed lookup), then their
-    # links in force, the rule of cadre_ids applied to them here (twice as fast on SQLite; on
-    # PostgreSQL the form above is 2–20× faster, its planner starting from the 重点关爱对象 itself)
-    # those living in another street are dropped below whatever their links: not read at all
+    # 重点关爱对象: the overdue ones first (few, each test an indexed lookup), then their links in
+    # force, the rule of cadre_ids applied to them here (twice as fast on SQLite; on PostgreSQL the
+    # form above is 2–20× faster, its planner starting from the 重点关爱对象 itself). Under a street
+    # filter those living in another street are dropped below whatever their links: not read at all
     elsewhere = [or_(Person.street_code.in_(f.streets), Person.street_code.is_(None))] if f.streets else []
     rows = sorted(conn.execute(select(*columns).where(overdue_condition(f.as_of, days), *elsewhere)),
                   key=lambda r: r.id)
