@@ -84,7 +84,7 @@ def table(headers: list[str], rows: list[list[str]], caption: str) -> str:
         return f"<td{label}{short}>{escape(text)}</td>"
 
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
-    body = "".join(f"<tr>{''.join(cell(h, c) for h, c in zip(headers, row))}</tr>" for row in rows) or (
+    body = "".join(f"<tr>{''.join(cell(h, c) for h, c in zip(headers, row, strict=True))}</tr>" for row in rows) or (
         f'<tr><td colspan="{len(headers)}">暂无记录</td></tr>')
     return (f'<div class="table-responsive"><table class="table table-sm table-stack"><caption>{escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

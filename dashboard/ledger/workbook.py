@@ -96,7 +96,6 @@ def export_years(store: Store) -> list[int]:
     with store.engine.connect() as conn:
         days = [d for model in (Activity, Contact)
                 for d in conn.execute(select(func.min(model.date), func.max(model.date))).one() if d is not None]
-    days = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in days]
     return list(range(max(days).year, min(days).year - 1, -1)) if days else []
 
 
